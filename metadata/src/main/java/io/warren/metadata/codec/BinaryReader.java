@@ -1,0 +1,69 @@
+package io.warren.metadata.codec;
+
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Big-endian reader over a byte buffer. Every read is bounds-checked: a truncated or lying input raises
+ * {@link MalformedException}, never an allocation sized by the peer beyond what the buffer holds.
+ */
+public final class BinaryReader {
+    private final ByteBuffer buf;
+
+    public BinaryReader(ByteBuffer buf) { this.buf = buf; }
+
+    public BinaryReader(byte[] b) { this(ByteBuffer.wrap(b)); }
+
+    public BinaryReader(byte[] b, int off, int len) { this(ByteBuffer.wrap(b, off, len)); }
+
+    private void need(int n) {
+        if (n < 0 || buf.remaining() < n) throw new MalformedException("truncated: need " + n + " bytes, have " + buf.remaining());
+    }
+
+    public int u8() { need(1); return buf.get() & 0xff; }
+
+    public int u16() { need(2); return buf.getShort() & 0xffff; }
+
+    public int i32() { need(4); return buf.getInt(); }
+
+    public long i64() { need(8); return buf.getLong(); }
+
+    public boolean bool() { return u8() != 0; }
+
+    public byte[] bytes(int n) { need(n); byte[] b = new byte[n]; buf.get(b); return b; }
+
+    public String shortStr() { int n = u8(); return new String(bytes(n), StandardCharsets.UTF_8); }
+
+    public byte[] longBytes() {
+        int n = i32();
+        if (n < 0) throw new MalformedException("negative length " + n);
+        return bytes(n);
+    }
+
+    public String longStr() { return new String(longBytes(), StandardCharsets.UTF_8); }
+
+    public int remaining() { return buf.remaining(); }
+
+    public boolean hasRemaining() { return buf.hasRemaining(); }
+
+    /** A reader over the next {@code n} bytes, advancing this one past them. */
+    public BinaryReader slice(int n) {
+        need(n);
+        ByteBuffer s = buf.slice();
+        s.limit(n);
+        buf.position(buf.position() + n);
+        return new BinaryReader(s);
+    }
+
+    public static final class MalformedException extends RuntimeException {
+        public MalformedException(String msg) { super(msg); }
+    }
+
+    static void check(boolean ok, String msg) {
+        if (!ok) throw new MalformedException(msg);
+    }
+
+    @SuppressWarnings("unused")
+    private static RuntimeException underflow(BufferUnderflowException e) { return new MalformedException("truncated"); }
+}

@@ -1,0 +1,32 @@
+package io.warren.metadata.port;
+
+import io.warren.metadata.model.QueueRecord;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What a front end may do to a queue, whatever keeps it (a Raft group for quorum queues, node memory for
+ * classic ones). Futures complete when the outcome is durable where the queue type makes it so: for a
+ * quorum queue, committed on a majority of its group. Refusals complete exceptionally with
+ * {@link io.warren.metadata.model.DomainException}.
+ */
+public interface QueuePort {
+    CompletableFuture<Void> publish(QueueRecord queue, Message message);
+
+    QueueConsumer consume(QueueRecord queue, ConsumerSpec spec, ConsumerSink sink);
+
+    /** basic.get: the next ready message or null; with {@code noAck} it is settled at once. */
+    CompletableFuture<Delivery> get(QueueRecord queue, boolean noAck);
+
+    CompletableFuture<Void> settle(QueueRecord queue, long[] offsets);
+
+    /** Returns messages to the queue (nack/reject with requeue, recover, channel closed with unacked). */
+    CompletableFuture<Void> requeue(QueueRecord queue, long[] offsets);
+
+    /** Drops messages without requeue (nack/reject with requeue=false). */
+    default CompletableFuture<Void> discard(QueueRecord queue, long[] offsets) { return settle(queue, offsets); }
+
+    CompletableFuture<Long> purge(QueueRecord queue);
+
+    QueueStats stats(QueueRecord queue);
+}

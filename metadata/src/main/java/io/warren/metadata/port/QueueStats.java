@@ -1,0 +1,3 @@
+package io.warren.metadata.port;
+
+public record QueueStats(long messages, long messagesReady, long messagesUnacked, int consumers) { }

@@ -1,0 +1,321 @@
+package io.warren.metadata.state;
+
+import io.warren.metadata.codec.FieldTables;
+import io.warren.metadata.command.CommandResult;
+import io.warren.metadata.command.MetadataCommand;
+import io.warren.metadata.command.MetadataCommand.*;
+import io.warren.metadata.model.BindingRecord;
+import io.warren.metadata.model.DomainException;
+import io.warren.metadata.model.ExchangeRecord;
+import io.warren.metadata.model.ExchangeType;
+import io.warren.metadata.model.Permission;
+import io.warren.metadata.model.QueueRecord;
+import io.warren.metadata.model.QueueType;
+import io.warren.metadata.model.UserRecord;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The cluster's metadata: vhosts, users, permissions, exchanges, queues, bindings. {@link #apply} is the
+ * pure transition function of the metadata Raft group; it is called from one thread and its result depends
+ * only on the state and the command. Reads may come from any thread.
+ */
+public final class MetadataState {
+    private final Map<String, VhostState> vhosts = new ConcurrentHashMap<>();
+    private final Map<String, UserRecord> users = new ConcurrentHashMap<>();
+    private final Map<String, Permission> permissions = new ConcurrentHashMap<>();
+    private long nextQueueId = 1;
+
+    public static final List<String[]> BUILT_IN_EXCHANGES = List.of(
+            new String[]{"", "direct"}, new String[]{"amq.direct", "direct"}, new String[]{"amq.fanout", "fanout"},
+            new String[]{"amq.topic", "topic"}, new String[]{"amq.headers", "headers"},
+            new String[]{"amq.match", "headers"}, new String[]{"amq.rabbitmq.trace", "topic"});
+
+    public VhostState vhost(String name) { return vhosts.get(name); }
+
+    public Collection<VhostState> vhosts() { return vhosts.values(); }
+
+    public UserRecord user(String name) { return users.get(name); }
+
+    public Collection<UserRecord> users() { return users.values(); }
+
+    public Permission permission(String user, String vhost) { return permissions.get(user + "\u0000" + vhost); }
+
+    public Collection<Permission> permissions() { return permissions.values(); }
+
+    public long nextQueueId() { return nextQueueId; }
+
+    public CommandResult apply(MetadataCommand cmd) {
+        try {
+            if (cmd instanceof AddVhost c) return addVhost(c.name());
+            if (cmd instanceof PutUser c) { users.put(c.user().name(), c.user()); return CommandResult.OK; }
+            if (cmd instanceof SetPermission c) return setPermission(c.permission());
+            if (cmd instanceof DeclareExchange c) return declareExchange(c.exchange());
+            if (cmd instanceof DeleteExchange c) return deleteExchange(c);
+            if (cmd instanceof DeclareQueue c) return declareQueue(c);
+            if (cmd instanceof DeleteQueue c) return deleteQueue(c);
+            if (cmd instanceof Bind c) return bind(c.binding());
+            if (cmd instanceof Unbind c) return unbind(c.binding());
+            if (cmd instanceof DropExclusiveQueues c) return dropQueues(q -> c.connectionId().equals(q.exclusiveOwner()));
+            if (cmd instanceof NodeStarted c) return nodeStarted(c);
+            throw new IllegalArgumentException("unknown command " + cmd);
+        } catch (DomainException e) {
+            return new CommandResult.Refused(e.kind(), e.getMessage());
+        }
+    }
+
+    private CommandResult addVhost(String name) {
+        if (vhosts.containsKey(name)) return CommandResult.OK;
+        VhostState v = new VhostState(name);
+        for (String[] x : BUILT_IN_EXCHANGES) {
+            v.exchanges.put(x[0], new ExchangeRecord(name, x[0], ExchangeType.parse(x[1]).orElseThrow(), true, false,
+                    x[0].equals("amq.rabbitmq.trace"), Map.of()));
+        }
+        vhosts.put(name, v);
+        return CommandResult.OK;
+    }
+
+    private CommandResult setPermission(Permission p) {
+        if (!users.containsKey(p.user())) throw DomainException.notFound("user '" + p.user() + "'");
+        requireVhost(p.vhost());
+        permissions.put(p.user() + "\u0000" + p.vhost(), p);
+        return CommandResult.OK;
+    }
+
+    private VhostState requireVhost(String name) {
+        VhostState v = vhosts.get(name);
+        if (v == null) throw DomainException.notFound("vhost '" + name + "'");
+        return v;
+    }
+
+    private CommandResult declareExchange(ExchangeRecord x) {
+        VhostState v = requireVhost(x.vhost());
+        ExchangeRecord existing = v.exchanges.get(x.name());
+        if (existing != null) {
+            checkEquivalent("type", x.describe(), x.type().wireName(), existing.type().wireName());
+            checkEquivalent("durable", x.describe(), x.durable(), existing.durable());
+            checkEquivalent("auto_delete", x.describe(), x.autoDelete(), existing.autoDelete());
+            checkEquivalent("internal", x.describe(), x.internal(), existing.internal());
+            checkArgsEquivalent(x.describe(), x.arguments(), existing.arguments(), List.of("alternate-exchange"));
+            return CommandResult.OK;
+        }
+        v.exchanges.put(x.name(), x);
+        return CommandResult.OK;
+    }
+
+    private static void checkEquivalent(String what, String object, Object received, Object current) {
+        if (!Objects.equals(received, current)) {
+            throw DomainException.precondition("inequivalent arg '" + what + "' for " + object + ": received '"
+                    + received + "' but current is '" + current + "'");
+        }
+    }
+
+    /** RabbitMQ checks a fixed set of arguments for equivalence; others are ignored on redeclare. */
+    private static void checkArgsEquivalent(String object, Map<String, Object> received, Map<String, Object> current,
+                                            List<String> keys) {
+        for (String k : keys) {
+            Object r = received.get(k);
+            Object c = current.get(k);
+            if (!FieldTables.valueEquals(r, c)) {
+                throw DomainException.precondition("inequivalent arg '" + k + "' for " + object + ": received "
+                        + describeArg(r) + " but current is " + describeArg(c));
+            }
+        }
+    }
+
+    private static String describeArg(Object v) {
+        if (v == null) return "none";
+        String type = v instanceof String ? "longstr" : v instanceof Long ? "long" : v instanceof Integer ? "signedint"
+                : v instanceof Boolean ? "bool" : v.getClass().getSimpleName().toLowerCase();
+        return "the value '" + FieldTables.render(v) + "' of type '" + type + "'";
+    }
+
+    public static final List<String> QUEUE_EQUIVALENCE_ARGS = List.of("x-queue-type", "x-message-ttl", "x-expires",
+            "x-max-length", "x-max-length-bytes", "x-overflow", "x-dead-letter-exchange", "x-dead-letter-routing-key",
+            "x-max-priority", "x-single-active-consumer", "x-delivery-limit", "x-quorum-initial-group-size");
+
+    private CommandResult deleteExchange(DeleteExchange c) {
+        VhostState v = requireVhost(c.vhost());
+        ExchangeRecord x = v.exchanges.get(c.name());
+        if (x == null) throw DomainException.notFound("exchange '" + c.name() + "' in vhost '" + c.vhost() + "'");
+        if (c.ifUnused() && (!v.bindingsFrom(c.name()).isEmpty() || hasBindingsTo(v, true, c.name()))) {
+            throw DomainException.precondition("exchange '" + c.name() + "' in vhost '" + c.vhost() + "' in use");
+        }
+        removeExchange(v, c.name());
+        return CommandResult.OK;
+    }
+
+    private static boolean hasBindingsTo(VhostState v, boolean toExchange, String dest) {
+        for (List<BindingRecord> l : v.bindingsBySource.values()) {
+            for (BindingRecord b : l) if (b.toExchange() == toExchange && b.destination().equals(dest)) return true;
+        }
+        return false;
+    }
+
+    private void removeExchange(VhostState v, String name) {
+        v.exchanges.remove(name);
+        v.bindingsBySource.remove(name);
+        removeBindingsTo(v, true, name);
+    }
+
+    /** Removes bindings to a destination; auto-delete exchanges left without bindings go too. */
+    private void removeBindingsTo(VhostState v, boolean toExchange, String dest) {
+        List<String> emptied = new ArrayList<>();
+        for (Map.Entry<String, List<BindingRecord>> e : v.bindingsBySource.entrySet()) {
+            List<BindingRecord> l = e.getValue();
+            List<BindingRecord> kept = l.stream().filter(b -> !(b.toExchange() == toExchange && b.destination().equals(dest))).toList();
+            if (kept.size() != l.size()) {
+                if (kept.isEmpty()) { v.bindingsBySource.remove(e.getKey()); emptied.add(e.getKey()); }
+                else v.bindingsBySource.put(e.getKey(), kept);
+            }
+        }
+        for (String source : emptied) maybeAutoDelete(v, source);
+    }
+
+    private void maybeAutoDelete(VhostState v, String exchange) {
+        ExchangeRecord x = v.exchanges.get(exchange);
+        if (x != null && x.autoDelete() && v.bindingsFrom(exchange).isEmpty()) removeExchange(v, exchange);
+    }
+
+    private CommandResult declareQueue(DeclareQueue c) {
+        VhostState v = requireVhost(c.vhost());
+        QueueRecord existing = v.queues.get(c.name());
+        String object = "queue '" + c.name() + "' in vhost '" + c.vhost() + "'";
+        if (existing != null) {
+            if (existing.exclusiveOwner() != null && !existing.exclusiveOwner().equals(c.exclusiveOwner())) {
+                throw DomainException.locked("cannot obtain exclusive access to locked " + object
+                        + ". It could be originally declared on another connection or the exclusive property value"
+                        + " does not match that of the original declaration.");
+            }
+            checkEquivalent("durable", object, c.durable(), existing.durable());
+            checkEquivalent("exclusive", object, c.exclusive(), existing.exclusive());
+            checkEquivalent("auto_delete", object, c.autoDelete(), existing.autoDelete());
+            checkArgsEquivalent(object, withType(c.arguments(), c.type()), withType(existing.arguments(), existing.type()),
+                    QUEUE_EQUIVALENCE_ARGS);
+            return new CommandResult.QueueDeclared(existing, false);
+        }
+        long id = nextQueueId++;
+        String group = c.type() == QueueType.QUORUM ? "q" + id : null;
+        QueueRecord q = new QueueRecord(c.vhost(), c.name(), id, c.type(), c.durable(), c.exclusive(), c.autoDelete(),
+                c.arguments(), group, c.ownerNode(), c.exclusive() ? c.exclusiveOwner() : null);
+        v.queues.put(c.name(), q);
+        return new CommandResult.QueueDeclared(q, true);
+    }
+
+    /** An absent x-queue-type compares as the type the queue actually got. */
+    private static Map<String, Object> withType(Map<String, Object> args, QueueType type) {
+        if (args.containsKey("x-queue-type")) return args;
+        Map<String, Object> m = new java.util.HashMap<>(args);
+        m.put("x-queue-type", type.wireName());
+        return m;
+    }
+
+    private CommandResult deleteQueue(DeleteQueue c) {
+        VhostState v = requireVhost(c.vhost());
+        QueueRecord q = v.queues.get(c.name());
+        if (q == null || (c.id() != 0 && q.id() != c.id())) {
+            return new CommandResult.QueuesDeleted(List.of());
+        }
+        removeQueue(v, q);
+        return new CommandResult.QueuesDeleted(List.of(q));
+    }
+
+    private void removeQueue(VhostState v, QueueRecord q) {
+        v.queues.remove(q.name());
+        removeBindingsTo(v, false, q.name());
+    }
+
+    private CommandResult dropQueues(java.util.function.Predicate<QueueRecord> which) {
+        List<QueueRecord> gone = new ArrayList<>();
+        for (VhostState v : vhosts.values()) {
+            for (QueueRecord q : List.copyOf(v.queues.values())) {
+                if (which.test(q)) { removeQueue(v, q); gone.add(q); }
+            }
+        }
+        return new CommandResult.QueuesDeleted(gone);
+    }
+
+    private CommandResult nodeStarted(NodeStarted c) {
+        CommandResult r = dropQueues(q -> q.type() == QueueType.CLASSIC && c.node().equals(q.ownerNode()));
+        if (c.dropTransientExchanges()) {
+            for (VhostState v : vhosts.values()) {
+                for (ExchangeRecord x : List.copyOf(v.exchanges.values())) {
+                    if (!x.durable() && !x.builtIn()) removeExchange(v, x.name());
+                }
+            }
+        }
+        return r;
+    }
+
+    private CommandResult bind(BindingRecord b) {
+        VhostState v = requireVhost(b.vhost());
+        checkBindingEnds(v, b);
+        List<BindingRecord> l = v.bindingsFrom(b.source());
+        for (BindingRecord e : l) if (e.sameAs(b)) return CommandResult.OK;
+        List<BindingRecord> n = new ArrayList<>(l);
+        n.add(b);
+        v.bindingsBySource.put(b.source(), List.copyOf(n));
+        return CommandResult.OK;
+    }
+
+    private void checkBindingEnds(VhostState v, BindingRecord b) {
+        if (!v.exchanges.containsKey(b.source())) {
+            throw DomainException.notFound("exchange '" + b.source() + "' in vhost '" + b.vhost() + "'");
+        }
+        boolean destExists = b.toExchange() ? v.exchanges.containsKey(b.destination()) : v.queues.containsKey(b.destination());
+        if (!destExists) {
+            throw DomainException.notFound((b.toExchange() ? "exchange '" : "queue '") + b.destination() + "' in vhost '" + b.vhost() + "'");
+        }
+    }
+
+    private CommandResult unbind(BindingRecord b) {
+        VhostState v = requireVhost(b.vhost());
+        checkBindingEnds(v, b);
+        List<BindingRecord> l = v.bindingsFrom(b.source());
+        List<BindingRecord> kept = l.stream().filter(e -> !e.sameAs(b)).toList();
+        if (kept.size() == l.size()) return CommandResult.OK; // unbinding what is not bound is not an error
+        if (kept.isEmpty()) {
+            v.bindingsBySource.remove(b.source());
+            maybeAutoDelete(v, b.source());
+        } else {
+            v.bindingsBySource.put(b.source(), kept);
+        }
+        return CommandResult.OK;
+    }
+
+    // ---- snapshot support: the state as the commands that rebuild it ----
+
+    /** Commands that rebuild this state on an empty one, followed by {@link #restoreCounters}. */
+    public List<MetadataCommand> asCommands() {
+        List<MetadataCommand> out = new ArrayList<>();
+        for (VhostState v : vhosts.values()) out.add(new AddVhost(v.name));
+        for (UserRecord u : users.values()) out.add(new PutUser(u));
+        for (Permission p : permissions.values()) out.add(new SetPermission(p));
+        for (VhostState v : vhosts.values()) {
+            for (ExchangeRecord x : v.exchanges.values()) out.add(new DeclareExchange(x));
+        }
+        return out;
+    }
+
+    public Collection<QueueRecord> allQueues() {
+        List<QueueRecord> l = new ArrayList<>();
+        for (VhostState v : vhosts.values()) l.addAll(v.queues.values());
+        return l;
+    }
+
+    public List<BindingRecord> allBindings() {
+        List<BindingRecord> l = new ArrayList<>();
+        for (VhostState v : vhosts.values()) for (List<BindingRecord> b : v.bindingsBySource.values()) l.addAll(b);
+        return l;
+    }
+
+    /** Puts a queue record back as it was (snapshot restore only). */
+    public void restoreQueue(QueueRecord q) { requireVhost(q.vhost()).queues.put(q.name(), q); }
+
+    public void restoreCounters(long nextQueueId) { this.nextQueueId = nextQueueId; }
+}

@@ -1,0 +1,37 @@
+package io.warren.metadata.state;
+
+import io.warren.metadata.model.BindingRecord;
+import io.warren.metadata.model.ExchangeRecord;
+import io.warren.metadata.model.QueueRecord;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One vhost's exchanges, queues and bindings. Written only by the apply thread; read concurrently by
+ * publishers routing messages, so binding lists are immutable and replaced whole (copy on write).
+ */
+public final class VhostState {
+    final String name;
+    final Map<String, ExchangeRecord> exchanges = new ConcurrentHashMap<>();
+    final Map<String, QueueRecord> queues = new ConcurrentHashMap<>();
+    /** source exchange name → bindings from it. */
+    final Map<String, List<BindingRecord>> bindingsBySource = new ConcurrentHashMap<>();
+
+    VhostState(String name) { this.name = name; }
+
+    public String name() { return name; }
+
+    public ExchangeRecord exchange(String name) { return exchanges.get(name); }
+
+    public QueueRecord queue(String name) { return queues.get(name); }
+
+    public List<BindingRecord> bindingsFrom(String exchange) { return bindingsBySource.getOrDefault(exchange, List.of()); }
+
+    public Iterable<ExchangeRecord> exchanges() { return exchanges.values(); }
+
+    public Iterable<QueueRecord> queues() { return queues.values(); }
+
+    public Iterable<List<BindingRecord>> bindingLists() { return bindingsBySource.values(); }
+}

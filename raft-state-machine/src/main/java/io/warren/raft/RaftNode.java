@@ -1,0 +1,166 @@
+package io.warren.raft;
+
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.GroupManagementRequest;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.StateMachine;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * This node's Ratis server: every group it is a member of (the metadata group, queue groups), on the light
+ * settings DESIGN.md gives for running many groups on a small machine. Commands are submitted in-process
+ * when this node leads the group.
+ */
+public final class RaftNode implements AutoCloseable {
+    private final RaftPeer self;
+    private final RaftServer server;
+    private final ClientId clientId = ClientId.randomId();
+    private final AtomicLong callIds = new AtomicLong();
+
+    public RaftNode(String nodeId, String raftAddress, Path raftDir, int raftPort, StateMachine.Registry registry,
+                    RaftGroup initialGroup, long snapshotThreshold) throws IOException {
+        this.self = RaftPeer.newBuilder().setId(nodeId).setAddress(raftAddress).build();
+        RaftProperties p = properties(raftDir, raftPort, snapshotThreshold);
+        this.server = RaftServer.newBuilder()
+                .setServerId(self.getId())
+                .setProperties(p)
+                .setStateMachineRegistry(registry)
+                .setGroup(initialGroup)
+                .setOption(RaftStorage.StartupOption.RECOVER)
+                .build();
+    }
+
+    /**
+     * Light settings (DESIGN.md, "Raft groups"): election timeouts of 2–4 s that a loaded 2-core machine
+     * tolerates, small per-group buffers and caches, bounded cached executors.
+     */
+    static RaftProperties properties(Path raftDir, int raftPort, long snapshotThreshold) {
+        RaftProperties p = new RaftProperties();
+        RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
+        GrpcConfigKeys.Server.setPort(p, raftPort);
+        GrpcConfigKeys.Server.setHeartbeatChannel(p, false);
+        RaftServerConfigKeys.setStorageDir(p, List.of(raftDir.toFile()));
+        RaftServerConfigKeys.setRemovedGroupsDir(p, raftDir.resolve("removed-groups").toFile());
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(2, TimeUnit.SECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(4, TimeUnit.SECONDS));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, TimeDuration.valueOf(50, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p, TimeDuration.valueOf(150, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(10, TimeUnit.SECONDS));
+        RaftServerConfigKeys.ThreadPool.setServerCached(p, true);
+        RaftServerConfigKeys.ThreadPool.setServerSize(p, 2);
+        RaftServerConfigKeys.ThreadPool.setClientCached(p, true);
+        RaftServerConfigKeys.ThreadPool.setClientSize(p, 2);
+        RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf("1MB"));
+        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf("512KB"));
+        RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
+        RaftServerConfigKeys.Log.setSegmentCacheSizeMax(p, SizeInBytes.valueOf("8MB"));
+        RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf("64KB"));
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("8MB"));
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        RaftServerConfigKeys.Log.setPurgeGap(p, 1024);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, snapshotThreshold);
+        RaftServerConfigKeys.Write.setByteLimit(p, SizeInBytes.valueOf("512MB"));
+        return p;
+    }
+
+    public void start() throws IOException { server.start(); }
+
+    public RaftPeer self() { return self; }
+
+    public RaftServer server() { return server; }
+
+    public StateMachine stateMachine(RaftGroupId group) throws IOException {
+        return server.getDivision(group).getStateMachine();
+    }
+
+    public boolean hasGroup(RaftGroupId group) {
+        for (RaftGroupId g : server.getGroupIds()) if (g.equals(group)) return true;
+        return false;
+    }
+
+    /** True once this node leads {@code group} and has applied what earlier terms committed. */
+    public boolean isLeaderReady(RaftGroupId group) {
+        try {
+            var info = server.getDivision(group).getInfo();
+            return info.isLeader() && info.isLeaderReady();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Appends a command to a group's log; completes with the state machine's reply once applied here. */
+    public CompletableFuture<ByteString> submit(RaftGroupId group, byte[] payload) {
+        RaftClientRequest req = RaftClientRequest.newBuilder()
+                .setClientId(clientId)
+                .setServerId(self.getId())
+                .setGroupId(group)
+                .setCallId(callIds.incrementAndGet())
+                .setMessage(Message.valueOf(UnsafeByteOperations.unsafeWrap(payload)))
+                .setType(RaftClientRequest.writeRequestType())
+                .build();
+        try {
+            return server.submitClientRequestAsync(req).thenApply(RaftNode::content);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static ByteString content(RaftClientReply reply) {
+        if (!reply.isSuccess()) {
+            Exception e = reply.getException();
+            throw new CompletionException(e != null ? e : new IOException("raft request failed"));
+        }
+        return reply.getMessage().getContent();
+    }
+
+    public CompletableFuture<Void> addGroup(RaftGroup group) {
+        try {
+            return server.groupManagementAsync(GroupManagementRequest.newAdd(clientId, self.getId(),
+                    callIds.incrementAndGet(), group)).thenApply(r -> null);
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    public CompletableFuture<Void> removeGroup(RaftGroupId group) {
+        try {
+            return server.groupManagementAsync(GroupManagementRequest.newRemove(clientId, self.getId(),
+                    callIds.incrementAndGet(), group, true, false)).thenApply(r -> null);
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    public RaftPeerId id() { return self.getId(); }
+
+    @Override
+    public void close() throws IOException { server.close(); }
+
+    static File dir(Path p) { return p.toFile(); }
+}

@@ -1,0 +1,72 @@
+package io.warren.raft.queue;
+
+import io.warren.metadata.codec.BinaryReader;
+import io.warren.raft.RaftNode;
+import org.apache.ratis.protocol.RaftGroupId;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Group commit for one queue group: commands arriving while earlier entries are in flight are gathered
+ * into the next entry, so under load one Raft entry (one fsync, one round of replication) carries many
+ * messages, settles and returns.
+ */
+public final class GroupProposer {
+    private static final int MAX_INFLIGHT = 2;
+    private static final int MAX_OPS = 4096;
+    private static final long MAX_BYTES = 4L << 20;
+
+    private final RaftNode node;
+    private final RaftGroupId group;
+    private final List<Pending> pending = new ArrayList<>();
+    private int inflight;
+
+    public GroupProposer(RaftNode node, RaftGroupId group) {
+        this.node = node;
+        this.group = group;
+    }
+
+    private record Pending(QueueOp op, CompletableFuture<Long> result) { }
+
+    /** Completes with the command's result once its entry is committed and applied on this node. */
+    public CompletableFuture<Long> submit(QueueOp op) {
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        synchronized (this) { pending.add(new Pending(op, f)); }
+        flush();
+        return f;
+    }
+
+    private void flush() {
+        while (true) {
+            List<Pending> batch;
+            synchronized (this) {
+                if (inflight >= MAX_INFLIGHT || pending.isEmpty()) return;
+                int n = 0;
+                long bytes = 0;
+                while (n < pending.size() && n < MAX_OPS && (n == 0 || bytes < MAX_BYTES)) {
+                    QueueOp op = pending.get(n).op();
+                    bytes += op instanceof QueueOp.Enqueue e ? e.message().footprint() : 16;
+                    n++;
+                }
+                List<Pending> head = pending.subList(0, n);
+                batch = new ArrayList<>(head);
+                head.clear();
+                inflight++;
+            }
+            List<QueueOp> ops = new ArrayList<>(batch.size());
+            for (Pending p : batch) ops.add(p.op());
+            node.submit(group, QueueOp.encodeBatch(ops)).whenComplete((reply, err) -> {
+                synchronized (this) { inflight--; }
+                if (err != null) {
+                    for (Pending p : batch) p.result().completeExceptionally(err);
+                } else {
+                    BinaryReader r = new BinaryReader(reply.asReadOnlyByteBuffer());
+                    for (Pending p : batch) p.result().complete(r.remaining() >= 8 ? r.i64() : 0L);
+                }
+                flush();
+            });
+        }
+    }
+}

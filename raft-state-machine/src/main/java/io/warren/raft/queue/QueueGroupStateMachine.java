@@ -1,0 +1,264 @@
+package io.warren.raft.queue;
+
+import io.warren.metadata.codec.BinaryReader;
+import io.warren.metadata.codec.BinaryWriter;
+import io.warren.raft.queue.QueueOp.Enqueue;
+import io.warren.raft.queue.QueueOp.Purge;
+import io.warren.raft.queue.QueueOp.Return;
+import io.warren.raft.queue.QueueOp.Settle;
+import io.warren.storage.Keys;
+import io.warren.storage.Keyspace;
+import io.warren.storage.RocksStore;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The state machine of a queue group: applies batches of enqueue/settle/return/purge commands into the
+ * node's RocksDB, with the group's applied index in the same write batch. After a crash RocksDB holds the
+ * state at some applied index (its WAL is off); Ratis replays the log from the last snapshot, and entries at
+ * or below the stored index are skipped. A snapshot is a RocksDB flush; only then may the log be purged.
+ */
+public final class QueueGroupStateMachine extends BaseStateMachine {
+    private static final Logger LOG = LoggerFactory.getLogger(QueueGroupStateMachine.class);
+
+    private final RocksStore store;
+    private final AtomicLong cacheBudget;
+    private final SimpleStateMachineStorage snapshots = new SimpleStateMachineStorage();
+    private final Map<Long, QueueData> queues = new ConcurrentHashMap<>();
+    private byte[] appliedKey;
+    private byte[] queuesPrefix;
+    /** The index stored in RocksDB at start-up: entries up to it are already in the store. */
+    private long storedIndex = -1;
+
+    public QueueGroupStateMachine(RocksStore store, AtomicLong cacheBudget) {
+        this.store = store;
+        this.cacheBudget = cacheBudget;
+    }
+
+    @Override
+    public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage storage) throws IOException {
+        super.initialize(server, groupId, storage);
+        snapshots.init(storage);
+        String g = groupId.getUuid().toString();
+        appliedKey = Keys.of("applied/" + g);
+        queuesPrefix = Keys.of("queues/" + g + "/");
+        byte[] stored = store.get(Keyspace.GROUP, appliedKey);
+        if (stored != null) storedIndex = ByteBuffer.wrap(stored).getLong(8);
+        SingleFileSnapshotInfo snap = snapshots.getLatestSnapshot();
+        if (snap != null) setLastAppliedTermIndex(snap.getTermIndex());
+        recover();
+    }
+
+    /** Rebuilds the in-memory view (present offsets, delivery counts) from the store. */
+    private void recover() {
+        byte[] to = prefixEnd(queuesPrefix);
+        store.scan(Keyspace.GROUP, queuesPrefix, to, (k, v) -> {
+            long qid = Keys.longAt(k, queuesPrefix.length);
+            QueueData d = new QueueData(qid, store, cacheBudget);
+            d.nextOffset = ByteBuffer.wrap(v).getLong();
+            queues.put(qid, d);
+            return true;
+        });
+        for (QueueData d : queues.values()) {
+            store.scan(Keyspace.INDEX, Keys.of(d.queueId, 0), Keys.of(d.queueId + 1, 0), (k, v) -> {
+                long off = Keys.longAt(k, 8);
+                d.present.add(off);
+                int dc = QueueData.deliveryCountOf(v);
+                if (dc > 0) d.deliveryCounts.put(off, dc);
+                return true;
+            });
+        }
+        if (!queues.isEmpty()) {
+            LOG.info("{}: recovered {} queue(s) at stored index {}", getGroupId(), queues.size(), storedIndex);
+        }
+    }
+
+    private static byte[] prefixEnd(byte[] prefix) {
+        byte[] e = Arrays.copyOf(prefix, prefix.length);
+        e[e.length - 1]++;
+        return e;
+    }
+
+    /** The data of a queue hosted by this group (created empty on first use). */
+    public QueueData queue(long queueId) {
+        return queues.computeIfAbsent(queueId, id -> new QueueData(id, store, cacheBudget));
+    }
+
+    public void attach(long queueId, QueueData.QueueListener listener) { queue(queueId).listener = listener; }
+
+    @Override
+    public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+        LogEntryProto entry = trx.getLogEntry();
+        long index = entry.getIndex();
+        TermIndex ti = TermIndex.valueOf(entry);
+        if (index <= storedIndex) {
+            updateLastAppliedTermIndex(ti);
+            return CompletableFuture.completedFuture(Message.EMPTY);
+        }
+        List<QueueOp> ops = QueueOp.decodeBatch(new BinaryReader(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer()));
+        BinaryWriter reply = new BinaryWriter(8 + ops.size() * 8);
+        List<Runnable> notify = new ArrayList<>();
+        try (RocksStore.Batch batch = store.batch()) {
+            for (QueueOp op : ops) reply.i64(apply(op, batch, notify));
+            for (QueueData d : touched(ops)) {
+                batch.put(Keyspace.GROUP, queueKey(d.queueId), Keys.of(d.nextOffset));
+            }
+            batch.put(Keyspace.GROUP, appliedKey, Keys.of(ti.getTerm(), index));
+            batch.commit();
+        }
+        updateLastAppliedTermIndex(ti);
+        for (Runnable r : notify) r.run();
+        return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(reply.toByteArray())));
+    }
+
+    private List<QueueData> touched(List<QueueOp> ops) {
+        List<QueueData> l = new ArrayList<>();
+        long last = Long.MIN_VALUE;
+        for (QueueOp op : ops) {
+            if (op instanceof Enqueue && op.queueId() != last) {
+                QueueData d = queues.get(op.queueId());
+                if (d != null && !l.contains(d)) l.add(d);
+                last = op.queueId();
+            }
+        }
+        return l;
+    }
+
+    private byte[] queueKey(long queueId) {
+        return ByteBuffer.allocate(queuesPrefix.length + 8).put(queuesPrefix).putLong(queueId).array();
+    }
+
+    /** Applies one command; returns its result (the offset of an enqueue, the count of a purge). */
+    private long apply(QueueOp op, RocksStore.Batch batch, List<Runnable> notify) {
+        QueueData d = queue(op.queueId());
+        synchronized (d.lock()) {
+            return apply(d, op, batch, notify);
+        }
+    }
+
+    private long apply(QueueData d, QueueOp op, RocksStore.Batch batch, List<Runnable> notify) {
+        if (op instanceof Enqueue e) {
+            long off = d.nextOffset++;
+            byte[] body = e.message().encode();
+            batch.put(Keyspace.MESSAGE, Keys.of(d.queueId, off), body);
+            batch.put(Keyspace.INDEX, Keys.of(d.queueId, off), QueueData.indexValue(body.length, 0));
+            d.present.add(off);
+            d.cache(off, e.message());
+            notify.add(() -> { QueueData.QueueListener l = d.listener; if (l != null) l.enqueued(); });
+            return off;
+        }
+        if (op instanceof Settle s) {
+            for (long off : s.offsets()) {
+                if (d.present.remove(off)) {
+                    batch.delete(Keyspace.MESSAGE, Keys.of(d.queueId, off));
+                    batch.delete(Keyspace.INDEX, Keys.of(d.queueId, off));
+                    d.deliveryCounts.remove(off);
+                    d.uncache(off);
+                }
+            }
+            notify.add(() -> { QueueData.QueueListener l = d.listener; if (l != null) l.settled(s.offsets()); });
+            return s.offsets().length;
+        }
+        if (op instanceof Return r) {
+            for (long off : r.offsets()) {
+                if (d.present.contains(off)) {
+                    int dc = d.deliveryCounts.merge(off, 1, Integer::sum);
+                    batch.put(Keyspace.INDEX, Keys.of(d.queueId, off), QueueData.indexValue(0, dc));
+                }
+            }
+            notify.add(() -> { QueueData.QueueListener l = d.listener; if (l != null) l.returned(r.offsets()); });
+            return r.offsets().length;
+        }
+        if (op instanceof Purge p) {
+            long[] keep = p.keep().clone();
+            Arrays.sort(keep);
+            long removed = 0;
+            long from = 0;
+            for (int i = 0; i <= keep.length; i++) {
+                long to = i < keep.length ? Math.min(keep[i], p.upTo()) : p.upTo();
+                if (to > from) {
+                    for (long off = d.present.firstFrom(from); off >= 0 && off < to; off = d.present.firstFrom(off + 1)) {
+                        d.present.remove(off);
+                        d.deliveryCounts.remove(off);
+                        d.uncache(off);
+                        removed++;
+                    }
+                    batch.deleteRange(Keyspace.MESSAGE, Keys.of(d.queueId, from), Keys.of(d.queueId, to));
+                    batch.deleteRange(Keyspace.INDEX, Keys.of(d.queueId, from), Keys.of(d.queueId, to));
+                }
+                if (i < keep.length) from = keep[i] + 1;
+            }
+            notify.add(() -> { QueueData.QueueListener l = d.listener; if (l != null) l.purged(p.upTo()); });
+            return removed;
+        }
+        throw new IllegalArgumentException("unknown op " + op);
+    }
+
+    /** Removes every trace of a queue from the store (the queue was deleted). */
+    public void dropQueue(long queueId) {
+        QueueData d = queues.remove(queueId);
+        if (d != null) d.uncacheAll();
+        try (RocksStore.Batch batch = store.batch()) {
+            batch.deleteRange(Keyspace.MESSAGE, Keys.of(queueId, 0), Keys.of(queueId + 1, 0));
+            batch.deleteRange(Keyspace.INDEX, Keys.of(queueId, 0), Keys.of(queueId + 1, 0));
+            batch.delete(Keyspace.GROUP, queueKey(queueId));
+            batch.commit();
+        }
+    }
+
+    /** The group is removed from this node: forget its bookkeeping too. */
+    public void dropGroup() {
+        for (Long q : List.copyOf(queues.keySet())) dropQueue(q);
+        try (RocksStore.Batch batch = store.batch()) {
+            batch.delete(Keyspace.GROUP, appliedKey);
+            batch.commit();
+        }
+    }
+
+    @Override
+    public long takeSnapshot() throws IOException {
+        TermIndex last = getLastAppliedTermIndex();
+        if (last == null || last.getIndex() < 0) return -1;
+        store.flush();
+        File f = snapshots.getSnapshotFile(last.getTerm(), last.getIndex());
+        Files.write(f.toPath(), new byte[0]);
+        snapshots.updateLatestSnapshot(new SingleFileSnapshotInfo(
+                new org.apache.ratis.server.storage.FileInfo(f.toPath(), null), last));
+        return last.getIndex();
+    }
+
+    @Override
+    public SimpleStateMachineStorage getStateMachineStorage() { return snapshots; }
+
+    @Override
+    public SingleFileSnapshotInfo getLatestSnapshot() { return snapshots.getLatestSnapshot(); }
+
+    @Override
+    public void close() throws IOException {
+        for (QueueData d : queues.values()) d.uncacheAll();
+        super.close();
+    }
+}

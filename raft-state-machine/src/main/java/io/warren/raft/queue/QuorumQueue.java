@@ -1,0 +1,55 @@
+package io.warren.raft.queue;
+
+import io.warren.metadata.model.QueueRecord;
+import io.warren.metadata.port.Message;
+import io.warren.metadata.queue.QueueEngine;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Delivery for a quorum queue on its group's leader. What is present comes from the applied state
+ * ({@link QueueData}); settles and returns are replicated through the group's log before they take effect.
+ */
+public final class QuorumQueue extends QueueEngine implements QueueData.QueueListener {
+    private final QueueData data;
+    private final GroupProposer proposer;
+
+    public QuorumQueue(QueueRecord record, QueueData data, GroupProposer proposer) {
+        super(record);
+        this.data = data;
+        this.proposer = proposer;
+        synchronized (this) { resetSoftState(data.nextOffset()); }
+    }
+
+    public CompletableFuture<Void> publish(Message m) {
+        return proposer.submit(new QueueOp.Enqueue(record.id(), m)).thenApply(x -> null);
+    }
+
+    public CompletableFuture<Long> purge() {
+        long upTo;
+        long[] keep;
+        synchronized (this) {
+            upTo = data.nextOffset();
+            keep = checkedOutOffsets();
+        }
+        return proposer.submit(new QueueOp.Purge(record.id(), upTo, keep));
+    }
+
+    @Override protected long firstPresentFrom(long from) { return data.firstFrom(from); }
+
+    @Override protected boolean isPresent(long offset) { return data.contains(offset); }
+
+    @Override protected long presentCount() { return data.count(); }
+
+    @Override protected Message load(long offset) { return data.load(offset); }
+
+    @Override protected int deliveryCount(long offset) { return data.deliveryCount(offset); }
+
+    @Override protected CompletableFuture<Void> submitSettle(long[] offsets) {
+        return proposer.submit(new QueueOp.Settle(record.id(), offsets)).thenApply(x -> null);
+    }
+
+    @Override protected CompletableFuture<Void> submitReturn(long[] offsets) {
+        return proposer.submit(new QueueOp.Return(record.id(), offsets)).thenApply(x -> null);
+    }
+}
