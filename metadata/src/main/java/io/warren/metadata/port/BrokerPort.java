@@ -26,5 +26,7 @@ public interface BrokerPort {
         java.util.Set<String> active();
 
         void addListener(Runnable onChange);
+
+        void removeListener(Runnable onChange);
     }
 }

@@ -1,0 +1,39 @@
+package io.warren.amqp.channel;
+
+import io.warren.metadata.model.QueueRecord;
+import io.warren.metadata.port.ConsumerSink;
+import io.warren.metadata.port.Delivery;
+import io.warren.metadata.port.QueueConsumer;
+
+/**
+ * A consumer on a channel as its queue sees it: credit is the consumer's prefetch window, the channel's
+ * global window, channel.flow and, for no-ack consumers, the socket's writability. Deliveries are handed
+ * to the channel's event loop.
+ */
+final class ChannelConsumer implements ConsumerSink {
+    final String tag;
+    final QueueRecord queue;
+    final boolean noAck;
+    final int prefetch;
+    private final Consuming owner;
+    /** Delivered and not yet acknowledged (guarded by the channel's credit lock). */
+    int inflight;
+    QueueConsumer handle;
+    volatile boolean cancelled;
+
+    ChannelConsumer(Consuming owner, String tag, QueueRecord queue, boolean noAck, int prefetch) {
+        this.owner = owner;
+        this.tag = tag;
+        this.queue = queue;
+        this.noAck = noAck;
+        this.prefetch = prefetch;
+    }
+
+    @Override public boolean tryReserve() { return !cancelled && owner.reserve(this); }
+
+    @Override public void unreserve() { owner.unreserve(this); }
+
+    @Override public void deliver(Delivery d) { owner.deliverLater(this, d); }
+
+    @Override public void cancelledByServer() { owner.serverCancelLater(this); }
+}

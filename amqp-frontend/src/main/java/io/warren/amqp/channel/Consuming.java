@@ -1,0 +1,322 @@
+package io.warren.amqp.channel;
+
+import io.warren.amqp.channel.AmqpChannel.Access;
+import io.warren.amqp.error.AmqpException;
+import io.warren.amqp.error.ReplyCode;
+import io.warren.amqp.method.BasicMethod;
+import io.warren.metadata.model.DomainException;
+import io.warren.metadata.model.QueueRecord;
+import io.warren.metadata.port.ConsumerSpec;
+import io.warren.metadata.port.Delivery;
+import io.warren.metadata.port.Message;
+import io.warren.metadata.port.QueuePort;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * basic.qos/consume/cancel/get/ack/nack/reject/recover, channel.flow and direct reply-to consumers: delivery
+ * tags, the unacked messages of the channel and the credit that paces deliveries.
+ */
+final class Consuming {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final AmqpChannel ch;
+    private final Map<String, ChannelConsumer> consumers = new LinkedHashMap<>();
+    /** delivery tag → what it delivered, in tag order. */
+    private final LinkedHashMap<Long, Unacked> unacked = new LinkedHashMap<>();
+    /** Acks, nacks and rejects waiting for tx.commit. */
+    private final List<Settlement> txSettlements = new ArrayList<>();
+    private long nextTag;
+    private int prefetchCount;
+    private int globalPrefetch;
+    private int globalInflight;
+    private boolean flowActive = true;
+    private String replyToName;
+    private String replyToTag;
+
+    record Unacked(long tag, QueueRecord queue, long offset, ChannelConsumer consumer) { }
+
+    /** {@code settle}: an ack; otherwise a reject without requeue. */
+    record Settlement(Unacked message, boolean settle) { }
+
+    Consuming(AmqpChannel ch) { this.ch = ch; }
+
+    // ---- credit (called from queue threads) ----
+
+    synchronized boolean reserve(ChannelConsumer c) {
+        if (!flowActive) return false;
+        if (c.noAck) return ch.host.isWritable();
+        if (c.prefetch > 0 && c.inflight >= c.prefetch) return false;
+        if (globalPrefetch > 0 && globalInflight >= globalPrefetch) return false;
+        c.inflight++;
+        globalInflight++;
+        return true;
+    }
+
+    synchronized void unreserve(ChannelConsumer c) {
+        if (c.noAck) return;
+        c.inflight--;
+        globalInflight--;
+    }
+
+    /** Credit came back: let the queues deliver again. */
+    void creditAvailable(Set<ChannelConsumer> which) {
+        for (ChannelConsumer c : which) if (c.handle != null && !c.cancelled) c.handle.creditAvailable();
+    }
+
+    private Set<ChannelConsumer> all() { return new HashSet<>(consumers.values()); }
+
+    // ---- deliveries (handed to the event loop) ----
+
+    void deliverLater(ChannelConsumer c, Delivery d) { ch.host.eventLoop().execute(() -> deliver(c, d)); }
+
+    private void deliver(ChannelConsumer c, Delivery d) {
+        if (!c.noAck && (!ch.isOpen() || c.cancelled)) {
+            // the consumer went away while this was in flight: the message goes back
+            ch.host.broker().queues().requeue(d.queue(), new long[]{d.offset()});
+            unreserve(c);
+            return;
+        }
+        if (!ch.isOpen()) return;
+        long tag = ++nextTag;
+        if (!c.noAck) unacked.put(tag, new Unacked(tag, d.queue(), d.offset(), c));
+        Message m = d.message();
+        ch.sendContent(new BasicMethod.Deliver(c.tag, tag, d.redelivered(), m.exchange(), m.routingKey()), m.properties(), m.body());
+    }
+
+    void serverCancelLater(ChannelConsumer c) { ch.host.eventLoop().execute(() -> serverCancel(c)); }
+
+    private void serverCancel(ChannelConsumer c) {
+        if (consumers.remove(c.tag) == null) return;
+        c.cancelled = true;
+        if (ch.isOpen() && ch.host.clientCapability("consumer_cancel_notify")) ch.send(new BasicMethod.Cancel(c.tag, true));
+    }
+
+    // ---- methods ----
+
+    void qos(BasicMethod.Qos m) {
+        if (m.prefetchSize() != 0) throw AmqpException.of(ReplyCode.NOT_IMPLEMENTED, "prefetch_size!=0 (" + m.prefetchSize() + ")");
+        synchronized (this) {
+            if (m.global()) globalPrefetch = m.prefetchCount();
+            else prefetchCount = m.prefetchCount();
+        }
+        ch.send(new BasicMethod.QosOk());
+        creditAvailable(all());
+    }
+
+    void resume() { creditAvailable(all()); }
+
+    void flow(boolean active) {
+        synchronized (this) { flowActive = active; }
+        if (active) creditAvailable(all());
+    }
+
+    void consume(BasicMethod.Consume m) {
+        String tag = m.consumerTag().isEmpty() ? "amq.ctag-" + token() : m.consumerTag();
+        if (consumers.containsKey(tag) || tag.equals(replyToTag)) {
+            throw AmqpException.of(ReplyCode.NOT_ALLOWED, "attempt to reuse consumer tag '" + tag + "'");
+        }
+        if (m.queue().equals(ReplyToRegistry.PSEUDO_QUEUE)) {
+            if (!m.noAck()) throw DomainException.precondition("reply consumer cannot acknowledge");
+            if (replyToName != null) throw DomainException.precondition("reply consumer already set");
+            replyToName = ch.host.replyTo().register(ch);
+            replyToTag = tag;
+            if (!m.nowait()) ch.send(new BasicMethod.ConsumeOk(tag));
+            return;
+        }
+        QueueRecord q = ch.queue(m.queue());
+        ch.checkAccess(Access.READ, "queue", q.name());
+        int priority = 0;
+        Object p = m.arguments().get("x-priority");
+        if (p instanceof Number n) priority = n.intValue();
+        else if (p != null) throw DomainException.precondition("invalid arg 'x-priority' for " + q.describe() + ": must be a number");
+        ChannelConsumer c;
+        synchronized (this) { c = new ChannelConsumer(this, tag, q, m.noAck(), prefetchCount); }
+        consumers.put(tag, c);
+        if (!m.nowait()) ch.send(new BasicMethod.ConsumeOk(tag));
+        try {
+            c.handle = ch.host.broker().queues().consume(q, new ConsumerSpec(tag, m.noAck(), m.exclusive(), priority,
+                    ch.host.connectionId() + "/" + ch.id), c);
+        } catch (RuntimeException e) {
+            consumers.remove(tag);
+            c.cancelled = true;
+            throw e;
+        }
+    }
+
+    void cancel(BasicMethod.Cancel m) {
+        if (m.consumerTag().equals(replyToTag)) {
+            ch.host.replyTo().unregister(replyToName);
+            replyToName = null;
+            replyToTag = null;
+        } else {
+            ChannelConsumer c = consumers.remove(m.consumerTag());
+            if (c != null) {
+                c.cancelled = true;
+                if (c.handle != null) c.handle.cancel();
+            }
+        }
+        if (!m.nowait()) ch.send(new BasicMethod.CancelOk(m.consumerTag()));
+    }
+
+    void get(BasicMethod.Get m) {
+        QueueRecord q = ch.queue(m.queue());
+        ch.checkAccess(Access.READ, "queue", q.name());
+        ch.await(ch.host.broker().queues().get(q, m.noAck()), d -> {
+            if (d == null) {
+                ch.send(new BasicMethod.GetEmpty(""));
+                return;
+            }
+            long tag = ++nextTag;
+            if (!m.noAck()) unacked.put(tag, new Unacked(tag, q, d.offset(), null));
+            Message msg = d.message();
+            ch.sendContent(new BasicMethod.GetOk(tag, d.redelivered(), msg.exchange(), msg.routingKey(),
+                    (int) Math.min(Integer.MAX_VALUE, d.messageCount())), msg.properties(), msg.body());
+        });
+    }
+
+    void ack(long tag, boolean multiple) { settle(take(tag, multiple), true); }
+
+    void reject(long tag, boolean multiple, boolean requeue) {
+        List<Unacked> l = take(tag, multiple);
+        if (requeue) {
+            release(l);
+            returnToQueues(l);
+        } else {
+            settle(l, false);
+        }
+    }
+
+    void recover(boolean requeue) {
+        if (!requeue) throw AmqpException.of(ReplyCode.NOT_IMPLEMENTED, "requeue=false");
+        List<Unacked> l = new ArrayList<>(unacked.values());
+        unacked.clear();
+        release(l);
+        returnToQueues(l);
+    }
+
+    /** Removes and returns the unacked messages a tag names (406 for a tag not delivered on this channel). */
+    private List<Unacked> take(long tag, boolean multiple) {
+        List<Unacked> l = new ArrayList<>();
+        if (multiple) {
+            for (Iterator<Unacked> it = unacked.values().iterator(); it.hasNext(); ) {
+                Unacked u = it.next();
+                if (tag != 0 && u.tag() > tag) break;
+                l.add(u);
+                it.remove();
+            }
+            if (l.isEmpty() && tag != 0) throw DomainException.precondition("unknown delivery tag " + tag);
+        } else {
+            Unacked u = unacked.remove(tag);
+            if (u == null) throw DomainException.precondition("unknown delivery tag " + tag);
+            l.add(u);
+        }
+        return l;
+    }
+
+    /** ack (settle=true) or reject without requeue (settle=false, discarded). */
+    private void settle(List<Unacked> l, boolean ack) {
+        if (ch.publishing.transactional()) {
+            for (Unacked u : l) txSettlements.add(new Settlement(u, ack));
+            return;
+        }
+        release(l);
+        QueuePort qp = ch.host.broker().queues();
+        forEachQueue(l, (q, offsets) -> {
+            if (ack) qp.settle(q, offsets); else qp.discard(q, offsets);
+        });
+    }
+
+    private void returnToQueues(List<Unacked> l) {
+        QueuePort qp = ch.host.broker().queues();
+        forEachQueue(l, qp::requeue);
+    }
+
+    private static void forEachQueue(List<Unacked> l, java.util.function.BiConsumer<QueueRecord, long[]> f) {
+        Map<Long, List<Unacked>> byQueue = new LinkedHashMap<>();
+        for (Unacked u : l) byQueue.computeIfAbsent(u.queue().id(), k -> new ArrayList<>()).add(u);
+        for (List<Unacked> us : byQueue.values()) {
+            f.accept(us.get(0).queue(), us.stream().mapToLong(Unacked::offset).toArray());
+        }
+    }
+
+    /** Gives back the credit the messages held. */
+    private void release(List<Unacked> l) {
+        Set<ChannelConsumer> touched = new HashSet<>();
+        synchronized (this) {
+            for (Unacked u : l) {
+                if (u.consumer() != null) {
+                    u.consumer().inflight--;
+                    globalInflight--;
+                    touched.add(u.consumer());
+                }
+            }
+        }
+        if (touched.isEmpty()) return;
+        creditAvailable(globalPrefetch > 0 ? all() : touched);
+    }
+
+    List<CompletableFuture<Void>> commitAcks() {
+        List<Unacked> acks = new ArrayList<>();
+        List<Unacked> discards = new ArrayList<>();
+        for (Settlement s : txSettlements) (s.settle() ? acks : discards).add(s.message());
+        txSettlements.clear();
+        release(acks);
+        release(discards);
+        List<CompletableFuture<Void>> fs = new ArrayList<>();
+        QueuePort qp = ch.host.broker().queues();
+        forEachQueue(acks, (q, offsets) -> fs.add(qp.settle(q, offsets)));
+        forEachQueue(discards, (q, offsets) -> fs.add(qp.discard(q, offsets)));
+        return fs;
+    }
+
+    void rollbackAcks() {
+        for (Settlement s : txSettlements) unacked.put(s.message().tag(), s.message());
+        txSettlements.clear();
+    }
+
+    // ---- direct reply-to ----
+
+    String replyToName() { return replyToName; }
+
+    /** A reply published to this channel's reply-to name (called on the publisher's event loop). */
+    void deliverReply(Message m) {
+        ch.host.eventLoop().execute(() -> {
+            if (!ch.isOpen() || replyToTag == null) return;
+            ch.sendContent(new BasicMethod.Deliver(replyToTag, ++nextTag, false, m.exchange(), m.routingKey()), m.properties(), m.body());
+        });
+    }
+
+    // ---- teardown ----
+
+    void release() {
+        for (ChannelConsumer c : consumers.values()) {
+            c.cancelled = true;
+            if (c.handle != null) c.handle.cancel();
+        }
+        consumers.clear();
+        List<Unacked> l = new ArrayList<>(unacked.values());
+        for (Settlement s : txSettlements) l.add(s.message());
+        txSettlements.clear();
+        unacked.clear();
+        returnToQueues(l);
+        if (replyToName != null) ch.host.replyTo().unregister(replyToName);
+        replyToName = null;
+        replyToTag = null;
+    }
+
+    private static String token() {
+        byte[] b = new byte[16];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+}

@@ -1,0 +1,20 @@
+package io.warren.amqp.connection;
+
+/**
+ * Front-end limits, RabbitMQ's defaults: frame_max offered 131072, channel_max 2047, heartbeat 60 s,
+ * bodies up to 128 MiB, 10 s to complete the handshake.
+ */
+public record AmqpConfig(String bindHost, int port, int frameMax, int channelMax, int heartbeatSeconds,
+                         long bodySizeMax, int handshakeTimeoutMs) {
+    public static AmqpConfig defaults(String bindHost, int port) {
+        return new AmqpConfig(bindHost, port, 131072, 2047, 60, 128L << 20, 10_000);
+    }
+
+    public AmqpConfig withHeartbeat(int seconds) {
+        return new AmqpConfig(bindHost, port, frameMax, channelMax, seconds, bodySizeMax, handshakeTimeoutMs);
+    }
+
+    public AmqpConfig withLimits(int frameMax, int channelMax, long bodySizeMax) {
+        return new AmqpConfig(bindHost, port, frameMax, channelMax, heartbeatSeconds, bodySizeMax, handshakeTimeoutMs);
+    }
+}

@@ -1,0 +1,399 @@
+package io.warren.amqp.connection;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.warren.amqp.channel.AmqpChannel;
+import io.warren.amqp.channel.ChannelHost;
+import io.warren.amqp.channel.ReplyToRegistry;
+import io.warren.amqp.codec.Frame;
+import io.warren.amqp.codec.FrameDecoder;
+import io.warren.amqp.codec.FrameWriter;
+import io.warren.amqp.error.AmqpException;
+import io.warren.amqp.error.ReplyCode;
+import io.warren.amqp.method.ChannelMethod;
+import io.warren.amqp.method.ConnectionMethod;
+import io.warren.amqp.method.Method;
+import io.warren.metadata.command.MetadataCommand;
+import io.warren.metadata.model.PasswordHash;
+import io.warren.metadata.model.UserRecord;
+import io.warren.metadata.port.BrokerPort;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One AMQP connection: the handshake (header, start, tune, open), channel 0, heartbeats, blocking while a
+ * resource alarm is up, and the one place connection errors are turned into connection.close.
+ */
+public final class AmqpConnection extends ChannelInboundHandlerAdapter implements ChannelHost {
+    private static final Logger LOG = LoggerFactory.getLogger(AmqpConnection.class);
+    private static final AtomicLong SEQ = new AtomicLong();
+    public static final String PRODUCT_VERSION = "3.13.7";
+    private static final List<String> CAPABILITIES = List.of("publisher_confirms", "exchange_exchange_bindings",
+            "basic.nack", "consumer_cancel_notify", "connection.blocked", "authentication_failure_close",
+            "per_consumer_qos", "direct_reply_to");
+
+    private enum State { AWAIT_HEADER, AWAIT_START_OK, AWAIT_TUNE_OK, AWAIT_OPEN, OPEN, CLOSING, CLOSED }
+
+    private final BrokerPort broker;
+    private final AmqpConfig config;
+    private final ReplyToRegistry replyTo;
+    private final FrameDecoder decoder;
+    private final String id;
+    private final Map<Integer, AmqpChannel> channels = new HashMap<>();
+    private ChannelHandlerContext ctx;
+    private State state = State.AWAIT_HEADER;
+    private int frameMax;
+    private int channelMax;
+    private String user;
+    private String vhost;
+    private Map<String, Object> clientCapabilities = Map.of();
+    private boolean ownsExclusive;
+    private boolean blockedSent;
+    private boolean readingBlocked;
+    private final Runnable alarmListener = () -> { if (ctx != null) ctx.executor().execute(this::alarmsChanged); };
+
+    public AmqpConnection(BrokerPort broker, AmqpConfig config, ReplyToRegistry replyTo, FrameDecoder decoder) {
+        this.broker = broker;
+        this.config = config;
+        this.replyTo = replyTo;
+        this.decoder = decoder;
+        this.id = broker.nodeName() + "/" + SEQ.incrementAndGet();
+        this.frameMax = config.frameMax();
+        this.channelMax = config.channelMax();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) { this.ctx = ctx; }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        Frame f = (Frame) msg;
+        try {
+            handle(f);
+        } catch (AmqpException e) {
+            connectionError(e);
+        } catch (RuntimeException e) {
+            LOG.warn("connection {}: internal error", id, e);
+            connectionError(AmqpException.of(ReplyCode.INTERNAL_ERROR, "internal error: " + e));
+        }
+    }
+
+    private void handle(Frame f) {
+        if (state == State.CLOSED) { releaseFrame(f); return; }
+        if (f instanceof Frame.Malformed m) {
+            AmqpException e = AmqpException.of(m.code(), m.text()).during(m.classId(), m.methodId());
+            sendCloseAndDrop(e);
+            return;
+        }
+        if (f instanceof Frame.ProtocolHeader) { sendStart(); return; }
+        if (f instanceof Frame.Heartbeat) return;
+        if (state == State.CLOSING) {
+            releaseFrame(f);
+            if (f instanceof Frame.MethodFrame mf && mf.channel() == 0) {
+                if (mf.method() instanceof ConnectionMethod.Close) send(new ConnectionMethod.CloseOk());
+                if (mf.method() instanceof ConnectionMethod.Close || mf.method() instanceof ConnectionMethod.CloseOk) ctx.close();
+            }
+            return;
+        }
+        int channel = f instanceof Frame.MethodFrame mf ? mf.channel() : f instanceof Frame.HeaderFrame hf ? hf.channel()
+                : ((Frame.BodyFrame) f).channel();
+        if (channel == 0) {
+            if (!(f instanceof Frame.MethodFrame mf)) {
+                releaseFrame(f);
+                throw AmqpException.of(ReplyCode.UNEXPECTED_FRAME, "content frame on channel 0");
+            }
+            connectionMethod(mf.method());
+            return;
+        }
+        if (state != State.OPEN) {
+            releaseFrame(f);
+            throw AmqpException.of(ReplyCode.COMMAND_INVALID, "channel " + channel + " used before connection.open");
+        }
+        AmqpChannel c = channels.get(channel);
+        if (c == null) {
+            if (f instanceof Frame.MethodFrame mf && mf.method() instanceof ChannelMethod.Open) {
+                openChannel(channel);
+                return;
+            }
+            releaseFrame(f);
+            String what = f instanceof Frame.MethodFrame mf ? "'" + mf.method().name() + "'" : "a content frame";
+            throw AmqpException.of(ReplyCode.CHANNEL_ERROR, "expected 'channel.open' on channel " + channel + ", got " + what);
+        }
+        c.handle(f);
+    }
+
+    private static void releaseFrame(Frame f) {
+        if (f instanceof Frame.BodyFrame b) b.payload().release();
+    }
+
+    private void openChannel(int channel) {
+        if (channel > channelMax) {
+            throw AmqpException.of(ReplyCode.NOT_ALLOWED, "number of channels opened (" + channels.size()
+                    + ") has reached the negotiated channel_max (" + channelMax + ")").during(20, 10);
+        }
+        channels.put(channel, new AmqpChannel(channel, this));
+        write(FrameWriter.method(alloc(), channel, new ChannelMethod.OpenOk(new byte[0])));
+    }
+
+    // ---- handshake ----
+
+    private void sendStart() {
+        Map<String, Object> caps = new LinkedHashMap<>();
+        for (String c : CAPABILITIES) caps.put(c, true);
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put("product", "Warren");
+        props.put("version", PRODUCT_VERSION);
+        props.put("platform", "Java " + Runtime.version().feature());
+        props.put("cluster_name", broker.nodeName());
+        props.put("copyright", "Warren contributors");
+        props.put("information", "AMQP 0-9-1 broker replicated with Raft");
+        props.put("capabilities", caps);
+        state = State.AWAIT_START_OK;
+        send(new ConnectionMethod.Start(0, 9, props,
+                "PLAIN AMQPLAIN".getBytes(StandardCharsets.UTF_8), "en_US".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private void connectionMethod(Method m) {
+        switch (state) {
+            case AWAIT_START_OK -> {
+                if (!(m instanceof ConnectionMethod.StartOk s)) throw unexpected(m, "connection.start-ok");
+                startOk(s);
+            }
+            case AWAIT_TUNE_OK -> {
+                if (!(m instanceof ConnectionMethod.TuneOk t)) throw unexpected(m, "connection.tune-ok");
+                tuneOk(t);
+            }
+            case AWAIT_OPEN -> {
+                if (!(m instanceof ConnectionMethod.Open o)) throw unexpected(m, "connection.open");
+                open(o);
+            }
+            case OPEN -> {
+                if (m instanceof ConnectionMethod.Close) {
+                    send(new ConnectionMethod.CloseOk()).addListener(ChannelFutureListener.CLOSE);
+                    shutdown();
+                } else if (m instanceof ConnectionMethod.UpdateSecret) {
+                    send(new ConnectionMethod.UpdateSecretOk());
+                } else if (!(m instanceof ConnectionMethod.CloseOk)) {
+                    throw AmqpException.of(ReplyCode.COMMAND_INVALID, "unexpected method '" + m.name() + "' on channel 0").during(m.classId(), m.methodId());
+                }
+            }
+            default -> throw unexpected(m, "connection handshake");
+        }
+    }
+
+    private static AmqpException unexpected(Method m, String expected) {
+        return AmqpException.of(ReplyCode.COMMAND_INVALID, "expected '" + expected + "', got '" + m.name() + "'").during(m.classId(), m.methodId());
+    }
+
+    @SuppressWarnings("unchecked")
+    private void startOk(ConnectionMethod.StartOk s) {
+        if (s.clientProperties().get("capabilities") instanceof Map<?, ?> caps) clientCapabilities = (Map<String, Object>) caps;
+        if (!s.mechanism().equals("PLAIN") && !s.mechanism().equals("AMQPLAIN")) {
+            throw AmqpException.of(ReplyCode.COMMAND_INVALID, "unknown authentication mechanism '" + s.mechanism() + "'").during(10, 11);
+        }
+        Sasl.Credentials c = Sasl.parse(s.mechanism(), s.response());
+        UserRecord u = c == null ? null : broker.metadata().state().user(c.user());
+        boolean ok = u != null && PasswordHash.check(u.passwordHash(), c.password());
+        if (ok && u.loopbackOnly() && !fromLoopback()) {
+            LOG.warn("user '{}' can only connect via localhost", u.name());
+            ok = false;
+        }
+        if (!ok) {
+            LOG.warn("connection {}: login refused for user '{}' via {}", id, c == null ? "?" : c.user(), s.mechanism());
+            sendCloseAndDrop(AmqpException.of(ReplyCode.ACCESS_REFUSED, "Login was refused using authentication mechanism "
+                    + s.mechanism() + ". For details see the broker logfile.").during(10, 11));
+            return;
+        }
+        user = u.name();
+        state = State.AWAIT_TUNE_OK;
+        send(new ConnectionMethod.Tune(config.channelMax(), config.frameMax(), config.heartbeatSeconds()));
+    }
+
+    private boolean fromLoopback() {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null && a.getAddress().isLoopbackAddress();
+    }
+
+    private void tuneOk(ConnectionMethod.TuneOk t) {
+        long fm = Integer.toUnsignedLong(t.frameMax());
+        if (fm == 0) fm = config.frameMax();
+        if (fm < 4096) throw AmqpException.of(ReplyCode.NOT_ALLOWED, "frame_max=" + fm + " < 4096 min size").during(10, 31);
+        if (fm > config.frameMax()) throw AmqpException.of(ReplyCode.NOT_ALLOWED, "frame_max=" + fm + " > " + config.frameMax() + " max size").during(10, 31);
+        int cm = t.channelMax() == 0 ? config.channelMax() : t.channelMax();
+        if (cm > config.channelMax()) throw AmqpException.of(ReplyCode.NOT_ALLOWED, "channel_max=" + cm + " > " + config.channelMax() + " max").during(10, 31);
+        frameMax = (int) fm;
+        channelMax = cm;
+        decoder.frameMax(frameMax);
+        int hb = t.heartbeat();
+        ctx.pipeline().remove(IdleStateHandler.class);
+        if (hb > 0) {
+            ctx.pipeline().addFirst("idle", new IdleStateHandler(hb * 2L * 1000, Math.max(500, hb * 1000L / 2), 0, TimeUnit.MILLISECONDS));
+        }
+        state = State.AWAIT_OPEN;
+    }
+
+    private void open(ConnectionMethod.Open o) {
+        var v = broker.metadata().state().vhost(o.virtualHost());
+        if (v == null) throw AmqpException.of(ReplyCode.NOT_ALLOWED, "vhost " + o.virtualHost() + " not found").during(10, 40);
+        if (broker.metadata().state().permission(user, o.virtualHost()) == null) {
+            throw AmqpException.of(ReplyCode.NOT_ALLOWED, "access to vhost '" + o.virtualHost() + "' refused for user '" + user + "'").during(10, 40);
+        }
+        vhost = o.virtualHost();
+        state = State.OPEN;
+        send(new ConnectionMethod.OpenOk(""));
+        broker.alarms().addListener(alarmListener);
+        alarmsChanged();
+    }
+
+    // ---- alarms ----
+
+    private void alarmsChanged() {
+        if (state != State.OPEN) return;
+        var active = broker.alarms().active();
+        if (!active.isEmpty() && !blockedSent) {
+            blockedSent = true;
+            if (clientCapability("connection.blocked")) {
+                String reason = active.contains("disk") ? "low on disk space" : "low on memory";
+                send(new ConnectionMethod.Blocked(reason));
+            }
+        } else if (active.isEmpty() && blockedSent) {
+            blockedSent = false;
+            if (clientCapability("connection.blocked")) send(new ConnectionMethod.Unblocked());
+            if (readingBlocked) {
+                readingBlocked = false;
+                ctx.channel().config().setAutoRead(true);
+            }
+        }
+    }
+
+    @Override
+    public void publishing() {
+        if (!readingBlocked && !broker.alarms().active().isEmpty()) {
+            readingBlocked = true;
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    // ---- errors and closing ----
+
+    @Override
+    public void connectionError(AmqpException e) {
+        if (state == State.CLOSING || state == State.CLOSED) return;
+        LOG.info("connection {}: closing with {}", id, e.replyText());
+        if (state.ordinal() < State.AWAIT_START_OK.ordinal()) { ctx.close(); return; }
+        send(new ConnectionMethod.Close(e.code().code(), AmqpChannel.truncate(e.replyText()),
+                e.classId(), e.methodId()));
+        shutdown();
+        state = State.CLOSING;
+        ctx.executor().schedule(() -> ctx.close(), 2, TimeUnit.SECONDS);
+    }
+
+    /** Sends connection.close and drops the socket once it is written (the input cannot be trusted). */
+    private void sendCloseAndDrop(AmqpException e) {
+        LOG.info("connection {}: closing with {}", id, e.replyText());
+        send(new ConnectionMethod.Close(e.code().code(), AmqpChannel.truncate(e.replyText()),
+                e.classId(), e.methodId())).addListener(ChannelFutureListener.CLOSE);
+        shutdown();
+        state = State.CLOSED;
+    }
+
+    private void shutdown() {
+        if (state == State.CLOSED) return;
+        state = State.CLOSED;
+        for (AmqpChannel c : channels.values()) c.connectionClosed();
+        channels.clear();
+        broker.alarms().removeListener(alarmListener);
+        if (ownsExclusive) {
+            ownsExclusive = false;
+            broker.metadata().submit(new MetadataCommand.DropExclusiveQueues(id)).exceptionally(e -> {
+                LOG.warn("connection {}: removing exclusive queues failed: {}", id, e.toString());
+                return null;
+            });
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        shutdown();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent e) {
+            if (state.ordinal() < State.OPEN.ordinal() && e.state() == IdleState.READER_IDLE) {
+                LOG.info("connection {}: handshake timeout", id);
+                ctx.close();
+            } else if (e.state() == IdleState.WRITER_IDLE) {
+                ctx.writeAndFlush(FrameWriter.heartbeat(alloc()));
+            } else if (e.state() == IdleState.READER_IDLE) {
+                LOG.info("connection {}: missed heartbeats from client, closing", id);
+                shutdown();
+                ctx.close();
+            }
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) for (AmqpChannel c : channels.values()) c.writable();
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("connection {}: {}", id, cause.toString());
+        shutdown();
+        ctx.close();
+    }
+
+    // ---- ChannelHost ----
+
+    @Override public BrokerPort broker() { return broker; }
+
+    @Override public String user() { return user; }
+
+    @Override public String vhost() { return vhost; }
+
+    @Override public String connectionId() { return id; }
+
+    @Override public int frameMax() { return frameMax; }
+
+    @Override public long bodySizeMax() { return config.bodySizeMax(); }
+
+    @Override public boolean clientCapability(String name) { return Boolean.TRUE.equals(clientCapabilities.get(name)); }
+
+    @Override public EventLoop eventLoop() { return ctx.channel().eventLoop(); }
+
+    @Override public ByteBufAllocator alloc() { return ctx.alloc(); }
+
+    @Override public void write(ByteBuf frame) { ctx.writeAndFlush(frame); }
+
+    private ChannelFuture send(Method m) { return ctx.writeAndFlush(FrameWriter.method(alloc(), 0, m)); }
+
+    @Override public boolean isWritable() { return ctx.channel().isWritable(); }
+
+    @Override public void ownsExclusiveQueues() { ownsExclusive = true; }
+
+    @Override public ReplyToRegistry replyTo() { return replyTo; }
+
+    @Override public void channelClosed(int channel) { channels.remove(channel); }
+}

@@ -1,0 +1,64 @@
+package io.warren.ops;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code warren server}: runs a node in the foreground until SIGTERM/SIGINT. */
+@Command(name = "warren-server", mixinStandardHelpOptions = true,
+        description = "Runs a Warren broker node in the foreground.")
+public final class Main implements Callable<Integer> {
+    @Option(names = "--config", description = "config file (key = value, as rabbitmq.conf)")
+    Path configFile;
+
+    @Option(names = "--node-name", description = "node name (default warren@<host>)")
+    String nodeName;
+
+    @Option(names = "--data-dir", description = "data directory (default ./data)")
+    Path dataDir;
+
+    @Option(names = "--amqp-port", description = "AMQP port (default 5672)")
+    Integer amqpPort;
+
+    @Option(names = "--raft-port", description = "Raft port between nodes (default 25672)")
+    Integer raftPort;
+
+    @Option(names = "--set", description = "any config key, e.g. --set heartbeat=30")
+    Map<String, String> settings;
+
+    @Override
+    public Integer call() throws Exception {
+        NodeConfig c = new NodeConfig();
+        if (configFile != null) c.load(configFile);
+        if (settings != null) settings.forEach(c::set);
+        if (nodeName != null) c.nodeName = nodeName;
+        if (dataDir != null) c.dataDir = dataDir;
+        if (amqpPort != null) c.amqpPort = amqpPort;
+        if (raftPort != null) c.raftPort = raftPort;
+        WarrenNode node = new WarrenNode(c);
+        try {
+            node.start();
+        } catch (Exception e) {
+            System.err.println("warren: node failed to start: " + e.getMessage());
+            e.printStackTrace();
+            Runtime.getRuntime().halt(1); // Ratis leaves non-daemon threads behind otherwise
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            stopped.countDown();
+        }, "warren-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        int rc = new CommandLine(new Main()).execute(args);
+        if (rc != 0) System.exit(rc);
+    }
+}

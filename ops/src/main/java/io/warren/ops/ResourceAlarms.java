@@ -1,0 +1,71 @@
+package io.warren.ops;
+
+import io.warren.metadata.port.BrokerPort;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The memory and disk alarms, as RabbitMQ has them: memory when the heap in use passes a fraction of the
+ * maximum heap (vm_memory_high_watermark, default 0.4), disk when free space on the data directory's file
+ * system falls below disk_free_limit (default 50 MB). Checked every second.
+ */
+public final class ResourceAlarms implements BrokerPort.Alarms, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ResourceAlarms.class);
+
+    private final Path dataDir;
+    private final double memoryHighWatermark;
+    private final long diskFreeLimit;
+    private final CopyOnWriteArrayList<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private volatile Set<String> active = Set.of();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "warren-alarms");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public ResourceAlarms(Path dataDir, double memoryHighWatermark, long diskFreeLimit) {
+        this.dataDir = dataDir;
+        this.memoryHighWatermark = memoryHighWatermark;
+        this.diskFreeLimit = diskFreeLimit;
+    }
+
+    public void start() {
+        check();
+        timer.scheduleWithFixedDelay(this::check, 1, 1, TimeUnit.SECONDS);
+    }
+
+    void check() {
+        Set<String> now = new TreeSet<>();
+        Runtime rt = Runtime.getRuntime();
+        long used = rt.totalMemory() - rt.freeMemory();
+        if (used > memoryHighWatermark * rt.maxMemory()) now.add("memory");
+        try {
+            if (Files.getFileStore(dataDir).getUsableSpace() < diskFreeLimit) now.add("disk");
+        } catch (IOException e) {
+            LOG.warn("cannot read free disk space of {}: {}", dataDir, e.toString());
+        }
+        if (!now.equals(active)) {
+            LOG.warn("resource alarms now {} (were {})", now.isEmpty() ? "clear" : now, active.isEmpty() ? "clear" : active);
+            active = Set.copyOf(now);
+            for (Runnable l : listeners) l.run();
+        }
+    }
+
+    @Override public Set<String> active() { return active; }
+
+    @Override public void addListener(Runnable onChange) { listeners.add(onChange); }
+
+    @Override public void removeListener(Runnable onChange) { listeners.remove(onChange); }
+
+    @Override public void close() { timer.shutdownNow(); }
+}
