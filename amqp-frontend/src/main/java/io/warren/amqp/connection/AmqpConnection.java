@@ -241,7 +241,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         channelMax = cm;
         decoder.frameMax(frameMax);
         int hb = t.heartbeat();
-        ctx.pipeline().remove(IdleStateHandler.class);
+        if (ctx.pipeline().get(IdleStateHandler.class) != null) ctx.pipeline().remove(IdleStateHandler.class);
         if (hb > 0) {
             ctx.pipeline().addFirst("idle", new IdleStateHandler(hb * 2L * 1000, Math.max(500, hb * 1000L / 2), 0, TimeUnit.MILLISECONDS));
         }

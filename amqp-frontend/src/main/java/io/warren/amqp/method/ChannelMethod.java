@@ -54,15 +54,15 @@ public sealed interface ChannelMethod extends Method permits ChannelMethod.Open,
         }
     }
 
-    record Close(int replyCode, String replyText, int classId, int methodId) implements ChannelMethod {
+    record Close(int replyCode, String replyText, int failedClassId, int failedMethodId) implements ChannelMethod {
         public static final int ID = 40;
         @Override public int methodId() { return ID; }
         @Override public Direction direction() { return Direction.BOTH; }
         @Override public void write(MethodWriter w) {
             w.shortInt(replyCode);
             w.shortStr(replyText);
-            w.shortInt(classId);
-            w.shortInt(methodId);
+            w.shortInt(failedClassId);
+            w.shortInt(failedMethodId);
         }
         static Close read(MethodReader r) {
             return new Close(r.shortInt(), r.shortStr(), r.shortInt(), r.shortInt());

@@ -117,15 +117,15 @@ public sealed interface ConnectionMethod extends Method permits ConnectionMethod
         }
     }
 
-    record Close(int replyCode, String replyText, int classId, int methodId) implements ConnectionMethod {
+    record Close(int replyCode, String replyText, int failedClassId, int failedMethodId) implements ConnectionMethod {
         public static final int ID = 50;
         @Override public int methodId() { return ID; }
         @Override public Direction direction() { return Direction.BOTH; }
         @Override public void write(MethodWriter w) {
             w.shortInt(replyCode);
             w.shortStr(replyText);
-            w.shortInt(classId);
-            w.shortInt(methodId);
+            w.shortInt(failedClassId);
+            w.shortInt(failedMethodId);
         }
         static Close read(MethodReader r) {
             return new Close(r.shortInt(), r.shortStr(), r.shortInt(), r.shortInt());
