@@ -141,16 +141,16 @@ final class Consuming {
         else if (p != null) throw DomainException.precondition("invalid arg 'x-priority' for " + q.describe() + ": must be a number");
         ChannelConsumer c;
         synchronized (this) { c = new ChannelConsumer(this, tag, q, m.noAck(), prefetchCount); }
-        consumers.put(tag, c);
-        if (!m.nowait()) ch.send(new BasicMethod.ConsumeOk(tag));
+        // deliveries the queue makes at once reach the event loop after this method, so consume-ok goes first
         try {
             c.handle = ch.host.broker().queues().consume(q, new ConsumerSpec(tag, m.noAck(), m.exclusive(), priority,
                     ch.host.connectionId() + "/" + ch.id), c);
         } catch (RuntimeException e) {
-            consumers.remove(tag);
             c.cancelled = true;
             throw e;
         }
+        consumers.put(tag, c);
+        if (!m.nowait()) ch.send(new BasicMethod.ConsumeOk(tag));
     }
 
     void cancel(BasicMethod.Cancel m) {

@@ -70,12 +70,8 @@ public abstract class QueueEngine {
         for (long o : offsets) { checkedOut.remove(o); returned.remove(o); }
     }
 
-    public final synchronized void returned(long[] offsets) {
-        for (long o : offsets) {
-            if (checkedOut.remove(o) && isPresent(o)) returned.add(o);
-        }
-        dispatch();
-    }
+    /** A return became durable (delivery counts updated); the messages were made ready when it was asked for. */
+    public final synchronized void returned(long[] offsets) { dispatch(); }
 
     /** Everything present becomes ready again (a new leader, a restart): the soft state is gone. */
     protected final synchronized void resetSoftState(long nextOffset) {
@@ -116,15 +112,27 @@ public abstract class QueueEngine {
     public synchronized Delivery get(boolean noAck) {
         long off = nextReady();
         if (off < 0) return null;
-        take(off);
-        Delivery d = delivery(off);
+        Delivery d = delivery(off, take(off));
         if (noAck) submitSettle(new long[]{off});
         return d;
     }
 
     public CompletableFuture<Void> settle(long[] offsets) { return submitSettle(offsets); }
 
-    public CompletableFuture<Void> requeue(long[] offsets) { return submitReturn(offsets); }
+    /**
+     * Returns messages to the queue. They are ready again at once, so the channel's next method sees them
+     * (as with RabbitMQ, where the queue handles one channel's commands in order); the return is then made
+     * durable, which counts the delivery attempt.
+     */
+    public CompletableFuture<Void> requeue(long[] offsets) {
+        synchronized (this) {
+            for (long o : offsets) {
+                if (checkedOut.remove(o) && isPresent(o)) returned.add(o);
+            }
+            dispatch();
+        }
+        return submitReturn(offsets);
+    }
 
     public synchronized QueueStats stats() {
         long present = presentCount();
@@ -170,13 +178,16 @@ public abstract class QueueEngine {
         }
     }
 
-    private void take(long off) {
+    /** Checks a ready message out; true if it had been delivered before (it came back). */
+    private boolean take(long off) {
         checkedOut.add(off);
-        if (!returned.remove(off) && off >= cursor) cursor = off + 1;
+        if (returned.remove(off)) return true;
+        if (off >= cursor) cursor = off + 1;
+        return false;
     }
 
-    private Delivery delivery(long off) {
-        boolean redelivered = off < redeliveredBelow || deliveryCount(off) > 0;
+    private Delivery delivery(long off, boolean returnedBefore) {
+        boolean redelivered = returnedBefore || off < redeliveredBelow || deliveryCount(off) > 0;
         return new Delivery(record, off, redelivered, load(off), messageCount());
     }
 
@@ -188,8 +199,7 @@ public abstract class QueueEngine {
             if (off < 0) break;
             Consumer c = pick();
             if (c == null) break;
-            take(off);
-            c.sink.deliver(delivery(off));
+            c.sink.deliver(delivery(off, take(off)));
             if (c.spec.noAck()) {
                 if (autoSettle == null) autoSettle = new ArrayList<>();
                 autoSettle.add(off);
