@@ -12,12 +12,18 @@ import java.util.function.Consumer;
  */
 final class Confirms {
     private final Consumer<BasicMethod> out;
+    private final java.util.concurrent.Executor loop;
+    private boolean flushScheduled;
     private final TreeSet<Long> pending = new TreeSet<>();
     private final TreeSet<Long> nacked = new TreeSet<>();
     private long lastIssued;
     private long lastConfirmed;
 
-    Confirms(Consumer<BasicMethod> out) { this.out = out; }
+    /** {@code loop} is the channel's event loop: confirms completing in one turn go out together. */
+    Confirms(Consumer<BasicMethod> out, java.util.concurrent.Executor loop) {
+        this.out = out;
+        this.loop = loop;
+    }
 
     long next() {
         long seq = ++lastIssued;
@@ -32,6 +38,14 @@ final class Confirms {
             out.accept(new BasicMethod.Nack(seq, false, false));
             nacked.add(seq);
         }
+        if (!flushScheduled) {
+            flushScheduled = true;
+            loop.execute(this::flush);
+        }
+    }
+
+    private void flush() {
+        flushScheduled = false;
         long upTo = pending.isEmpty() ? lastIssued : pending.first() - 1;
         if (upTo <= lastConfirmed) return;
         nacked.headSet(lastConfirmed + 1).clear();

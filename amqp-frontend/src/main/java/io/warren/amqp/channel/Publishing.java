@@ -114,7 +114,7 @@ final class Publishing {
 
     void confirmSelect(boolean nowait) {
         if (tx) throw DomainException.precondition("cannot switch from tx to confirm mode");
-        if (confirms == null) confirms = new Confirms(ch::send);
+        if (confirms == null) confirms = new Confirms(ch::send, ch.host.eventLoop());
         if (!nowait) ch.send(new ConfirmMethod.SelectOk());
     }
 
