@@ -11,7 +11,7 @@ import java.util.Properties;
  * A node's settings: defaults, then a config file in RabbitMQ's {@code key = value} style, then flags.
  * Keys: node_name, data_dir, listeners.tcp.default (AMQP port), amqp_bind, raft_port, heartbeat,
  * frame_max, channel_max, max_message_size, disk_free_limit.absolute, vm_memory_high_watermark.relative,
- * raft_snapshot_threshold, message_cache_bytes.
+ * raft_snapshot_threshold, message_cache_bytes, handshake_timeout (ms).
  */
 public final class NodeConfig {
     public String nodeName = "warren@" + hostName();
@@ -27,6 +27,7 @@ public final class NodeConfig {
     public double memoryHighWatermark = 0.4;
     public long snapshotThreshold = 10_000;
     public long messageCacheBytes = 256L << 20;
+    public int handshakeTimeoutMs = 10_000;
 
     static String hostName() {
         try {
@@ -61,6 +62,7 @@ public final class NodeConfig {
                 case "vm_memory_high_watermark.relative" -> memoryHighWatermark = Double.parseDouble(value);
                 case "raft_snapshot_threshold" -> snapshotThreshold = Long.parseLong(value);
                 case "message_cache_bytes" -> messageCacheBytes = parseBytes(value);
+                case "handshake_timeout" -> handshakeTimeoutMs = Integer.parseInt(value);
                 default -> throw new IllegalArgumentException("unknown setting '" + key + "'");
             }
         } catch (NumberFormatException e) {

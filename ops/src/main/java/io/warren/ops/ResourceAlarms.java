@@ -24,7 +24,7 @@ public final class ResourceAlarms implements BrokerPort.Alarms, AutoCloseable {
 
     private final Path dataDir;
     private final double memoryHighWatermark;
-    private final long diskFreeLimit;
+    private volatile long diskFreeLimit;
     private final CopyOnWriteArrayList<Runnable> listeners = new CopyOnWriteArrayList<>();
     private volatile Set<String> active = Set.of();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -44,7 +44,13 @@ public final class ResourceAlarms implements BrokerPort.Alarms, AutoCloseable {
         timer.scheduleWithFixedDelay(this::check, 1, 1, TimeUnit.SECONDS);
     }
 
-    void check() {
+    /** Changes the disk limit at run time (as {@code rabbitmqctl set_disk_free_limit}) and re-checks. */
+    public void setDiskFreeLimit(long bytes) {
+        diskFreeLimit = bytes;
+        check();
+    }
+
+    synchronized void check() {
         Set<String> now = new TreeSet<>();
         Runtime rt = Runtime.getRuntime();
         long used = rt.totalMemory() - rt.freeMemory();

@@ -28,7 +28,8 @@ public final class WarrenNode implements AutoCloseable {
         alarms.start();
         amqp = new AmqpServer(broker, AmqpConfig.defaults(config.amqpBind, config.amqpPort)
                 .withHeartbeat(config.heartbeatSeconds)
-                .withLimits(config.frameMax, config.channelMax, config.maxMessageSize));
+                .withLimits(config.frameMax, config.channelMax, config.maxMessageSize)
+                .withHandshakeTimeout(config.handshakeTimeoutMs));
         amqp.start();
         LOG.info("Warren node {} ready: AMQP on {}:{}, data in {}", config.nodeName, config.amqpBind, amqp.port(),
                 config.dataDir.toAbsolutePath());
@@ -38,6 +39,8 @@ public final class WarrenNode implements AutoCloseable {
     public int amqpPort() { return amqp.port(); }
 
     public RaftBroker broker() { return broker; }
+
+    public ResourceAlarms alarms() { return alarms; }
 
     @Override
     public void close() {

@@ -37,6 +37,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * when this node leads the group.
  */
 public final class RaftNode implements AutoCloseable {
+    /**
+     * Largest log entry: Ratis bounds entries by the appender buffer limit, and allocates a direct write
+     * buffer of at least that size per group, so it is kept small; larger messages are written in pieces.
+     */
+    public static final int ENTRY_BYTES_MAX = 1 << 20;
     private final RaftPeer self;
     private final RaftServer server;
     private final ClientId clientId = ClientId.randomId();
@@ -75,8 +80,8 @@ public final class RaftNode implements AutoCloseable {
         RaftServerConfigKeys.ThreadPool.setServerSize(p, 2);
         RaftServerConfigKeys.ThreadPool.setClientCached(p, true);
         RaftServerConfigKeys.ThreadPool.setClientSize(p, 2);
-        RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf("1MB"));
-        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf("512KB"));
+        RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(ENTRY_BYTES_MAX + 64 * 1024));
+        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(ENTRY_BYTES_MAX));
         RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
         RaftServerConfigKeys.Log.setSegmentCacheSizeMax(p, SizeInBytes.valueOf("8MB"));
         RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf("64KB"));

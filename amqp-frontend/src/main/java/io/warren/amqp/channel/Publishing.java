@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
  * safe), mandatory returns, and transactions (publishes and acks held until commit).
  */
 final class Publishing {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Publishing.class);
     private final AmqpChannel ch;
     private Confirms confirms;
     private boolean tx;
@@ -85,7 +86,10 @@ final class Publishing {
         CompletableFuture<Void> done = enqueue(new Routed(msg, queues));
         if (confirms != null) {
             Confirms c = confirms;
-            done.whenComplete((v, err) -> ch.host.eventLoop().execute(() -> c.complete(seq, err == null)));
+            done.whenComplete((v, err) -> {
+                if (err != null) LOG.warn("publish to {} failed, nacking: {}", queues, err.toString());
+                ch.host.eventLoop().execute(() -> c.complete(seq, err == null));
+            });
         }
     }
 

@@ -14,6 +14,10 @@ public record AmqpConfig(String bindHost, int port, int frameMax, int channelMax
         return new AmqpConfig(bindHost, port, frameMax, channelMax, seconds, bodySizeMax, handshakeTimeoutMs);
     }
 
+    public AmqpConfig withHandshakeTimeout(int ms) {
+        return new AmqpConfig(bindHost, port, frameMax, channelMax, heartbeatSeconds, bodySizeMax, ms);
+    }
+
     public AmqpConfig withLimits(int frameMax, int channelMax, long bodySizeMax) {
         return new AmqpConfig(bindHost, port, frameMax, channelMax, heartbeatSeconds, bodySizeMax, handshakeTimeoutMs);
     }

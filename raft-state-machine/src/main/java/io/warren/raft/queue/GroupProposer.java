@@ -16,7 +16,10 @@ import java.util.concurrent.CompletableFuture;
 public final class GroupProposer {
     private static final int MAX_INFLIGHT = 2;
     private static final int MAX_OPS = 4096;
-    private static final long MAX_BYTES = 4L << 20;
+    /** An entry must stay below the appender buffer limit (RaftNode.ENTRY_BYTES_MAX). */
+    static final int MAX_BYTES = RaftNode.ENTRY_BYTES_MAX - 64 * 1024;
+    /** Messages larger than this go into the log in pieces; two pieces never share an entry. */
+    public static final int CHUNK_BYTES = MAX_BYTES * 3 / 4;
 
     private final RaftNode node;
     private final RaftGroupId group;
@@ -45,9 +48,10 @@ public final class GroupProposer {
                 if (inflight >= MAX_INFLIGHT || pending.isEmpty()) return;
                 int n = 0;
                 long bytes = 0;
-                while (n < pending.size() && n < MAX_OPS && (n == 0 || bytes < MAX_BYTES)) {
-                    QueueOp op = pending.get(n).op();
-                    bytes += op instanceof QueueOp.Enqueue e ? e.message().footprint() : 16;
+                while (n < pending.size() && n < MAX_OPS) {
+                    int b = pending.get(n).op().sizeEstimate();
+                    if (n > 0 && bytes + b > MAX_BYTES) break;
+                    bytes += b;
                     n++;
                 }
                 List<Pending> head = pending.subList(0, n);

@@ -138,13 +138,18 @@ public final class QueueGroupStateMachine extends BaseStateMachine {
         List<QueueData> l = new ArrayList<>();
         long last = Long.MIN_VALUE;
         for (QueueOp op : ops) {
-            if (op instanceof Enqueue && op.queueId() != last) {
+            if ((op instanceof Enqueue || op instanceof QueueOp.EnqueueChunk) && op.queueId() != last) {
                 QueueData d = queues.get(op.queueId());
                 if (d != null && !l.contains(d)) l.add(d);
                 last = op.queueId();
             }
         }
         return l;
+    }
+
+    private byte[] chunkPrefix(long queueId, long chunkId) {
+        byte[] g = Keys.of("chunks/" + getGroupId().getUuid() + "/");
+        return ByteBuffer.allocate(g.length + 16).put(g).putLong(queueId).putLong(chunkId).array();
     }
 
     private byte[] queueKey(long queueId) {
@@ -160,6 +165,18 @@ public final class QueueGroupStateMachine extends BaseStateMachine {
     }
 
     private long apply(QueueData d, QueueOp op, RocksStore.Batch batch, List<Runnable> notify) {
+        if (op instanceof QueueOp.EnqueueChunk c) {
+            byte[] prefix = chunkPrefix(c.queueId(), c.chunkId());
+            if (!c.last()) {
+                batch.put(Keyspace.GROUP, ByteBuffer.allocate(prefix.length + 4).put(prefix).putInt(c.seq()).array(), c.data());
+                return -1;
+            }
+            java.io.ByteArrayOutputStream whole = new java.io.ByteArrayOutputStream();
+            store.scan(Keyspace.GROUP, prefix, prefixEnd(prefix), (k, v) -> { whole.writeBytes(v); return true; });
+            whole.writeBytes(c.data());
+            batch.deleteRange(Keyspace.GROUP, prefix, prefixEnd(prefix));
+            return apply(d, new Enqueue(c.queueId(), io.warren.metadata.port.Message.decode(whole.toByteArray())), batch, notify);
+        }
         if (op instanceof Enqueue e) {
             long off = d.nextOffset++;
             byte[] body = e.message().encode();

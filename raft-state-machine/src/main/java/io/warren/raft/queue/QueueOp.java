@@ -16,6 +16,16 @@ public sealed interface QueueOp {
 
     long queueId();
 
+    /** Bytes this command takes in an entry, roughly (for sizing batches). */
+    default int sizeEstimate() {
+        if (this instanceof Enqueue e) return e.message().footprint() + 32;
+        if (this instanceof EnqueueChunk c) return c.data().length + 32;
+        if (this instanceof Settle s) return s.offsets().length * 8 + 16;
+        if (this instanceof Return r) return r.offsets().length * 8 + 16;
+        if (this instanceof Purge p) return p.keep().length * 8 + 24;
+        return 64;
+    }
+
     record Enqueue(long queueId, Message message) implements QueueOp { }
 
     record Settle(long queueId, long[] offsets) implements QueueOp { }
@@ -23,12 +33,18 @@ public sealed interface QueueOp {
     /** Back to the queue, delivery count incremented. */
     record Return(long queueId, long[] offsets) implements QueueOp { }
 
+    /**
+     * One piece of a message too large for a single log entry (entries are bounded by the appender buffer).
+     * Pieces are kept in the store until the {@code last} one arrives; then the message is enqueued whole.
+     */
+    record EnqueueChunk(long queueId, long chunkId, int seq, boolean last, byte[] data) implements QueueOp { }
+
     /** Drops every present offset below {@code upTo} except {@code keep} (those checked out). */
     record Purge(long queueId, long upTo, long[] keep) implements QueueOp { }
 
     static byte[] encodeBatch(List<QueueOp> ops) {
         int size = 16;
-        for (QueueOp op : ops) size += op instanceof Enqueue e ? e.message().footprint() + 32 : 64;
+        for (QueueOp op : ops) size += op.sizeEstimate();
         BinaryWriter w = new BinaryWriter(size);
         w.u8(VERSION).i32(ops.size());
         for (QueueOp op : ops) {
@@ -36,6 +52,7 @@ public sealed interface QueueOp {
             else if (op instanceof Settle s) { w.u8(2).i64(s.queueId()); offsets(w, s.offsets()); }
             else if (op instanceof Return r) { w.u8(3).i64(r.queueId()); offsets(w, r.offsets()); }
             else if (op instanceof Purge p) { w.u8(4).i64(p.queueId()).i64(p.upTo()); offsets(w, p.keep()); }
+            else if (op instanceof EnqueueChunk c) { w.u8(5).i64(c.queueId()).i64(c.chunkId()).i32(c.seq()).bool(c.last()).longBytes(c.data()); }
         }
         return w.toByteArray();
     }
@@ -53,6 +70,7 @@ public sealed interface QueueOp {
                 case 2 -> new Settle(q, offsets(r));
                 case 3 -> new Return(q, offsets(r));
                 case 4 -> new Purge(q, r.i64(), offsets(r));
+                case 5 -> new EnqueueChunk(q, r.i64(), r.i32(), r.bool(), r.longBytes());
                 default -> throw new IllegalArgumentException("unknown queue op " + tag);
             });
         }

@@ -21,8 +21,24 @@ public final class QuorumQueue extends QueueEngine implements QueueData.QueueLis
         synchronized (this) { resetSoftState(data.nextOffset()); }
     }
 
+    private static final java.util.concurrent.atomic.AtomicLong CHUNK_IDS =
+            new java.util.concurrent.atomic.AtomicLong(new java.security.SecureRandom().nextLong());
+
     public CompletableFuture<Void> publish(Message m) {
-        return proposer.submit(new QueueOp.Enqueue(record.id(), m)).thenApply(x -> null);
+        if (m.footprint() <= GroupProposer.CHUNK_BYTES) {
+            return proposer.submit(new QueueOp.Enqueue(record.id(), m)).thenApply(x -> null);
+        }
+        byte[] enc = m.encode();
+        long chunkId = CHUNK_IDS.incrementAndGet();
+        CompletableFuture<Long> last = null;
+        int seq = 0;
+        for (int off = 0; off < enc.length; off += GroupProposer.CHUNK_BYTES, seq++) {
+            int n = Math.min(GroupProposer.CHUNK_BYTES, enc.length - off);
+            boolean isLast = off + n == enc.length;
+            last = proposer.submit(new QueueOp.EnqueueChunk(record.id(), chunkId, seq, isLast,
+                    java.util.Arrays.copyOfRange(enc, off, off + n)));
+        }
+        return last.thenApply(x -> null);
     }
 
     public CompletableFuture<Long> purge() {
