@@ -67,6 +67,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     private boolean ownsExclusive;
     private boolean blockedSent;
     private boolean readingBlocked;
+    private final java.util.ArrayDeque<Frame> deferred = new java.util.ArrayDeque<>();
     private final Runnable alarmListener = () -> { if (ctx != null) ctx.executor().execute(this::alarmsChanged); };
 
     public AmqpConnection(BrokerPort broker, AmqpConfig config, ReplyToRegistry replyTo, FrameDecoder decoder) {
@@ -100,6 +101,10 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         if (f instanceof Frame.Malformed m) {
             AmqpException e = AmqpException.of(m.code(), m.text()).during(m.classId(), m.methodId());
             sendCloseAndDrop(e);
+            return;
+        }
+        if (readingBlocked) { // what was already read when the connection got blocked waits for the alarm to clear
+            deferred.add(f);
             return;
         }
         if (f instanceof Frame.ProtocolHeader) { sendStart(); return; }
@@ -277,6 +282,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
             if (clientCapability("connection.blocked")) send(new ConnectionMethod.Unblocked());
             if (readingBlocked) {
                 readingBlocked = false;
+                while (!readingBlocked && !deferred.isEmpty()) channelRead(ctx, deferred.poll());
                 ctx.channel().config().setAutoRead(true);
             }
         }
@@ -318,6 +324,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         state = State.CLOSED;
         for (AmqpChannel c : channels.values()) c.connectionClosed();
         channels.clear();
+        for (Frame f; (f = deferred.poll()) != null; ) releaseFrame(f);
         broker.alarms().removeListener(alarmListener);
         if (ownsExclusive) {
             ownsExclusive = false;

@@ -1,0 +1,242 @@
+package io.warren.it;
+
+import com.rabbitmq.client.AuthenticationFailureException;
+import com.rabbitmq.client.BlockedListener;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.LongString;
+import com.rabbitmq.client.SaslConfig;
+import com.rabbitmq.client.SaslMechanism;
+import com.rabbitmq.client.impl.LongStringHelper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** connection.* and channel.* with the real Java client and raw sockets. */
+class ConnectionTest {
+    static TestNode node;
+
+    @BeforeAll static void up() throws Exception {
+        node = new TestNode();
+        node.config.handshakeTimeoutMs = 1000;
+        node.start();
+    }
+
+    @AfterAll static void down() throws Exception { node.close(); }
+
+    @Test
+    void serverPropertiesAdvertiseOnlyWhatWorks() throws Exception {
+        try (Connection c = node.connect()) {
+            Map<String, Object> props = c.getServerProperties();
+            assertEquals("Warren", props.get("product").toString());
+            assertEquals("3.13.7", props.get("version").toString());
+            @SuppressWarnings("unchecked")
+            Map<String, Object> caps = (Map<String, Object>) props.get("capabilities");
+            assertEquals(Set.of("publisher_confirms", "exchange_exchange_bindings", "basic.nack", "consumer_cancel_notify",
+                    "connection.blocked", "authentication_failure_close", "per_consumer_qos", "direct_reply_to"), caps.keySet());
+        }
+    }
+
+    @Test
+    void wrongPasswordIsRefused() {
+        ConnectionFactory f = node.factory();
+        f.setPassword("not-the-password");
+        assertThrows(AuthenticationFailureException.class, f::newConnection);
+        ConnectionFactory g = node.factory();
+        g.setUsername("nobody");
+        assertThrows(AuthenticationFailureException.class, g::newConnection);
+    }
+
+    @Test
+    void amqplainWorks() throws Exception {
+        ConnectionFactory f = node.factory();
+        f.setSaslConfig(new SaslConfig() {
+            @Override public SaslMechanism getSaslMechanism(String[] mechanisms) {
+                return new SaslMechanism() {
+                    @Override public String getName() { return "AMQPLAIN"; }
+
+                    @Override public LongString handleChallenge(LongString challenge, String user, String pass) {
+                        try {
+                            ByteArrayOutputStream b = new ByteArrayOutputStream();
+                            DataOutputStream out = new DataOutputStream(b);
+                            for (String[] kv : new String[][]{{"LOGIN", user}, {"PASSWORD", pass}}) {
+                                out.writeByte(kv[0].length());
+                                out.writeBytes(kv[0]);
+                                out.writeByte('S');
+                                byte[] v = kv[1].getBytes(StandardCharsets.UTF_8);
+                                out.writeInt(v.length);
+                                out.write(v);
+                            }
+                            return LongStringHelper.asLongString(b.toByteArray());
+                        } catch (java.io.IOException e) {
+                            throw new RuntimeException(e);
+                        }
+                    }
+                };
+            }
+        });
+        try (Connection c = f.newConnection(); Channel ch = c.createChannel()) {
+            ch.queueDeclare();
+        }
+    }
+
+    @Test
+    void unknownVhostIsNotAllowed() {
+        ConnectionFactory f = node.factory();
+        f.setVirtualHost("/nowhere");
+        String t = Errors.connectionError(530, f::newConnection);
+        assertTrue(t.contains("vhost /nowhere not found"), t);
+    }
+
+    @Test
+    void channelMaxIsNegotiatedAndEnforced() throws Exception {
+        ConnectionFactory f = node.factory();
+        f.setRequestedChannelMax(3);
+        try (Connection c = f.newConnection()) {
+            assertEquals(3, c.getChannelMax());
+            for (int i = 1; i <= 3; i++) assertNotNull(c.createChannel(i));
+            assertNull(c.createChannel(), "the client refuses a fourth channel itself");
+        }
+    }
+
+    @Test
+    void heartbeatIsNegotiated() throws Exception {
+        ConnectionFactory f = node.factory();
+        f.setRequestedHeartbeat(7);
+        try (Connection c = f.newConnection()) {
+            assertEquals(7, c.getHeartbeat());
+        }
+    }
+
+    private static byte[] frame(int type, int channel, byte[] payload) throws Exception {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(b);
+        out.writeByte(type);
+        out.writeShort(channel);
+        out.writeInt(payload.length);
+        out.write(payload);
+        out.writeByte(0xCE);
+        return b.toByteArray();
+    }
+
+    /** Raw handshake up to connection.open-ok with the given heartbeat; returns the socket. */
+    static Socket rawHandshake(int heartbeat) throws Exception {
+        Socket s = new Socket("127.0.0.1", node.port());
+        s.setSoTimeout(15_000);
+        var out = s.getOutputStream();
+        out.write("AMQP\0\0\11\1".getBytes(StandardCharsets.ISO_8859_1));
+        readFrame(s.getInputStream()); // start
+        ByteArrayOutputStream so = new ByteArrayOutputStream();
+        DataOutputStream d = new DataOutputStream(so);
+        d.writeShort(10); d.writeShort(11);
+        d.writeInt(0); // empty client properties
+        d.writeByte(5); d.writeBytes("PLAIN");
+        byte[] resp = "\0guest\0guest".getBytes(StandardCharsets.UTF_8);
+        d.writeInt(resp.length); d.write(resp);
+        d.writeByte(5); d.writeBytes("en_US");
+        out.write(frame(1, 0, so.toByteArray()));
+        readFrame(s.getInputStream()); // tune
+        ByteArrayOutputStream to = new ByteArrayOutputStream();
+        d = new DataOutputStream(to);
+        d.writeShort(10); d.writeShort(31); d.writeShort(0); d.writeInt(131072); d.writeShort(heartbeat);
+        out.write(frame(1, 0, to.toByteArray()));
+        ByteArrayOutputStream oo = new ByteArrayOutputStream();
+        d = new DataOutputStream(oo);
+        d.writeShort(10); d.writeShort(40); d.writeByte(1); d.writeBytes("/"); d.writeByte(0); d.writeByte(0);
+        out.write(frame(1, 0, oo.toByteArray()));
+        byte[] openOk = readFrame(s.getInputStream());
+        assertEquals(41, ((openOk[2] & 0xff) << 8) | (openOk[3] & 0xff), "connection.open-ok");
+        return s;
+    }
+
+    /** Reads one frame's payload (null at end of stream). */
+    static byte[] readFrame(InputStream in) throws Exception {
+        byte[] h = in.readNBytes(7);
+        if (h.length < 7) return null;
+        int size = ((h[3] & 0xff) << 24) | ((h[4] & 0xff) << 16) | ((h[5] & 0xff) << 8) | (h[6] & 0xff);
+        byte[] p = in.readNBytes(size);
+        in.read();
+        return p;
+    }
+
+    @Test
+    void silentPeerIsDroppedAfterMissedHeartbeats() throws Exception {
+        try (Socket s = rawHandshake(1)) {
+            long start = System.currentTimeMillis();
+            InputStream in = s.getInputStream();
+            int heartbeats = 0;
+            while (true) {
+                byte[] h = in.readNBytes(8);
+                if (h.length < 8) break; // closed by the server
+                if (h[0] == 8) heartbeats++;
+            }
+            long took = System.currentTimeMillis() - start;
+            assertTrue(heartbeats >= 1, "the server sends heartbeats");
+            assertTrue(took < 10_000, "dropped after " + took + " ms");
+        }
+    }
+
+    @Test
+    void silentSocketIsDroppedAfterTheHandshakeTimeout() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", node.port())) {
+            s.setSoTimeout(15_000);
+            assertEquals(-1, s.getInputStream().read(), "closed without a word after handshake_timeout");
+        }
+    }
+
+    @Test
+    void clientCloseAndServerCloseOfChannels() throws Exception {
+        try (Connection c = node.connect()) {
+            Channel ch = c.createChannel();
+            ch.close();
+            assertFalse(ch.isOpen());
+            Channel ch2 = c.createChannel();
+            Errors.channelError(404, () -> ch2.queueDeclarePassive("missing"));
+            assertTrue(c.isOpen());
+            Channel ch3 = c.createChannel(ch2.getChannelNumber()); // the number is free again
+            assertNotNull(ch3);
+        }
+    }
+
+    @Test
+    void diskAlarmBlocksPublishersAndUnblocks() throws Exception {
+        try (Connection c = node.connect()) {
+            CountDownLatch blocked = new CountDownLatch(1), unblocked = new CountDownLatch(1);
+            c.addBlockedListener(new BlockedListener() {
+                @Override public void handleBlocked(String reason) { blocked.countDown(); }
+
+                @Override public void handleUnblocked() { unblocked.countDown(); }
+            });
+            Channel ch = c.createChannel();
+            ch.queueDeclare("alarm-q", true, false, false, null);
+            node.node().alarms().setDiskFreeLimit(Long.MAX_VALUE);
+            try {
+                assertTrue(blocked.await(10, TimeUnit.SECONDS), "connection.blocked");
+                Channel consumer = node.connect().createChannel();
+                ch.confirmSelect();
+                ch.basicPublish("", "alarm-q", null, "while-blocked".getBytes());
+                Thread.sleep(300);
+                assertNull(consumer.basicGet("alarm-q", true), "a blocked publisher's message is held back");
+                consumer.getConnection().close();
+            } finally {
+                node.node().alarms().setDiskFreeLimit(50L << 20);
+            }
+            assertTrue(unblocked.await(10, TimeUnit.SECONDS), "connection.unblocked");
+            ch.waitForConfirmsOrDie(10_000);
+            assertEquals("while-blocked", new String(ch.basicGet("alarm-q", true).getBody()), "nothing lost");
+        }
+    }
+}
