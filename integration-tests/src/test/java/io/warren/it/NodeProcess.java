@@ -1,0 +1,89 @@
+package io.warren.it;
+
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A Warren node as a separate JVM (the real `main`), so that tests can kill -9 it. */
+final class NodeProcess implements AutoCloseable {
+    final Path dataDir;
+    final int amqpPort;
+    final int raftPort;
+    final List<String> extraArgs = new ArrayList<>();
+    private Process process;
+
+    NodeProcess() throws IOException {
+        dataDir = Files.createTempDirectory("warren-proc");
+        amqpPort = TestNode.freePort();
+        raftPort = TestNode.freePort();
+    }
+
+    NodeProcess start() throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xss512k", "-Xmx512m",
+                "-cp", System.getProperty("java.class.path"), "io.warren.ops.Main",
+                "--node-name", "warren@proc", "--data-dir", dataDir.toString(),
+                "--amqp-port", String.valueOf(amqpPort), "--raft-port", String.valueOf(raftPort),
+                "--set", "amqp_bind=127.0.0.1"));
+        cmd.addAll(extraArgs);
+        process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(dataDir.resolve("node.log").toFile()).start();
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (true) {
+            if (!process.isAlive()) throw new IllegalStateException("node exited: " + Files.readString(dataDir.resolve("node.log")));
+            try (Connection c = factory().newConnection()) {
+                return this;
+            } catch (Exception e) {
+                if (System.currentTimeMillis() > deadline) throw new IllegalStateException("node did not come up", e);
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    ConnectionFactory factory() {
+        ConnectionFactory f = new ConnectionFactory();
+        f.setHost("127.0.0.1");
+        f.setPort(amqpPort);
+        f.setAutomaticRecoveryEnabled(false);
+        return f;
+    }
+
+    long pid() { return process.pid(); }
+
+    /** kill -9: no shutdown hook, no flush. */
+    void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM: a clean stop. Returns the exit code. */
+    int terminate() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) throw new IllegalStateException("node did not stop on SIGTERM");
+        return process.exitValue();
+    }
+
+    long dirSize(String sub) throws IOException {
+        Path p = dataDir.resolve(sub);
+        if (!Files.exists(p)) return 0;
+        try (var s = Files.walk(p)) {
+            return s.map(Path::toFile).filter(File::isFile).mapToLong(File::length).sum();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            try { process.waitFor(30, TimeUnit.SECONDS); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+        }
+        TestNode.deleteTree(dataDir);
+    }
+}
