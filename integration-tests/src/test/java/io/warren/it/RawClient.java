@@ -1,0 +1,66 @@
+package io.warren.it;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** A hand-written AMQP peer on a raw socket, for what the Java client will not send. */
+final class RawClient {
+    private RawClient() { }
+
+    static byte[] frame(int type, int channel, byte[] payload) throws Exception {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(b);
+        out.writeByte(type);
+        out.writeShort(channel);
+        out.writeInt(payload.length);
+        out.write(payload);
+        out.writeByte(0xCE);
+        return b.toByteArray();
+    }
+
+    /** Raw handshake up to connection.open-ok with the given heartbeat; returns the socket. */
+    static Socket handshake(int port, int heartbeat) throws Exception {
+        Socket s = new Socket("127.0.0.1", port);
+        s.setSoTimeout(15_000);
+        var out = s.getOutputStream();
+        out.write("AMQP\0\0\11\1".getBytes(StandardCharsets.ISO_8859_1));
+        readFrame(s.getInputStream()); // start
+        ByteArrayOutputStream so = new ByteArrayOutputStream();
+        DataOutputStream d = new DataOutputStream(so);
+        d.writeShort(10); d.writeShort(11);
+        d.writeInt(0); // empty client properties
+        d.writeByte(5); d.writeBytes("PLAIN");
+        byte[] resp = "\0guest\0guest".getBytes(StandardCharsets.UTF_8);
+        d.writeInt(resp.length); d.write(resp);
+        d.writeByte(5); d.writeBytes("en_US");
+        out.write(frame(1, 0, so.toByteArray()));
+        readFrame(s.getInputStream()); // tune
+        ByteArrayOutputStream to = new ByteArrayOutputStream();
+        d = new DataOutputStream(to);
+        d.writeShort(10); d.writeShort(31); d.writeShort(0); d.writeInt(131072); d.writeShort(heartbeat);
+        out.write(frame(1, 0, to.toByteArray()));
+        ByteArrayOutputStream oo = new ByteArrayOutputStream();
+        d = new DataOutputStream(oo);
+        d.writeShort(10); d.writeShort(40); d.writeByte(1); d.writeBytes("/"); d.writeByte(0); d.writeByte(0);
+        out.write(frame(1, 0, oo.toByteArray()));
+        byte[] openOk = readFrame(s.getInputStream());
+        assertEquals(41, ((openOk[2] & 0xff) << 8) | (openOk[3] & 0xff), "connection.open-ok");
+        return s;
+    }
+
+    /** Reads one frame's payload (null at end of stream). */
+    static byte[] readFrame(InputStream in) throws Exception {
+        byte[] h = in.readNBytes(7);
+        if (h.length < 7) return null;
+        int size = ((h[3] & 0xff) << 24) | ((h[4] & 0xff) << 16) | ((h[5] & 0xff) << 8) | (h[6] & 0xff);
+        byte[] p = in.readNBytes(size);
+        in.read();
+        return p;
+    }
+
+}
