@@ -6,8 +6,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.InputStream;
 import java.net.Socket;
 import java.util.Random;
@@ -38,17 +36,6 @@ class MalformedInputTest {
         }
     }
 
-    private static byte[] frame(int type, int channel, byte[] payload, int end) throws Exception {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(b);
-        out.writeByte(type);
-        out.writeShort(channel);
-        out.writeInt(payload.length);
-        out.write(payload);
-        out.writeByte(end);
-        return b.toByteArray();
-    }
-
     private static final byte[] CHANNEL_OPEN = {0, 20, 0, 10, 0};
 
     @Test
@@ -58,15 +45,15 @@ class MalformedInputTest {
             ch.confirmSelect();
             int sent = 0;
             Object[][] cases = {
-                    {"bad frame end", frame(1, 1, CHANNEL_OPEN, 0x00), 501},
-                    {"unknown frame type", frame(9, 1, CHANNEL_OPEN, 0xCE), 501},
+                    {"bad frame end", RawClient.frame(1, 1, CHANNEL_OPEN, 0x00), 501},
+                    {"unknown frame type", RawClient.frame(9, 1, CHANNEL_OPEN, 0xCE), 501},
                     {"frame larger than frame_max", new byte[]{1, 0, 1, 0x7f, 0, 0, 0}, 501},
-                    {"unknown class", frame(1, 1, new byte[]{0, 77, 0, 10}, 0xCE), 503},
-                    {"unknown method", frame(1, 1, new byte[]{0, 20, 0, 99}, 0xCE), 503},
-                    {"truncated arguments", frame(1, 1, new byte[]{0, 50, 0, 10, 0}, 0xCE), 502},
-                    {"corrupt field table", frame(1, 1, new byte[]{0, 50, 0, 10, 0, 0, 1, 'q', 0, (byte) 0xff, 0, 0, 9}, 0xCE), 502},
-                    {"content header without method", frame(2, 1, new byte[]{0, 60, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0}, 0xCE), 504},
-                    {"method on a channel not open", frame(1, 7, new byte[]{0, 60, 0, 10, 0, 0, 0, 0, 0, 1, 0}, 0xCE), 504},
+                    {"unknown class", RawClient.frame(1, 1, new byte[]{0, 77, 0, 10}, 0xCE), 503},
+                    {"unknown method", RawClient.frame(1, 1, new byte[]{0, 20, 0, 99}, 0xCE), 503},
+                    {"truncated arguments", RawClient.frame(1, 1, new byte[]{0, 50, 0, 10, 0}, 0xCE), 502},
+                    {"corrupt field table", RawClient.frame(1, 1, new byte[]{0, 50, 0, 10, 0, 0, 1, 'q', 0, (byte) 0xff, 0, 0, 9}, 0xCE), 502},
+                    {"content header without method", RawClient.frame(2, 1, new byte[]{0, 60, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0}, 0xCE), 504},
+                    {"method on a channel not open", RawClient.frame(1, 7, new byte[]{0, 60, 0, 10, 0, 0, 0, 0, 0, 1, 0}, 0xCE), 504},
             };
             for (Object[] c : cases) {
                 assertEquals((int) c[2], closeCodeAfter((byte[]) c[1]), (String) c[0]);
@@ -74,8 +61,8 @@ class MalformedInputTest {
                 ch.waitForConfirmsOrDie(10_000);
             }
             // content header on an open channel with no publish before it
-            byte[] open = frame(1, 1, CHANNEL_OPEN, 0xCE);
-            byte[] header = frame(2, 1, new byte[]{0, 60, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0}, 0xCE);
+            byte[] open = RawClient.frame(1, 1, CHANNEL_OPEN, 0xCE);
+            byte[] header = RawClient.frame(2, 1, new byte[]{0, 60, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0}, 0xCE);
             byte[] both = new byte[open.length + header.length];
             System.arraycopy(open, 0, both, 0, open.length);
             System.arraycopy(header, 0, both, open.length, header.length);

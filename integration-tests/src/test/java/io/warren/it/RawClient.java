@@ -12,14 +12,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 final class RawClient {
     private RawClient() { }
 
-    static byte[] frame(int type, int channel, byte[] payload) throws Exception {
+    static byte[] frame(int type, int channel, byte[] payload) throws Exception { return frame(type, channel, payload, 0xCE); }
+
+    /** A frame with the given end octet (0xCE is the valid one). */
+    static byte[] frame(int type, int channel, byte[] payload, int end) throws Exception {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(b);
         out.writeByte(type);
         out.writeShort(channel);
         out.writeInt(payload.length);
         out.write(payload);
-        out.writeByte(0xCE);
+        out.writeByte(end);
         return b.toByteArray();
     }
 

@@ -98,8 +98,20 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
         }
         if (state().vhost("/") == null) bootstrap();
         await(submit(new MetadataCommand.NodeStarted(config.nodeName(), true)));
+        java.util.Set<RaftGroupId> wanted = new java.util.HashSet<>();
         for (QueueRecord q : state().allQueues()) {
-            if (q.isQuorum()) await(ensureGroup(q));
+            if (!q.isQuorum()) continue;
+            wanted.add(GroupIds.forQueueGroup(q.groupId()));
+            await(ensureGroup(q));
+        }
+        // a crash between a queue's deletion and its group's removal leaves the group behind: remove it now
+        for (RaftGroupId g : node.server().getGroupIds()) {
+            if (!GroupIds.isMetadata(g) && !wanted.contains(g)) {
+                LOG.info("removing group {}: no queue refers to it", g);
+                QueueGroupStateMachine sm = (QueueGroupStateMachine) node.stateMachine(g);
+                await(node.removeGroup(g));
+                sm.dropGroup();
+            }
         }
         LOG.info("node {} started: {} queue(s), raft on port {}", config.nodeName(), state().allQueues().size(), config.raftPort());
     }
