@@ -22,7 +22,6 @@ import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -166,6 +165,4 @@ public final class RaftNode implements AutoCloseable {
 
     @Override
     public void close() throws IOException { server.close(); }
-
-    static File dir(Path p) { return p.toFile(); }
 }

@@ -1,6 +1,5 @@
 package io.warren.metadata.codec;
 
-import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -59,11 +58,4 @@ public final class BinaryReader {
     public static final class MalformedException extends RuntimeException {
         public MalformedException(String msg) { super(msg); }
     }
-
-    static void check(boolean ok, String msg) {
-        if (!ok) throw new MalformedException(msg);
-    }
-
-    @SuppressWarnings("unused")
-    private static RuntimeException underflow(BufferUnderflowException e) { return new MalformedException("truncated"); }
 }
