@@ -76,7 +76,14 @@ public final class InMemoryBroker implements BrokerPort, MetadataPort, QueuePort
 
     @Override public CompletableFuture<Void> publish(QueueRecord queue, Message message) { return q(queue).publish(message); }
 
-    @Override public QueueConsumer consume(QueueRecord queue, ConsumerSpec spec, ConsumerSink sink) { return q(queue).addConsumer(spec, sink); }
+    @Override
+    public CompletableFuture<QueueConsumer> consume(QueueRecord queue, ConsumerSpec spec, ConsumerSink sink) {
+        try {
+            return CompletableFuture.completedFuture(q(queue).addConsumer(spec, sink));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     @Override public CompletableFuture<Delivery> get(QueueRecord queue, boolean noAck) { return CompletableFuture.completedFuture(q(queue).get(noAck)); }
 

@@ -262,8 +262,12 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
     }
 
     @Override
-    public QueueConsumer consume(QueueRecord queue, ConsumerSpec spec, ConsumerSink sink) {
-        return engine(queue).addConsumer(spec, sink);
+    public CompletableFuture<QueueConsumer> consume(QueueRecord queue, ConsumerSpec spec, ConsumerSink sink) {
+        try {
+            return CompletableFuture.completedFuture(engine(queue).addConsumer(spec, sink));
+        } catch (DomainException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     @Override

@@ -18,8 +18,11 @@ final class ChannelConsumer implements ConsumerSink {
     private final Consuming owner;
     /** Delivered and not yet acknowledged (guarded by the channel's credit lock). */
     int inflight;
-    QueueConsumer handle;
+    private QueueConsumer handle;
     volatile boolean cancelled;
+    /** Set once consume-ok went out; deliveries that arrive before wait in {@code early} (event loop only). */
+    boolean ready;
+    final java.util.List<io.warren.metadata.port.Delivery> early = new java.util.ArrayList<>();
 
     ChannelConsumer(Consuming owner, String tag, QueueRecord queue, boolean noAck, int prefetch) {
         this.owner = owner;
@@ -27,6 +30,25 @@ final class ChannelConsumer implements ConsumerSink {
         this.queue = queue;
         this.noAck = noAck;
         this.prefetch = prefetch;
+    }
+
+    /** The queue accepted the consumer; if it was cancelled meanwhile, the registration is withdrawn. */
+    synchronized void attach(QueueConsumer h) {
+        handle = h;
+        if (cancelled) h.cancel();
+    }
+
+    /** Client cancel, channel close: no more deliveries. */
+    synchronized void cancel() {
+        if (cancelled) return;
+        cancelled = true;
+        if (handle != null) handle.cancel();
+    }
+
+    void creditAvailable() {
+        QueueConsumer h;
+        synchronized (this) { h = cancelled ? null : handle; }
+        if (h != null) h.creditAvailable();
     }
 
     @Override public boolean tryReserve() { return !cancelled && owner.reserve(this); }

@@ -70,7 +70,7 @@ final class Consuming {
 
     /** Credit came back: let the queues deliver again. */
     void creditAvailable(Set<ChannelConsumer> which) {
-        for (ChannelConsumer c : which) if (c.handle != null && !c.cancelled) c.handle.creditAvailable();
+        for (ChannelConsumer c : which) c.creditAvailable();
     }
 
     private Set<ChannelConsumer> all() { return new HashSet<>(consumers.values()); }
@@ -80,6 +80,10 @@ final class Consuming {
     void deliverLater(ChannelConsumer c, Delivery d) { ch.host.eventLoop().execute(() -> deliver(c, d)); }
 
     private void deliver(ChannelConsumer c, Delivery d) {
+        if (!c.ready && !c.cancelled) { // registered, but consume-ok is not out yet
+            c.early.add(d);
+            return;
+        }
         if (!c.noAck && (!ch.isOpen() || c.cancelled)) {
             // the consumer went away while this was in flight: the message goes back
             ch.host.broker().queues().requeue(d.queue(), new long[]{d.offset()});
@@ -141,16 +145,22 @@ final class Consuming {
         else if (p != null) throw DomainException.precondition("invalid arg 'x-priority' for " + q.describe() + ": must be a number");
         ChannelConsumer c;
         synchronized (this) { c = new ChannelConsumer(this, tag, q, m.noAck(), prefetchCount); }
-        // deliveries the queue makes at once reach the event loop after this method, so consume-ok goes first
-        try {
-            c.handle = ch.host.broker().queues().consume(q, new ConsumerSpec(tag, m.noAck(), m.exclusive(), priority,
-                    ch.host.connectionId() + "/" + ch.id), c);
-        } catch (RuntimeException e) {
-            c.cancelled = true;
-            throw e;
-        }
         consumers.put(tag, c);
-        if (!m.nowait()) ch.send(new BasicMethod.ConsumeOk(tag));
+        CompletableFuture<io.warren.metadata.port.QueueConsumer> registered = ch.host.broker().queues().consume(q,
+                new ConsumerSpec(tag, m.noAck(), m.exclusive(), priority, ch.host.connectionId() + "/" + ch.id), c);
+        // deliveries reach the event loop after this step completes, so consume-ok goes out first
+        ch.await(registered.whenComplete((h, err) -> {
+            if (err != null) c.cancelled = true; else c.attach(h);
+        }), h -> {
+            if (!m.nowait()) ch.send(new BasicMethod.ConsumeOk(tag));
+            c.ready = true;
+            for (Delivery d : c.early) deliver(c, d);
+            c.early.clear();
+        });
+        registered.exceptionally(err -> {
+            ch.host.eventLoop().execute(() -> consumers.remove(tag, c));
+            return null;
+        });
     }
 
     void cancel(BasicMethod.Cancel m) {
@@ -160,10 +170,7 @@ final class Consuming {
             replyToTag = null;
         } else {
             ChannelConsumer c = consumers.remove(m.consumerTag());
-            if (c != null) {
-                c.cancelled = true;
-                if (c.handle != null) c.handle.cancel();
-            }
+            if (c != null) c.cancel();
         }
         if (!m.nowait()) ch.send(new BasicMethod.CancelOk(m.consumerTag()));
     }
@@ -300,8 +307,9 @@ final class Consuming {
 
     void release() {
         for (ChannelConsumer c : consumers.values()) {
-            c.cancelled = true;
-            if (c.handle != null) c.handle.cancel();
+            c.cancel();
+            for (Delivery d : c.early) if (!c.noAck) ch.host.broker().queues().requeue(d.queue(), new long[]{d.offset()});
+            c.early.clear();
         }
         consumers.clear();
         List<Unacked> l = new ArrayList<>(unacked.values());

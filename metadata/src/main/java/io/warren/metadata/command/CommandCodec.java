@@ -60,6 +60,8 @@ public final class CommandCodec {
         else if (cmd instanceof Unbind c) { w.u8(9); writeBinding(w, c.binding()); }
         else if (cmd instanceof DropExclusiveQueues c) { w.u8(10).longStr(c.connectionId()); }
         else if (cmd instanceof NodeStarted c) { w.u8(11).shortStr(c.node()).bool(c.dropTransientExchanges()); }
+        else if (cmd instanceof AddNode c) { w.u8(12).shortStr(c.node().name()).shortStr(c.node().raftAddress()); }
+        else if (cmd instanceof RemoveNode c) { w.u8(13).shortStr(c.name()); }
         else throw new IllegalArgumentException("unknown command " + cmd);
     }
 
@@ -78,6 +80,8 @@ public final class CommandCodec {
             case 9 -> new Unbind(readBinding(r));
             case 10 -> new DropExclusiveQueues(r.longStr());
             case 11 -> new NodeStarted(r.shortStr(), r.bool());
+            case 12 -> new AddNode(new io.warren.metadata.model.NodeRecord(r.shortStr(), r.shortStr()));
+            case 13 -> new RemoveNode(r.shortStr());
             default -> throw new IllegalArgumentException("unknown metadata command tag " + tag);
         };
     }
@@ -184,11 +188,21 @@ public final class CommandCodec {
         optStr(w, q.groupId());
         optStr(w, q.ownerNode());
         optStr(w, q.exclusiveOwner());
+        w.i32(q.members().size());
+        for (String m : q.members()) w.shortStr(m);
     }
 
     public static QueueRecord readQueue(BinaryReader r) {
-        return new QueueRecord(r.shortStr(), r.shortStr(), r.i64(), QueueType.values()[r.u8()], r.bool(), r.bool(), r.bool(),
-                FieldTables.readTable(r), optStr(r), optStr(r), optStr(r));
+        String vhost = r.shortStr(), name = r.shortStr();
+        long id = r.i64();
+        QueueType type = QueueType.values()[r.u8()];
+        boolean durable = r.bool(), exclusive = r.bool(), autoDelete = r.bool();
+        var args = FieldTables.readTable(r);
+        String group = optStr(r), owner = optStr(r), exclusiveOwner = optStr(r);
+        int n = r.i32();
+        List<String> members = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) members.add(r.shortStr());
+        return new QueueRecord(vhost, name, id, type, durable, exclusive, autoDelete, args, group, owner, exclusiveOwner, members);
     }
 
     private static void writeBinding(BinaryWriter w, BindingRecord b) {

@@ -39,6 +39,12 @@ public sealed interface MetadataCommand {
 
     record Unbind(BindingRecord binding) implements MetadataCommand { }
 
+    /** A node joined the cluster (static formation or join_cluster). */
+    record AddNode(io.warren.metadata.model.NodeRecord node) implements MetadataCommand { }
+
+    /** A node was forgotten: its classic queues go, and it leaves the member lists of quorum queues. */
+    record RemoveNode(String name) implements MetadataCommand { }
+
     /** A connection closed: its exclusive queues go with it. */
     record DropExclusiveQueues(String connectionId) implements MetadataCommand { }
 

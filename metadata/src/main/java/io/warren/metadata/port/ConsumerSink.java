@@ -13,6 +13,12 @@ public interface ConsumerSink {
 
     void deliver(Delivery delivery);
 
-    /** The server cancelled the consumer (queue deleted, node lost the queue). */
+    /** The server cancelled the consumer (the queue was deleted). */
     void cancelledByServer();
+
+    /**
+     * The queue moved (its leader changed): the consumer is no longer registered there. Whoever registered it
+     * may register it again where the queue is now; left alone, this is a server cancel.
+     */
+    default void moved() { cancelledByServer(); }
 }

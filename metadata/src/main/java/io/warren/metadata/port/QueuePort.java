@@ -13,7 +13,8 @@ import java.util.concurrent.CompletableFuture;
 public interface QueuePort {
     CompletableFuture<Void> publish(QueueRecord queue, Message message);
 
-    QueueConsumer consume(QueueRecord queue, ConsumerSpec spec, ConsumerSink sink);
+    /** Registers a consumer where the queue lives (possibly another node); refusals complete exceptionally. */
+    CompletableFuture<QueueConsumer> consume(QueueRecord queue, ConsumerSpec spec, ConsumerSink sink);
 
     /** basic.get: the next ready message or null; with {@code noAck} it is settled at once. */
     CompletableFuture<Delivery> get(QueueRecord queue, boolean noAck);

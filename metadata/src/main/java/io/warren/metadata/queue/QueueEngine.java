@@ -148,14 +148,21 @@ public abstract class QueueEngine {
     public synchronized void onUnused(Runnable r) { this.onUnused = r; }
 
     /** The queue is gone: consumers are cancelled by the server. */
-    public void close() {
+    public void close() { close(false); }
+
+    /** This node no longer serves the queue (leadership moved): consumers are told to go where it is now. */
+    public void handOver() { close(true); }
+
+    private void close(boolean moved) {
         List<Consumer> cs;
         synchronized (this) {
             closed = true;
             cs = new ArrayList<>(consumers);
             consumers.clear();
         }
-        for (Consumer c : cs) c.sink.cancelledByServer();
+        for (Consumer c : cs) {
+            if (moved) c.sink.moved(); else c.sink.cancelledByServer();
+        }
     }
 
     public synchronized boolean isClosed() { return closed; }

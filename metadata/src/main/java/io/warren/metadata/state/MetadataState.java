@@ -29,6 +29,8 @@ public final class MetadataState {
     private final Map<String, VhostState> vhosts = new ConcurrentHashMap<>();
     private final Map<String, UserRecord> users = new ConcurrentHashMap<>();
     private final Map<String, Permission> permissions = new ConcurrentHashMap<>();
+    /** Cluster members by name, in name order (placement iterates them deterministically). */
+    private final Map<String, io.warren.metadata.model.NodeRecord> nodes = new java.util.concurrent.ConcurrentSkipListMap<>();
     private long nextQueueId = 1;
 
     public static final List<String[]> BUILT_IN_EXCHANGES = List.of(
@@ -50,6 +52,10 @@ public final class MetadataState {
 
     public long nextQueueId() { return nextQueueId; }
 
+    public Collection<io.warren.metadata.model.NodeRecord> nodes() { return nodes.values(); }
+
+    public io.warren.metadata.model.NodeRecord node(String name) { return nodes.get(name); }
+
     public CommandResult apply(MetadataCommand cmd) {
         try {
             if (cmd instanceof AddVhost c) return addVhost(c.name());
@@ -63,6 +69,8 @@ public final class MetadataState {
             if (cmd instanceof Unbind c) return unbind(c.binding());
             if (cmd instanceof DropExclusiveQueues c) return dropQueues(q -> c.connectionId().equals(q.exclusiveOwner()));
             if (cmd instanceof NodeStarted c) return nodeStarted(c);
+            if (cmd instanceof AddNode c) { nodes.put(c.node().name(), c.node()); return CommandResult.OK; }
+            if (cmd instanceof RemoveNode c) return removeNode(c.name());
             throw new IllegalArgumentException("unknown command " + cmd);
         } catch (DomainException e) {
             return new CommandResult.Refused(e.kind(), e.getMessage());
@@ -200,9 +208,11 @@ public final class MetadataState {
             return new CommandResult.QueueDeclared(existing, false);
         }
         long id = nextQueueId++;
-        String group = c.type() == QueueType.QUORUM ? "q" + id : null;
+        boolean quorum = c.type() == QueueType.QUORUM;
+        String group = quorum ? "q" + id : null;
+        List<String> members = quorum ? Placement.members(this, c.arguments(), c.ownerNode()) : List.of();
         QueueRecord q = new QueueRecord(c.vhost(), c.name(), id, c.type(), c.durable(), c.exclusive(), c.autoDelete(),
-                c.arguments(), group, c.ownerNode(), c.exclusive() ? c.exclusiveOwner() : null);
+                c.arguments(), group, c.ownerNode(), c.exclusive() ? c.exclusiveOwner() : null, members);
         v.queues.put(c.name(), q);
         return new CommandResult.QueueDeclared(q, true);
     }
@@ -252,6 +262,23 @@ public final class MetadataState {
         return r;
     }
 
+    /** A node is forgotten: its classic queues go, quorum queues lose it as a member. */
+    private CommandResult removeNode(String name) {
+        nodes.remove(name);
+        CommandResult r = dropQueues(q -> q.type() == QueueType.CLASSIC && name.equals(q.ownerNode()));
+        for (VhostState v : vhosts.values()) {
+            for (QueueRecord q : List.copyOf(v.queues.values())) {
+                if (q.members().contains(name)) {
+                    List<String> m = new ArrayList<>(q.members());
+                    m.remove(name);
+                    v.queues.put(q.name(), new QueueRecord(q.vhost(), q.name(), q.id(), q.type(), q.durable(), q.exclusive(),
+                            q.autoDelete(), q.arguments(), q.groupId(), q.ownerNode(), q.exclusiveOwner(), m));
+                }
+            }
+        }
+        return r;
+    }
+
     private CommandResult bind(BindingRecord b) {
         VhostState v = requireVhost(b.vhost());
         checkBindingEnds(v, b);
@@ -293,6 +320,7 @@ public final class MetadataState {
     /** Commands that rebuild this state on an empty one, followed by {@link #restoreCounters}. */
     public List<MetadataCommand> asCommands() {
         List<MetadataCommand> out = new ArrayList<>();
+        for (io.warren.metadata.model.NodeRecord n : nodes.values()) out.add(new AddNode(n));
         for (VhostState v : vhosts.values()) out.add(new AddVhost(v.name));
         for (UserRecord u : users.values()) out.add(new PutUser(u));
         for (Permission p : permissions.values()) out.add(new SetPermission(p));
