@@ -28,6 +28,15 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--raft-port", description = "Raft port between nodes (default 25672)")
     Integer raftPort;
 
+    @Option(names = "--peer", description = "a cluster node as name@host:raft_port (repeat for each node, this one included)")
+    java.util.List<String> peers;
+
+    @Option(names = "--join", description = "Raft address (host:port) of a running node whose cluster to join")
+    String join;
+
+    @Option(names = "--cluster-secret", description = "secret shared by the cluster's nodes")
+    String secret;
+
     @Option(names = "--set", description = "any config key, e.g. --set heartbeat=30")
     Map<String, String> settings;
 
@@ -40,6 +49,9 @@ public final class Main implements Callable<Integer> {
         if (dataDir != null) c.dataDir = dataDir;
         if (amqpPort != null) c.amqpPort = amqpPort;
         if (raftPort != null) c.raftPort = raftPort;
+        if (peers != null) peers.forEach(c::addPeer);
+        if (join != null) c.joinAddress = join;
+        if (secret != null) c.clusterSecret = secret;
         WarrenNode node = new WarrenNode(c);
         try {
             node.start();

@@ -11,7 +11,8 @@ import java.util.Properties;
  * A node's settings: defaults, then a config file in RabbitMQ's {@code key = value} style, then flags.
  * Keys: node_name, data_dir, listeners.tcp.default (AMQP port), amqp_bind, raft_port, heartbeat,
  * frame_max, channel_max, max_message_size, disk_free_limit.absolute, vm_memory_high_watermark.relative,
- * raft_snapshot_threshold, message_cache_bytes, handshake_timeout (ms).
+ * raft_snapshot_threshold, message_cache_bytes, handshake_timeout (ms), cluster_formation.nodes.N
+ * (name@host:raft_port, one per node), cluster_secret, cluster_join (host:raft_port), raft_host.
  */
 public final class NodeConfig {
     public String nodeName = "warren@" + hostName();
@@ -28,6 +29,20 @@ public final class NodeConfig {
     public long snapshotThreshold = 10_000;
     public long messageCacheBytes = 256L << 20;
     public int handshakeTimeoutMs = 10_000;
+    /** Static cluster: node name → Raft address ({@code host:port}), this node included. Empty: one node. */
+    public final java.util.Map<String, String> peers = new java.util.TreeMap<>();
+    /** Shared by the nodes of one cluster (RabbitMQ's Erlang cookie); node-to-node calls without it are refused. */
+    public String clusterSecret = "";
+    /** Raft address of a running node to join at first start, or null. */
+    public String joinAddress;
+    /** The host other nodes reach this one's Raft port on; by default the host part of the node name. */
+    public String raftHost;
+
+    public String raftHost() {
+        if (raftHost != null) return raftHost;
+        int at = nodeName.indexOf('@');
+        return at >= 0 ? nodeName.substring(at + 1) : "127.0.0.1";
+    }
 
     static String hostName() {
         try {
@@ -63,11 +78,30 @@ public final class NodeConfig {
                 case "raft_snapshot_threshold" -> snapshotThreshold = Long.parseLong(value);
                 case "message_cache_bytes" -> messageCacheBytes = parseBytes(value);
                 case "handshake_timeout" -> handshakeTimeoutMs = Integer.parseInt(value);
-                default -> throw new IllegalArgumentException("unknown setting '" + key + "'");
+                case "cluster_secret" -> clusterSecret = value;
+                case "cluster_join" -> joinAddress = value;
+                case "raft_host" -> raftHost = value;
+                default -> {
+                    if (key.startsWith("cluster_formation.nodes.")) addPeer(value);
+                    else throw new IllegalArgumentException("unknown setting '" + key + "'");
+                }
             }
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("bad value '" + value + "' for setting '" + key + "'");
         }
+    }
+
+    /** A peer as {@code name@host:raftPort}, e.g. {@code warren-2@localhost:25673}. */
+    public void addPeer(String spec) {
+        int colon = spec.lastIndexOf(':');
+        int at = spec.indexOf('@');
+        if (colon < 0 || at < 0 || colon < at) {
+            throw new IllegalArgumentException("bad cluster node '" + spec + "': expected name@host:raft_port");
+        }
+        String name = spec.substring(0, colon);
+        String host = spec.substring(at + 1, colon);
+        int port = Integer.parseInt(spec.substring(colon + 1));
+        peers.put(name, host + ":" + port);
     }
 
     /** "50MB", "1GB", "4096" (RabbitMQ accepts these unit suffixes). */

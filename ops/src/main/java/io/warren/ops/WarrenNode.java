@@ -22,9 +22,12 @@ public final class WarrenNode implements AutoCloseable {
     public WarrenNode start() throws Exception {
         Files.createDirectories(config.dataDir);
         alarms = new ResourceAlarms(config.dataDir, config.memoryHighWatermark, config.diskFreeLimit);
-        broker = new RaftBroker(new RaftBroker.Config(config.nodeName, config.dataDir.toAbsolutePath(), "127.0.0.1",
-                config.raftPort, config.snapshotThreshold, config.messageCacheBytes), alarms);
-        broker.start(60_000);
+        java.util.List<io.warren.metadata.model.NodeRecord> peers = new java.util.ArrayList<>();
+        config.peers.forEach((name, address) -> peers.add(new io.warren.metadata.model.NodeRecord(name, address)));
+        broker = new RaftBroker(new RaftBroker.Config(config.nodeName, config.dataDir.toAbsolutePath(), config.raftHost(),
+                config.raftPort, config.snapshotThreshold, config.messageCacheBytes, peers, config.clusterSecret,
+                config.joinAddress), alarms);
+        broker.start(120_000);
         alarms.start();
         amqp = new AmqpServer(broker, AmqpConfig.defaults(config.amqpBind, config.amqpPort)
                 .withHeartbeat(config.heartbeatSeconds)

@@ -18,4 +18,7 @@ public final class GroupIds {
     }
 
     public static boolean isMetadata(RaftGroupId id) { return METADATA.equals(id); }
+
+    /** A node's Raft peer id: its name with anything but letters, digits, '_', '.', '-' made '_'. */
+    public static String peerId(String nodeName) { return nodeName.replaceAll("[^A-Za-z0-9_.-]", "_"); }
 }

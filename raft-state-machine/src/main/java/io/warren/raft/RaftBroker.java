@@ -1,9 +1,12 @@
 package io.warren.raft;
 
+import io.warren.metadata.codec.BinaryReader;
+import io.warren.metadata.codec.BinaryWriter;
 import io.warren.metadata.command.CommandCodec;
 import io.warren.metadata.command.CommandResult;
 import io.warren.metadata.command.MetadataCommand;
 import io.warren.metadata.model.DomainException;
+import io.warren.metadata.model.NodeRecord;
 import io.warren.metadata.model.PasswordHash;
 import io.warren.metadata.model.Permission;
 import io.warren.metadata.model.QueueRecord;
@@ -17,50 +20,67 @@ import io.warren.metadata.port.MetadataPort;
 import io.warren.metadata.port.QueueConsumer;
 import io.warren.metadata.port.QueuePort;
 import io.warren.metadata.port.QueueStats;
-import io.warren.metadata.queue.ClassicQueue;
-import io.warren.metadata.queue.QueueEngine;
 import io.warren.metadata.state.MetadataState;
+import io.warren.raft.link.Link;
+import io.warren.raft.link.LinkClient;
+import io.warren.raft.link.LinkProtocol;
+import io.warren.raft.link.LinkServer;
 import io.warren.raft.meta.MetadataStateMachine;
-import io.warren.raft.queue.GroupProposer;
 import io.warren.raft.queue.QueueGroupStateMachine;
-import io.warren.raft.queue.QuorumQueue;
 import io.warren.storage.RocksStore;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The broker behind the front ends: the ports implemented over this node's Raft groups (metadata, one group
- * per quorum queue) and its classic queues.
+ * The broker behind the front ends: the ports implemented over this node's Raft groups (the metadata group,
+ * a group per quorum queue) and the link to the other nodes. A queue operation runs where the queue is
+ * served (its group's leader, or the node of a classic queue): in-process when that is here, over the link
+ * otherwise.
  */
 public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RaftBroker.class);
+    /** Voters of the metadata group at most; further nodes follow it as listeners. */
+    static final int METADATA_VOTERS_MAX = 5;
+    private static final long LINK_TIMEOUT_MS = 30_000;
 
+    /**
+     * {@code peers}: the static cluster (node names and Raft addresses, this node included); empty for a
+     * single node. {@code joinAddress}: the Raft address of a running node to join, or null.
+     */
     public record Config(String nodeName, Path dataDir, String raftHost, int raftPort, long snapshotThreshold,
-                         long messageCacheBytes) { }
+                         long messageCacheBytes, List<NodeRecord> peers, String secret, String joinAddress) {
+        public String raftAddress() { return raftHost + ":" + raftPort; }
+    }
 
     private final Config config;
     private final RocksStore store;
     private final RaftNode node;
     private final MetadataStateMachine metadataSm;
+    private final QueueHost host;
+    private final LinkClient link;
     private final Alarms alarms;
     private final AtomicLong cacheBudget;
-    private final Map<Long, ClassicQueue> classicQueues = new ConcurrentHashMap<>();
-    private final Map<Long, QuorumQueue> quorumQueues = new ConcurrentHashMap<>();
-    private final Map<RaftGroupId, GroupProposer> proposers = new ConcurrentHashMap<>();
-    private final Map<RaftGroupId, CompletableFuture<Void>> groupsReady = new ConcurrentHashMap<>();
     private final ExecutorService housekeeping = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "warren-housekeeping");
         t.setDaemon(true);
@@ -71,64 +91,355 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
         this.config = config;
         this.alarms = alarms;
         this.cacheBudget = new AtomicLong(config.messageCacheBytes());
+        String digest = Link.digest(config.secret() == null ? "" : config.secret());
+        this.link = new LinkClient(digest);
         this.store = new RocksStore(config.dataDir().resolve("rocksdb"));
         this.metadataSm = new MetadataStateMachine(this::onMetadataApplied);
-        String peerId = config.nodeName().replaceAll("[^A-Za-z0-9_.-]", "_");
         RaftNode n = null;
         try {
-            n = new RaftNode(peerId, config.raftHost() + ":" + config.raftPort(), config.dataDir().resolve("raft"),
-                    config.raftPort(), gid -> GroupIds.isMetadata(gid) ? metadataSm : new QueueGroupStateMachine(store, cacheBudget),
-                    null, config.snapshotThreshold());
+            n = new RaftNode(GroupIds.peerId(config.nodeName()), config.raftAddress(), config.dataDir().resolve("raft"),
+                    config.raftPort(), gid -> GroupIds.isMetadata(gid) ? metadataSm
+                            : new QueueGroupStateMachine(store, cacheBudget, this::onQueueLeaderChanged),
+                    LinkServer.service(new LinkServer.Handler() {
+                        // link calls arrive only once the node has started, when host is set
+                        @Override public CompletableFuture<byte[]> call(byte[] request) { return host.call(request); }
+
+                        @Override public org.apache.ratis.thirdparty.io.grpc.stub.StreamObserver<byte[]> consume(
+                                org.apache.ratis.thirdparty.io.grpc.stub.StreamObserver<byte[]> out) { return host.consume(out); }
+                    }, digest), config.snapshotThreshold());
         } finally {
-            if (n == null) store.close();
+            if (n == null) {
+                store.close();
+                link.close();
+            }
         }
         this.node = n;
+        this.host = new QueueHost(this, n);
     }
 
-    /** Starts the Raft server, waits for the metadata group, bootstraps a fresh node, recovers queues. */
+    // ---- start-up ----
+
+    /** Starts the Raft server, forms or joins the cluster, bootstraps a fresh one, recovers queues. */
     public void start(long timeoutMs) throws IOException, InterruptedException {
         node.start();
         if (!node.hasGroup(GroupIds.METADATA)) {
-            node.addGroup(RaftGroup.valueOf(GroupIds.METADATA, node.self())).join();
+            if (config.joinAddress() != null) join();
+            else node.addGroup(metadataGroup(staticPeers())).join();
         }
         long deadline = System.currentTimeMillis() + timeoutMs;
-        while (!node.isLeaderReady(GroupIds.METADATA)) {
-            if (System.currentTimeMillis() > deadline) throw new IOException("metadata group has no leader after " + timeoutMs + " ms");
-            Thread.sleep(20);
-        }
-        if (state().vhost("/") == null) bootstrap();
-        await(submit(new MetadataCommand.NodeStarted(config.nodeName(), true)));
-        java.util.Set<RaftGroupId> wanted = new java.util.HashSet<>();
-        for (QueueRecord q : state().allQueues()) {
-            if (!q.isQuorum()) continue;
-            wanted.add(GroupIds.forQueueGroup(q.groupId()));
-            await(ensureGroup(q));
-        }
-        // a crash between a queue's deletion and its group's removal leaves the group behind: remove it now
-        for (RaftGroupId g : node.server().getGroupIds()) {
-            if (!GroupIds.isMetadata(g) && !wanted.contains(g)) {
-                LOG.info("removing group {}: no queue refers to it", g);
-                QueueGroupStateMachine sm = (QueueGroupStateMachine) node.stateMachine(g);
-                await(node.removeGroup(g));
-                sm.dropGroup();
+        boolean single = staticPeers().size() <= 1 && config.joinAddress() == null;
+        while (true) { // needs a majority of the metadata group: wait for the other nodes to come up
+            try {
+                await(submit(new MetadataCommand.NodeStarted(config.nodeName(), single)), 30);
+                break;
+            } catch (RuntimeException e) {
+                if (System.currentTimeMillis() > deadline) throw new IOException("no majority of the metadata group after " + timeoutMs + " ms", e);
+                LOG.info("waiting for a majority of the metadata group: {}", e.getMessage());
             }
         }
-        LOG.info("node {} started: {} queue(s), raft on port {}", config.nodeName(), state().allQueues().size(), config.raftPort());
+        if (state().vhost("/") == null) bootstrap();
+        for (NodeRecord p : staticPeers()) {
+            if (state().node(p.name()) == null) await(submit(new MetadataCommand.AddNode(p)), 30);
+        }
+        reconcileGroups();
+        LOG.info("node {} started: {} queue(s), {} node(s) in the cluster, raft on {}", config.nodeName(),
+                state().allQueues().size(), state().nodes().size(), config.raftAddress());
+    }
+
+    private List<NodeRecord> staticPeers() {
+        List<NodeRecord> peers = new ArrayList<>(config.peers());
+        if (peers.stream().noneMatch(p -> p.name().equals(config.nodeName()))) peers.add(new NodeRecord(config.nodeName(), config.raftAddress()));
+        peers.sort(Comparator.comparing(NodeRecord::name));
+        return peers;
+    }
+
+    /** The first {@value #METADATA_VOTERS_MAX} nodes by name vote; the others listen. */
+    static RaftGroup metadataGroup(List<NodeRecord> nodes) {
+        List<RaftPeer> peers = new ArrayList<>();
+        List<NodeRecord> sorted = new ArrayList<>(nodes);
+        sorted.sort(Comparator.comparing(NodeRecord::name));
+        for (int i = 0; i < sorted.size(); i++) {
+            peers.add(RaftPeer.newBuilder().setId(GroupIds.peerId(sorted.get(i).name())).setAddress(sorted.get(i).raftAddress())
+                    .setStartupRole(i < METADATA_VOTERS_MAX ? RaftPeerRole.FOLLOWER : RaftPeerRole.LISTENER).build());
+        }
+        return RaftGroup.valueOf(GroupIds.METADATA, peers);
     }
 
     private void bootstrap() {
-        await(submit(new MetadataCommand.AddVhost("/")));
-        await(submit(new MetadataCommand.PutUser(new UserRecord("guest", PasswordHash.hash("guest"), Set.of("administrator"), true))));
-        await(submit(new MetadataCommand.SetPermission(new Permission("guest", "/", ".*", ".*", ".*"))));
-    }
-
-    private static <T> T await(CompletableFuture<T> f) {
-        try {
-            return f.get(60, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("start-up step failed: " + e.getMessage(), e);
+        await(submit(new MetadataCommand.AddVhost("/")), 30);
+        if (state().user("guest") == null) {
+            await(submit(new MetadataCommand.PutUser(new UserRecord("guest", PasswordHash.hash("guest"), Set.of("administrator"), true))), 30);
+            await(submit(new MetadataCommand.SetPermission(new Permission("guest", "/", ".*", ".*", ".*"))), 30);
         }
     }
+
+    /** Creates the groups of this node's quorum queues that it lacks; removes groups no queue refers to. */
+    private void reconcileGroups() throws IOException {
+        Set<RaftGroupId> wanted = new HashSet<>();
+        for (QueueRecord q : state().allQueues()) {
+            if (!q.isQuorum() || !q.members().contains(config.nodeName())) continue;
+            RaftGroupId g = GroupIds.forQueueGroup(q.groupId());
+            wanted.add(g);
+            if (!node.hasGroup(g)) await(node.addGroup(queueGroup(q)), 30);
+        }
+        for (RaftGroupId g : node.server().getGroupIds()) {
+            if (!GroupIds.isMetadata(g) && !wanted.contains(g)) {
+                LOG.info("removing group {}: no queue of this node refers to it", g);
+                QueueGroupStateMachine sm = (QueueGroupStateMachine) node.stateMachine(g);
+                await(node.removeGroup(g), 30);
+                sm.dropGroup();
+            }
+        }
+    }
+
+    private static <T> T await(CompletableFuture<T> f, int seconds) {
+        try {
+            return f.get(seconds, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        } catch (Exception e) {
+            throw new IllegalStateException(e.toString(), e);
+        }
+    }
+
+    // ---- joining a running cluster ----
+
+    private void join() throws IOException {
+        byte[] req = LinkProtocol.request(LinkProtocol.JOIN).shortStr(config.nodeName()).shortStr(config.raftAddress()).toByteArray();
+        try {
+            BinaryReader r = LinkProtocol.answer(link.call(config.joinAddress(), req, 10_000).get(15, TimeUnit.SECONDS));
+            List<NodeRecord> nodes = readNodes(r);
+            node.addGroup(metadataGroup(nodes)).join();
+            byte[] commit = LinkProtocol.request(LinkProtocol.JOIN_COMMIT).shortStr(config.nodeName()).shortStr(config.raftAddress()).toByteArray();
+            LinkProtocol.answer(link.call(config.joinAddress(), commit, 120_000).get(130, TimeUnit.SECONDS));
+            LOG.info("joined the cluster of {}", config.joinAddress());
+        } catch (Exception e) {
+            throw new IOException("cannot join the cluster at " + config.joinAddress() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<NodeRecord> readNodes(BinaryReader r) {
+        int n = r.i32();
+        List<NodeRecord> l = new ArrayList<>();
+        for (int i = 0; i < n; i++) l.add(new NodeRecord(r.shortStr(), r.shortStr()));
+        return l;
+    }
+
+    /** Link calls about the cluster itself (join, status). */
+    CompletableFuture<byte[]> clusterCall(int op, BinaryReader r) {
+        switch (op) {
+            case LinkProtocol.JOIN -> { // a joining node asks for the current members
+                String name = r.shortStr(), address = r.shortStr();
+                List<NodeRecord> nodes = new ArrayList<>(state().nodes());
+                nodes.removeIf(n -> n.name().equals(name));
+                nodes.add(new NodeRecord(name, address));
+                BinaryWriter w = LinkProtocol.ok().i32(nodes.size());
+                for (NodeRecord n : nodes) w.shortStr(n.name()).shortStr(n.raftAddress());
+                return CompletableFuture.completedFuture(w.toByteArray());
+            }
+            case LinkProtocol.JOIN_COMMIT -> { // it has the group now: make it a member
+                NodeRecord joining = new NodeRecord(r.shortStr(), r.shortStr());
+                List<NodeRecord> nodes = new ArrayList<>(state().nodes());
+                nodes.removeIf(n -> n.name().equals(joining.name()));
+                nodes.add(joining);
+                return changeMetadataMembers(nodes)
+                        .thenCompose(v -> submit(new MetadataCommand.AddNode(joining)))
+                        .thenApply(res -> LinkProtocol.ok().toByteArray());
+            }
+            case LinkProtocol.FORGET -> {
+                String name = r.shortStr();
+                return forget(name).thenApply(v -> LinkProtocol.ok().toByteArray());
+            }
+            case LinkProtocol.STATUS -> {
+                return CompletableFuture.completedFuture(status().toByteArray());
+            }
+            default -> {
+                return CompletableFuture.completedFuture(LinkProtocol.error(new DomainException(DomainException.Kind.INVALID_ARGUMENT, "unknown link call " + op)));
+            }
+        }
+    }
+
+    private CompletableFuture<Void> changeMetadataMembers(List<NodeRecord> nodes) {
+        RaftGroup target = metadataGroup(nodes);
+        List<RaftPeer> voters = new ArrayList<>(), listeners = new ArrayList<>();
+        for (RaftPeer p : target.getPeers()) (p.getStartupRole() == RaftPeerRole.LISTENER ? listeners : voters).add(p);
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                RaftClientReply reply = node.client(currentMetadataGroup()).admin().setConfiguration(voters, listeners);
+                if (!reply.isSuccess()) throw new CompletionException(reply.getException());
+                return null;
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        }, housekeeping);
+    }
+
+    RaftGroup currentMetadataGroup() {
+        try {
+            return node.server().getDivision(GroupIds.METADATA).getGroup();
+        } catch (IOException e) {
+            return metadataGroup(staticPeers());
+        }
+    }
+
+    /** forget_cluster_node: out of the metadata group and of every queue group; its classic queues go. */
+    public CompletableFuture<Void> forget(String name) {
+        if (name.equals(config.nodeName())) {
+            return CompletableFuture.failedFuture(DomainException.invalid("a node cannot forget itself"));
+        }
+        if (state().node(name) == null) return CompletableFuture.failedFuture(DomainException.notFound("node '" + name + "' in the cluster"));
+        List<NodeRecord> rest = new ArrayList<>(state().nodes());
+        rest.removeIf(n -> n.name().equals(name));
+        List<QueueRecord> affected = state().allQueues().stream().filter(q -> q.members().contains(name)).toList();
+        return changeMetadataMembers(rest)
+                .thenCompose(v -> submit(new MetadataCommand.RemoveNode(name)))
+                .thenCompose(v -> {
+                    List<CompletableFuture<?>> fs = new ArrayList<>();
+                    for (QueueRecord q : affected) fs.add(removeMember(q, name));
+                    return CompletableFuture.allOf(fs.toArray(CompletableFuture<?>[]::new));
+                });
+    }
+
+    private CompletableFuture<Void> removeMember(QueueRecord q, String name) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                RaftGroup g = queueGroup(q);
+                List<RaftPeer> keep = new ArrayList<>(g.getPeers());
+                keep.removeIf(p -> p.getId().equals(RaftPeerId.valueOf(GroupIds.peerId(name))));
+                node.client(g).admin().setConfiguration(keep);
+            } catch (IOException e) {
+                LOG.warn("removing {} from the group of {}: {}", name, q.describe(), e.toString());
+            }
+        }, housekeeping);
+    }
+
+    /** cluster_status: the nodes, which of them answer, the metadata leader. */
+    public BinaryWriter status() {
+        BinaryWriter w = LinkProtocol.ok();
+        RaftPeerId leader = node.leaderOf(GroupIds.METADATA);
+        w.shortStr(leader == null ? "" : String.valueOf(nodeNameOf(leader)));
+        List<NodeRecord> nodes = new ArrayList<>(state().nodes());
+        w.i32(nodes.size());
+        for (NodeRecord n : nodes) {
+            boolean running = isSelf(n.name()) || ping(n.raftAddress());
+            w.shortStr(n.name()).shortStr(n.raftAddress()).bool(running);
+        }
+        return w;
+    }
+
+    private boolean ping(String address) {
+        try {
+            LinkProtocol.answer(link.call(address, LinkProtocol.request(LinkProtocol.LEADER).shortStr("q0").toByteArray(), 2000)
+                    .get(3, TimeUnit.SECONDS));
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    // ---- helpers for the host and consumers ----
+
+    String nodeNameOf(RaftPeerId id) {
+        if (id == null) return null;
+        for (NodeRecord n : state().nodes()) if (GroupIds.peerId(n.name()).equals(id.toString())) return n.name();
+        return id.toString();
+    }
+
+    boolean isSelf(String nodeName) { return config.nodeName().equals(nodeName); }
+
+    String addressOf(String nodeName) {
+        NodeRecord n = state().node(nodeName);
+        if (n == null) throw new DomainException(DomainException.Kind.UNAVAILABLE, "node '" + nodeName + "' is not in the cluster");
+        return n.raftAddress();
+    }
+
+    boolean queueExists(QueueRecord q) {
+        var v = state().vhost(q.vhost());
+        QueueRecord now = v == null ? null : v.queue(q.name());
+        return now != null && now.id() == q.id();
+    }
+
+    LinkClient link() { return link; }
+
+    QueueHost host() { return host; }
+
+    RaftGroup queueGroup(QueueRecord q) {
+        List<RaftPeer> peers = new ArrayList<>();
+        for (String m : q.members()) {
+            NodeRecord n = state().node(m);
+            String address = n != null ? n.raftAddress() : isSelf(m) ? config.raftAddress() : null;
+            if (address == null) continue;
+            peers.add(RaftPeer.newBuilder().setId(GroupIds.peerId(m)).setAddress(address)
+                    .setPriority(m.equals(q.preferredLeader()) ? 1 : 0).build());
+        }
+        return RaftGroup.valueOf(GroupIds.forQueueGroup(q.groupId()), peers);
+    }
+
+    /** The node serving {@code q} now: a classic queue's node, a quorum queue's leader (waiting a little for one). */
+    CompletableFuture<String> locate(QueueRecord q) {
+        if (!q.isQuorum()) return CompletableFuture.completedFuture(q.ownerNode());
+        RaftGroupId gid = GroupIds.forQueueGroup(q.groupId());
+        CompletableFuture<String> f = new CompletableFuture<>();
+        long deadline = System.currentTimeMillis() + 10_000;
+        Runnable[] attempt = new Runnable[1];
+        attempt[0] = () -> {
+            CompletableFuture<String> leader = q.members().contains(config.nodeName())
+                    ? CompletableFuture.completedFuture(node.isLeaderReady(gid) ? config.nodeName() : nodeNameOf(node.leaderOf(gid)))
+                    : askMembers(q);
+            leader.whenComplete((name, err) -> {
+                if (name != null && !name.isEmpty() && (!isSelf(name) || node.isLeaderReady(gid))) f.complete(name);
+                else if (System.currentTimeMillis() > deadline) {
+                    f.completeExceptionally(new DomainException(DomainException.Kind.UNAVAILABLE, "no leader for " + q.describe()
+                            + ": a majority of its members " + q.members() + " cannot be reached"));
+                } else {
+                    CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS).execute(attempt[0]);
+                }
+            });
+        };
+        attempt[0].run();
+        return f;
+    }
+
+    private CompletableFuture<String> askMembers(QueueRecord q) {
+        CompletableFuture<String> f = new CompletableFuture<>();
+        List<String> members = new ArrayList<>(q.members());
+        askMember(q, members, 0, f);
+        return f;
+    }
+
+    private void askMember(QueueRecord q, List<String> members, int i, CompletableFuture<String> f) {
+        if (i >= members.size()) { f.complete(null); return; }
+        byte[] req = LinkProtocol.request(LinkProtocol.LEADER).shortStr(q.groupId()).toByteArray();
+        String address;
+        try {
+            address = addressOf(members.get(i));
+        } catch (DomainException e) {
+            askMember(q, members, i + 1, f);
+            return;
+        }
+        link.call(address, req, 2000).whenComplete((b, err) -> {
+            String name = null;
+            if (err == null) {
+                try { name = LinkProtocol.answer(b).shortStr(); } catch (RuntimeException ignored) { }
+            }
+            if (name != null && !name.isEmpty()) f.complete(name);
+            else askMember(q, members, i + 1, f);
+        });
+    }
+
+    void autoDelete(QueueRecord q) {
+        submit(new MetadataCommand.DeleteQueue(q.vhost(), q.name(), q.id())).exceptionally(e -> {
+            LOG.warn("auto-delete of {} failed: {}", q.describe(), e.toString());
+            return null;
+        });
+    }
+
+    private void onQueueLeaderChanged(RaftGroupId gid, RaftPeerId leader) {
+        boolean here = leader != null && leader.equals(node.id());
+        housekeeping.execute(() -> host.leaderChanged(gid, here));
+    }
+
+    // ---- BrokerPort ----
 
     @Override public String nodeName() { return config.nodeName(); }
 
@@ -144,66 +455,58 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
 
     @Override
     public CompletableFuture<CommandResult> submit(MetadataCommand command) {
-        return node.submit(GroupIds.METADATA, CommandCodec.encode(command))
-                .thenApply(b -> CommandCodec.decodeResult(b.toByteArray()))
-                .thenCompose(r -> {
-                    if (r instanceof CommandResult.QueueDeclared d && d.queue().isQuorum()) {
-                        return ensureGroup(d.queue()).thenApply(x -> r);
-                    }
-                    return CompletableFuture.completedFuture(r);
-                });
+        byte[] payload = CommandCodec.encode(command);
+        CompletableFuture<CommandResult> applied;
+        if (node.isLeaderReady(GroupIds.METADATA)) {
+            applied = node.submit(GroupIds.METADATA, payload).thenApply(b -> CommandCodec.decodeResult(b.toByteArray()));
+        } else {
+            applied = node.client(currentMetadataGroup()).async()
+                    .send(org.apache.ratis.protocol.Message.valueOf(UnsafeByteOperations.unsafeWrap(payload)))
+                    .thenCompose(reply -> {
+                        if (!reply.isSuccess()) throw new CompletionException(reply.getException());
+                        CommandResult r = CommandCodec.decodeResult(reply.getMessage().getContent().toByteArray());
+                        return metadataSm.awaitApplied(reply.getLogIndex()).thenApply(v -> r);
+                    });
+        }
+        return applied.handle((r, err) -> {
+            if (err != null) {
+                throw new CompletionException(new DomainException(DomainException.Kind.UNAVAILABLE,
+                        "metadata change not committed (no majority of the metadata group reachable?): " + rootMessage(err)));
+            }
+            return r;
+        }).thenCompose(r -> {
+            if (r instanceof CommandResult.QueueDeclared d && d.queue().isQuorum()) {
+                return locate(d.queue()).thenApply(leader -> r); // declare-ok once the group can take messages
+            }
+            return CompletableFuture.completedFuture(r);
+        });
     }
 
-    /** Called on the apply thread of the metadata group, on every node: local effects only, never blocking. */
+    private static String rootMessage(Throwable t) {
+        while (t.getCause() != null && t != t.getCause()) t = t.getCause();
+        return t.toString();
+    }
+
+    /** Called on the metadata group's apply thread on every node: local effects only, never blocking. */
     private void onMetadataApplied(MetadataCommand cmd, CommandResult result) {
-        if (result instanceof CommandResult.QueueDeclared d && d.created() && !d.queue().isQuorum()
-                && config.nodeName().equals(d.queue().ownerNode())) {
-            ClassicQueue q = new ClassicQueue(d.queue());
-            if (d.queue().autoDelete()) q.onUnused(() -> autoDelete(d.queue()));
-            classicQueues.put(d.queue().id(), q);
+        if (result instanceof CommandResult.QueueDeclared d && d.created()) {
+            QueueRecord q = d.queue();
+            if (!q.isQuorum() && isSelf(q.ownerNode())) host.classicDeclared(q);
+            if (q.isQuorum() && q.members().contains(config.nodeName())) {
+                housekeeping.execute(() -> {
+                    RaftGroupId g = GroupIds.forQueueGroup(q.groupId());
+                    if (!node.hasGroup(g)) node.addGroup(queueGroup(q)).exceptionally(e -> {
+                        LOG.warn("creating the group of {} failed: {}", q.describe(), e.toString());
+                        return null;
+                    });
+                });
+            }
         } else if (result instanceof CommandResult.QueuesDeleted del) {
             for (QueueRecord q : del.queues()) {
-                if (q.isQuorum()) {
-                    QuorumQueue e = quorumQueues.remove(q.id());
-                    if (e != null) e.close();
-                    housekeeping.execute(() -> dropGroup(q));
-                } else {
-                    ClassicQueue e = classicQueues.remove(q.id());
-                    if (e != null) e.close();
-                }
+                host.queueDeleted(q);
+                if (q.isQuorum() && q.members().contains(config.nodeName())) housekeeping.execute(() -> dropGroup(q));
             }
         }
-    }
-
-    private void autoDelete(QueueRecord q) {
-        submit(new MetadataCommand.DeleteQueue(q.vhost(), q.name(), q.id())).exceptionally(e -> {
-            LOG.warn("auto-delete of {} failed: {}", q.describe(), e.toString());
-            return null;
-        });
-    }
-
-    // ---- queue groups ----
-
-    private CompletableFuture<Void> ensureGroup(QueueRecord q) {
-        RaftGroupId gid = GroupIds.forQueueGroup(q.groupId());
-        return groupsReady.computeIfAbsent(gid, g -> {
-            CompletableFuture<Void> added = node.hasGroup(g) ? CompletableFuture.completedFuture(null)
-                    : node.addGroup(RaftGroup.valueOf(g, node.self()));
-            return added.thenCompose(x -> waitForLeader(g));
-        });
-    }
-
-    private CompletableFuture<Void> waitForLeader(RaftGroupId g) {
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        long deadline = System.currentTimeMillis() + 30_000;
-        Runnable[] poll = new Runnable[1];
-        poll[0] = () -> {
-            if (node.isLeaderReady(g)) f.complete(null);
-            else if (System.currentTimeMillis() > deadline) f.completeExceptionally(new DomainException(DomainException.Kind.UNAVAILABLE, "queue group " + g + " has no leader"));
-            else CompletableFuture.delayedExecutor(10, TimeUnit.MILLISECONDS).execute(poll[0]);
-        };
-        poll[0].run();
-        return f;
     }
 
     private void dropGroup(QueueRecord q) {
@@ -217,126 +520,119 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
         } catch (Exception e) {
             LOG.warn("removing the group of {} failed: {}", q.describe(), e.toString());
         } finally {
-            groupsReady.remove(gid);
-            proposers.remove(gid);
+            host.groupRemoved(gid);
         }
     }
 
-    private QueueEngine engine(QueueRecord q) {
-        if (!q.isQuorum()) {
-            ClassicQueue c = classicQueues.get(q.id());
-            if (c == null) throw DomainException.notFound(q.describe());
-            return c;
-        }
-        return quorum(q);
+    // ---- queue operations: here, or where the queue is served ----
+
+    private <T> CompletableFuture<T> onHost(QueueRecord q, java.util.function.Function<QueueHost, CompletableFuture<T>> local,
+                                            java.util.function.Function<BinaryWriter, BinaryWriter> request,
+                                            java.util.function.Function<BinaryReader, T> answer) {
+        return locate(q).thenCompose(h -> {
+            if (isSelf(h)) {
+                try {
+                    return local.apply(host);
+                } catch (DomainException e) {
+                    return CompletableFuture.failedFuture(e);
+                }
+            }
+            return link.call(addressOf(h), request.apply(null).toByteArray(), LINK_TIMEOUT_MS)
+                    .thenApply(b -> answer.apply(LinkProtocol.answer(b)));
+        });
     }
 
-    private QuorumQueue quorum(QueueRecord q) {
-        QuorumQueue existing = quorumQueues.get(q.id());
-        if (existing != null) return existing;
-        RaftGroupId gid = GroupIds.forQueueGroup(q.groupId());
-        try {
-            QueueGroupStateMachine sm = (QueueGroupStateMachine) node.stateMachine(gid);
-            GroupProposer p = proposers.computeIfAbsent(gid, g -> new GroupProposer(node, g));
-            return quorumQueues.computeIfAbsent(q.id(), id -> {
-                QuorumQueue qq = new QuorumQueue(q, sm.queue(id), p);
-                if (q.autoDelete()) qq.onUnused(() -> autoDelete(q));
-                sm.attach(id, qq);
-                return qq;
-            });
-        } catch (IOException e) {
-            throw new DomainException(DomainException.Kind.UNAVAILABLE, q.describe() + " is not available on this node: " + e.getMessage());
-        }
-    }
-
-    // ---- queue operations ----
-
-    @Override
-    public CompletableFuture<Void> publish(QueueRecord queue, Message message) {
-        try {
-            QueueEngine e = engine(queue);
-            return e instanceof QuorumQueue qq ? qq.publish(message) : ((ClassicQueue) e).publish(message);
-        } catch (DomainException ex) {
-            return CompletableFuture.failedFuture(ex);
-        }
+    private static BinaryWriter req(int op, QueueRecord q) {
+        BinaryWriter w = LinkProtocol.request(op);
+        LinkProtocol.queue(w, q);
+        return w;
     }
 
     @Override
-    public CompletableFuture<QueueConsumer> consume(QueueRecord queue, ConsumerSpec spec, ConsumerSink sink) {
-        try {
-            return CompletableFuture.completedFuture(engine(queue).addConsumer(spec, sink));
-        } catch (DomainException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+    public CompletableFuture<Void> publish(QueueRecord q, Message m) {
+        return onHost(q, h -> h.publish(q, m), x -> {
+            BinaryWriter w = req(LinkProtocol.PUBLISH, q);
+            m.writeTo(w);
+            return w;
+        }, r -> null);
     }
 
     @Override
-    public CompletableFuture<Delivery> get(QueueRecord queue, boolean noAck) {
-        try {
-            return CompletableFuture.completedFuture(engine(queue).get(noAck));
-        } catch (DomainException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+    public CompletableFuture<QueueConsumer> consume(QueueRecord q, ConsumerSpec spec, ConsumerSink sink) {
+        return new ManagedConsumer(this, q, spec, sink).start();
     }
 
     @Override
-    public CompletableFuture<Void> settle(QueueRecord queue, long[] offsets) {
-        QueueEngine e = engineOrNull(queue);
-        return e == null ? CompletableFuture.completedFuture(null) : e.settle(offsets);
+    public CompletableFuture<Delivery> get(QueueRecord q, boolean noAck) {
+        return onHost(q, h -> CompletableFuture.completedFuture(h.engine(q).get(noAck)),
+                x -> req(LinkProtocol.GET, q).bool(noAck),
+                r -> r.bool() ? LinkProtocol.delivery(r, q) : null);
+    }
+
+    private CompletableFuture<Void> settleOnHost(QueueRecord q, long[] offsets, int op) {
+        return onHost(q, h -> h.settle(q, offsets, op == LinkProtocol.REQUEUE), x -> {
+            BinaryWriter w = req(op, q);
+            LinkProtocol.offsets(w, offsets);
+            return w;
+        }, r -> null);
     }
 
     @Override
-    public CompletableFuture<Void> requeue(QueueRecord queue, long[] offsets) {
-        QueueEngine e = engineOrNull(queue);
-        return e == null ? CompletableFuture.completedFuture(null) : e.requeue(offsets);
-    }
+    public CompletableFuture<Void> settle(QueueRecord q, long[] offsets) { return quietly(settleOnHost(q, offsets, LinkProtocol.SETTLE)); }
 
-    private QueueEngine engineOrNull(QueueRecord q) {
-        try {
-            QueueEngine e = engine(q);
-            return e.isClosed() ? null : e;
-        } catch (DomainException e) {
+    @Override
+    public CompletableFuture<Void> requeue(QueueRecord q, long[] offsets) { return quietly(settleOnHost(q, offsets, LinkProtocol.REQUEUE)); }
+
+    @Override
+    public CompletableFuture<Void> discard(QueueRecord q, long[] offsets) { return quietly(settleOnHost(q, offsets, LinkProtocol.DISCARD)); }
+
+    /** A settle for a queue that is gone, or whose leader moved, is not the channel's error. */
+    private CompletableFuture<Void> quietly(CompletableFuture<Void> f) {
+        return f.exceptionally(e -> {
+            LOG.debug("settle not applied: {}", e.toString());
             return null;
-        }
+        });
     }
 
     @Override
-    public CompletableFuture<Long> purge(QueueRecord queue) {
+    public CompletableFuture<Long> purge(QueueRecord q) {
+        return onHost(q, h -> h.purge(q), x -> req(LinkProtocol.PURGE, q), BinaryReader::i64);
+    }
+
+    @Override
+    public QueueStats stats(QueueRecord q) {
         try {
-            QueueEngine e = engine(queue);
-            return e instanceof QuorumQueue qq ? qq.purge() : CompletableFuture.completedFuture(((ClassicQueue) e).purge());
-        } catch (DomainException ex) {
-            return CompletableFuture.failedFuture(ex);
+            return onHost(q, h -> CompletableFuture.completedFuture(h.engine(q).stats()), x -> req(LinkProtocol.STATS, q),
+                    r -> new QueueStats(r.i64(), r.i64(), r.i64(), r.i32())).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return new QueueStats(0, 0, 0, 0);
         }
     }
 
-    @Override
-    public QueueStats stats(QueueRecord queue) {
-        QueueEngine e = engineOrNull(queue);
-        return e == null ? new QueueStats(0, 0, 0, 0) : e.stats();
+    /** Queue statistics without blocking (for declare-ok and delete). */
+    public CompletableFuture<QueueStats> statsAsync(QueueRecord q) {
+        return onHost(q, h -> CompletableFuture.completedFuture(h.engine(q).stats()), x -> req(LinkProtocol.STATS, q),
+                r -> new QueueStats(r.i64(), r.i64(), r.i64(), r.i32()));
     }
 
     @Override
     public CompletableFuture<Long> deleteQueue(QueueRecord q, boolean ifUnused, boolean ifEmpty) {
-        QueueStats s = stats(q);
-        if (ifUnused && s.consumers() > 0) {
-            return CompletableFuture.failedFuture(DomainException.precondition(q.describe() + " in use"));
-        }
-        if (ifEmpty && s.messages() > 0) {
-            return CompletableFuture.failedFuture(DomainException.precondition(q.describe() + " not empty"));
-        }
-        return submit(new MetadataCommand.DeleteQueue(q.vhost(), q.name(), q.id())).thenApply(r -> s.messages());
+        return statsAsync(q).exceptionally(e -> new QueueStats(0, 0, 0, 0)).thenCompose(s -> {
+            if (ifUnused && s.consumers() > 0) throw new CompletionException(DomainException.precondition(q.describe() + " in use"));
+            if (ifEmpty && s.messages() > 0) throw new CompletionException(DomainException.precondition(q.describe() + " not empty"));
+            return submit(new MetadataCommand.DeleteQueue(q.vhost(), q.name(), q.id())).thenApply(r -> s.messages());
+        });
     }
 
     @Override
     public void close() {
-        for (ClassicQueue q : classicQueues.values()) q.close();
-        for (QuorumQueue q : quorumQueues.values()) q.close();
+        host.close();
         try {
             node.close();
         } catch (IOException e) {
             LOG.warn("closing raft server: {}", e.toString());
         }
+        link.close();
         housekeeping.shutdownNow();
         store.close();
     }

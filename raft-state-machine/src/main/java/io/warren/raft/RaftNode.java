@@ -1,6 +1,7 @@
 package io.warren.raft;
 
 import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.ClientId;
@@ -46,17 +47,41 @@ public final class RaftNode implements AutoCloseable {
     private final ClientId clientId = ClientId.randomId();
     private final AtomicLong callIds = new AtomicLong();
 
+    private final RaftProperties clientProperties = new RaftProperties();
+    private final java.util.Map<RaftGroup, org.apache.ratis.client.RaftClient> clients = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** {@code link} is served on the Raft port beside Ratis's own services. */
     public RaftNode(String nodeId, String raftAddress, Path raftDir, int raftPort, StateMachine.Registry registry,
-                    RaftGroup initialGroup, long snapshotThreshold) throws IOException {
+                    org.apache.ratis.thirdparty.io.grpc.ServerServiceDefinition link, long snapshotThreshold) throws IOException {
         this.self = RaftPeer.newBuilder().setId(nodeId).setAddress(raftAddress).build();
         RaftProperties p = properties(raftDir, raftPort, snapshotThreshold);
+        org.apache.ratis.conf.Parameters params = new org.apache.ratis.conf.Parameters();
+        GrpcConfigKeys.Server.setServicesCustomizer(params, (builder, types) -> {
+            if (types.contains(org.apache.ratis.grpc.server.GrpcServices.Type.SERVER)) builder.addService(link);
+            return builder;
+        });
+        RaftConfigKeys.Rpc.setType(clientProperties, SupportedRpcType.GRPC);
+        RaftClientConfigKeys.Rpc.setRequestTimeout(clientProperties, TimeDuration.valueOf(5, TimeUnit.SECONDS));
         this.server = RaftServer.newBuilder()
                 .setServerId(self.getId())
                 .setProperties(p)
+                .setParameters(params)
                 .setStateMachineRegistry(registry)
-                .setGroup(initialGroup)
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
+    }
+
+    /**
+     * A client for a group this node may not lead (or not be a member of): it finds the leader and retries
+     * for up to {@code 15 s}, then fails, so a minority side answers with an error rather than hanging.
+     */
+    public org.apache.ratis.client.RaftClient client(RaftGroup group) {
+        // keyed by group and peers: a membership change makes a new client (rare; old ones close with the node)
+        return clients.computeIfAbsent(group, g -> org.apache.ratis.client.RaftClient.newBuilder()
+                .setProperties(clientProperties).setRaftGroup(g)
+                .setRetryPolicy(org.apache.ratis.retry.RetryPolicies.retryUpToMaximumCountWithFixedSleep(60,
+                        TimeDuration.valueOf(250, TimeUnit.MILLISECONDS)))
+                .build());
     }
 
     /**
@@ -118,6 +143,15 @@ public final class RaftNode implements AutoCloseable {
         }
     }
 
+    /** The peer this node believes leads {@code group}, or null (no leader known, or not a member). */
+    public RaftPeerId leaderOf(RaftGroupId group) {
+        try {
+            return server.getDivision(group).getInfo().getLeaderId();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** Appends a command to a group's log; completes with the state machine's reply once applied here. */
     public CompletableFuture<ByteString> submit(RaftGroupId group, byte[] payload) {
         RaftClientRequest req = RaftClientRequest.newBuilder()
@@ -164,5 +198,10 @@ public final class RaftNode implements AutoCloseable {
     public RaftPeerId id() { return self.getId(); }
 
     @Override
-    public void close() throws IOException { server.close(); }
+    public void close() throws IOException {
+        for (org.apache.ratis.client.RaftClient c : clients.values()) {
+            try { c.close(); } catch (IOException ignored) { }
+        }
+        server.close();
+    }
 }

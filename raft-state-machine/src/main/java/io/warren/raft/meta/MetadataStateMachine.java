@@ -53,10 +53,65 @@ public final class MetadataStateMachine extends BaseStateMachine {
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto entry = trx.getLogEntry();
         MetadataCommand cmd = CommandCodec.decode(entry.getStateMachineLogEntry().getLogData().toByteArray());
-        CommandResult result = state.apply(cmd);
-        updateLastAppliedTermIndex(TermIndex.valueOf(entry));
+        CommandResult result;
+        synchronized (this) {
+            result = state.apply(cmd);
+            updateLastAppliedTermIndex(TermIndex.valueOf(entry));
+        }
         onApplied.accept(cmd, result);
+        appliedUpTo(entry.getIndex());
         return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(CommandCodec.encodeResult(result))));
+    }
+
+    private final java.util.TreeMap<Long, java.util.List<CompletableFuture<Void>>> waiters = new java.util.TreeMap<>();
+
+    /** Completes once this replica has applied {@code index} (a command another node committed). */
+    public CompletableFuture<Void> awaitApplied(long index) {
+        synchronized (waiters) {
+            TermIndex last = getLastAppliedTermIndex();
+            if (last != null && last.getIndex() >= index) return CompletableFuture.completedFuture(null);
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            waiters.computeIfAbsent(index, k -> new java.util.ArrayList<>()).add(f);
+            return f;
+        }
+    }
+
+    private void appliedUpTo(long index) {
+        java.util.List<CompletableFuture<Void>> done = new java.util.ArrayList<>();
+        synchronized (waiters) {
+            var head = waiters.headMap(index, true);
+            head.values().forEach(done::addAll);
+            head.clear();
+        }
+        done.forEach(f -> f.complete(null));
+    }
+
+    @Override
+    public void notifyTermIndexUpdated(long term, long index) {
+        super.notifyTermIndexUpdated(term, index);
+        appliedUpTo(index);
+    }
+
+    /** The state and the index it is at, consistent with each other (for a follower that needs a snapshot). */
+    public synchronized byte[] exportState() {
+        TermIndex last = getLastAppliedTermIndex();
+        byte[] st = CommandCodec.encodeState(state);
+        return new io.warren.metadata.codec.BinaryWriter(st.length + 32).i64(last.getTerm()).i64(last.getIndex())
+                .longBytes(st).toByteArray();
+    }
+
+    /** Replaces this replica's state with an exported one; returns the index it is at. */
+    public TermIndex importState(byte[] exported) throws IOException {
+        io.warren.metadata.codec.BinaryReader r = new io.warren.metadata.codec.BinaryReader(exported);
+        TermIndex ti = TermIndex.valueOf(r.i64(), r.i64());
+        MetadataState s = CommandCodec.decodeState(r.longBytes());
+        synchronized (this) {
+            state = s;
+            setLastAppliedTermIndex(ti);
+            takeSnapshot();
+        }
+        appliedUpTo(ti.getIndex());
+        return ti;
     }
 
     @Override

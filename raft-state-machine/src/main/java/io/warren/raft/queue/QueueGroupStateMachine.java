@@ -53,9 +53,18 @@ public final class QueueGroupStateMachine extends BaseStateMachine {
     /** The index stored in RocksDB at start-up: entries up to it are already in the store. */
     private long storedIndex = -1;
 
-    public QueueGroupStateMachine(RocksStore store, AtomicLong cacheBudget) {
+    private final java.util.function.BiConsumer<RaftGroupId, org.apache.ratis.protocol.RaftPeerId> onLeaderChanged;
+
+    public QueueGroupStateMachine(RocksStore store, AtomicLong cacheBudget,
+                                  java.util.function.BiConsumer<RaftGroupId, org.apache.ratis.protocol.RaftPeerId> onLeaderChanged) {
         this.store = store;
         this.cacheBudget = cacheBudget;
+        this.onLeaderChanged = onLeaderChanged;
+    }
+
+    @Override
+    public void notifyLeaderChanged(org.apache.ratis.protocol.RaftGroupMemberId member, org.apache.ratis.protocol.RaftPeerId leader) {
+        onLeaderChanged.accept(member.getGroupId(), leader);
     }
 
     @Override

@@ -1,0 +1,201 @@
+package io.warren.raft;
+
+import io.warren.metadata.codec.BinaryReader;
+import io.warren.metadata.codec.BinaryWriter;
+import io.warren.metadata.model.DomainException;
+import io.warren.metadata.model.QueueRecord;
+import io.warren.metadata.port.ConsumerSink;
+import io.warren.metadata.port.ConsumerSpec;
+import io.warren.metadata.port.Delivery;
+import io.warren.metadata.port.QueueConsumer;
+import io.warren.raft.link.LinkProtocol;
+import org.apache.ratis.thirdparty.io.grpc.stub.StreamObserver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A channel's consumer as this node keeps it: registered with the queue wherever it is served (locally, or
+ * on another node over a link stream), and registered again where it is served next when the queue's
+ * leader changes or its node goes away. The channel sees one consumer throughout.
+ */
+final class ManagedConsumer implements QueueConsumer {
+    private static final Logger LOG = LoggerFactory.getLogger(ManagedConsumer.class);
+    /** Credit a remote stream holds at most (also for no-ack consumers, whose sinks do not count). */
+    private static final int REMOTE_CREDIT_MAX = 256;
+
+    private final RaftBroker broker;
+    private final QueueRecord queue;
+    private final ConsumerSpec spec;
+    private final ConsumerSink sink;
+    private volatile boolean cancelled;
+    private volatile QueueConsumer attached;
+
+    ManagedConsumer(RaftBroker broker, QueueRecord queue, ConsumerSpec spec, ConsumerSink sink) {
+        this.broker = broker;
+        this.queue = queue;
+        this.spec = spec;
+        this.sink = sink;
+    }
+
+    /** First registration: a refusal (exclusive use, no such queue) fails the future. */
+    CompletableFuture<QueueConsumer> start() { return attach().thenApply(a -> this); }
+
+    private CompletableFuture<QueueConsumer> attach() {
+        return broker.locate(queue).thenCompose(host -> {
+            if (broker.isSelf(host)) {
+                QueueConsumer h = broker.host().engine(queue).addConsumer(spec, new LocalSink());
+                return CompletableFuture.completedFuture(h);
+            }
+            return new RemoteStream(broker.addressOf(host)).open();
+        }).thenApply(h -> {
+            attached = h;
+            if (cancelled) h.cancel();
+            return h;
+        });
+    }
+
+    /** The queue is served elsewhere now: register there, retrying until it is found or the queue is gone. */
+    private void reattach(long delayMs) {
+        if (cancelled) return;
+        CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS).execute(() -> {
+            if (cancelled) return;
+            if (!broker.queueExists(queue)) {
+                sink.cancelledByServer();
+                return;
+            }
+            attach().whenComplete((h, err) -> {
+                if (err != null) {
+                    Throwable c = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
+                    if (c instanceof DomainException d && d.kind() != DomainException.Kind.UNAVAILABLE) {
+                        sink.cancelledByServer();
+                    } else {
+                        LOG.debug("consumer {} on {}: not registered yet ({}), retrying", spec.tag(), queue.describe(), c.toString());
+                        reattach(Math.min(2000, Math.max(100, delayMs * 2)));
+                    }
+                }
+            });
+        });
+    }
+
+    @Override public void creditAvailable() {
+        QueueConsumer a = attached;
+        if (a != null) a.creditAvailable();
+    }
+
+    @Override public void cancel() {
+        cancelled = true;
+        QueueConsumer a = attached;
+        if (a != null) a.cancel();
+    }
+
+    /** The sink given to a local engine: passes everything through, but a hand-over means re-registering. */
+    private final class LocalSink implements ConsumerSink {
+        @Override public boolean tryReserve() { return sink.tryReserve(); }
+
+        @Override public void unreserve() { sink.unreserve(); }
+
+        @Override public void deliver(Delivery d) { sink.deliver(d); }
+
+        @Override public void cancelledByServer() { sink.cancelledByServer(); }
+
+        @Override public void moved() { reattach(50); }
+    }
+
+    /** Registration on another node: a link stream carrying credit there and deliveries back. */
+    private final class RemoteStream implements QueueConsumer, StreamObserver<byte[]> {
+        private final String address;
+        private final CompletableFuture<QueueConsumer> subscribed = new CompletableFuture<>();
+        private StreamObserver<byte[]> out;
+        private int granted;
+        private boolean ended;
+
+        RemoteStream(String address) { this.address = address; }
+
+        CompletableFuture<QueueConsumer> open() {
+            out = broker.link().consume(address, this);
+            BinaryWriter w = new BinaryWriter(128).u8(LinkProtocol.SUBSCRIBE);
+            LinkProtocol.queue(w, queue);
+            LinkProtocol.spec(w, spec);
+            send(w.toByteArray());
+            return subscribed;
+        }
+
+        private synchronized void send(byte[] frame) {
+            if (ended) return;
+            try {
+                out.onNext(frame);
+            } catch (RuntimeException e) {
+                LOG.debug("consumer stream to {}: {}", address, e.toString());
+            }
+        }
+
+        /** Takes what credit the channel gives and passes it on. */
+        private void topUp() {
+            int n = 0;
+            synchronized (this) {
+                if (ended || cancelled) return;
+                while (granted < REMOTE_CREDIT_MAX && sink.tryReserve()) { granted++; n++; }
+            }
+            if (n > 0) send(new BinaryWriter(8).u8(LinkProtocol.CREDIT).i32(n).toByteArray());
+        }
+
+        /** Gives back credit that was never used. */
+        private synchronized boolean end() {
+            if (ended) return false;
+            ended = true;
+            for (; granted > 0; granted--) sink.unreserve();
+            return true;
+        }
+
+        @Override public void onNext(byte[] frame) {
+            BinaryReader r = new BinaryReader(frame);
+            switch (r.u8()) {
+                case LinkProtocol.SUBSCRIBED -> {
+                    subscribed.complete(this);
+                    topUp();
+                }
+                case LinkProtocol.DELIVER -> {
+                    Delivery d = LinkProtocol.delivery(r, queue);
+                    synchronized (this) { granted--; }
+                    sink.deliver(d);
+                    topUp();
+                }
+                case LinkProtocol.CANCELLED -> {
+                    if (end()) sink.cancelledByServer();
+                }
+                case LinkProtocol.MOVED -> {
+                    if (end()) {
+                        if (!subscribed.completeExceptionally(QueueHost.notHere(queue))) reattach(50);
+                    }
+                }
+                case LinkProtocol.REFUSED -> {
+                    end();
+                    subscribed.completeExceptionally(new DomainException(DomainException.Kind.values()[r.u8()], r.longStr()));
+                }
+                default -> LOG.warn("unknown consumer frame from {}", address);
+            }
+        }
+
+        @Override public void onError(Throwable t) {
+            if (end() && !subscribed.completeExceptionally(new DomainException(DomainException.Kind.UNAVAILABLE,
+                    queue.describe() + ": " + t.getMessage()))) {
+                reattach(100);
+            }
+        }
+
+        @Override public void onCompleted() { onError(new IllegalStateException("stream closed")); }
+
+        @Override public void creditAvailable() { topUp(); }
+
+        @Override public void cancel() {
+            send(new BinaryWriter(4).u8(LinkProtocol.CANCEL).toByteArray());
+            end();
+            synchronized (this) {
+                try { out.onCompleted(); } catch (RuntimeException ignored) { }
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.warren.raft.link;
+
+import org.apache.ratis.thirdparty.io.grpc.CallOptions;
+import org.apache.ratis.thirdparty.io.grpc.Channel;
+import org.apache.ratis.thirdparty.io.grpc.ClientInterceptors;
+import org.apache.ratis.thirdparty.io.grpc.ManagedChannel;
+import org.apache.ratis.thirdparty.io.grpc.Metadata;
+import org.apache.ratis.thirdparty.io.grpc.netty.NettyChannelBuilder;
+import org.apache.ratis.thirdparty.io.grpc.stub.ClientCalls;
+import org.apache.ratis.thirdparty.io.grpc.stub.MetadataUtils;
+import org.apache.ratis.thirdparty.io.grpc.stub.StreamObserver;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/** The client side of the link: one channel per peer address, the secret's digest on every call. */
+public final class LinkClient implements AutoCloseable {
+    private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final Metadata headers = new Metadata();
+
+    public LinkClient(String secretDigest) { headers.put(Link.SECRET, secretDigest); }
+
+    private Channel channel(String address) {
+        ManagedChannel c = channels.computeIfAbsent(address, a -> NettyChannelBuilder.forTarget(a).usePlaintext()
+                .keepAliveTime(10, TimeUnit.SECONDS).keepAliveTimeout(5, TimeUnit.SECONDS).keepAliveWithoutCalls(true)
+                .maxInboundMessageSize(256 << 20).build());
+        return ClientInterceptors.intercept(c, MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+
+    /** One request, one answer; fails if the peer cannot be reached within {@code timeoutMs}. */
+    public CompletableFuture<byte[]> call(String address, byte[] request, long timeoutMs) {
+        CompletableFuture<byte[]> f = new CompletableFuture<>();
+        ClientCalls.asyncUnaryCall(channel(address).newCall(Link.CALL, CallOptions.DEFAULT.withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS)),
+                request, new StreamObserver<>() {
+                    @Override public void onNext(byte[] value) { f.complete(value); }
+
+                    @Override public void onError(Throwable t) { f.completeExceptionally(t); }
+
+                    @Override public void onCompleted() { f.complete(new byte[0]); }
+                });
+        return f;
+    }
+
+    /** Opens a consumer stream; returns the observer for our frames. */
+    public StreamObserver<byte[]> consume(String address, StreamObserver<byte[]> in) {
+        return ClientCalls.asyncBidiStreamingCall(channel(address).newCall(Link.CONSUME, CallOptions.DEFAULT), in);
+    }
+
+    @Override
+    public void close() {
+        for (ManagedChannel c : channels.values()) c.shutdownNow();
+        channels.clear();
+    }
+}
