@@ -66,6 +66,7 @@ final class ManagedConsumer implements QueueConsumer {
                 sink.cancelledByServer();
                 return;
             }
+            broker.forgetLeader(queue);
             attach().whenComplete((h, err) -> {
                 if (err != null) {
                     Throwable c = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;

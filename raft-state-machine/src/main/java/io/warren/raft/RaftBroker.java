@@ -400,12 +400,22 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
         return f;
     }
 
+    /** Leaders of groups this node is not a member of, as last learnt (kept so that lookups stay in order). */
+    private final java.util.Map<String, String> knownLeaders = new java.util.concurrent.ConcurrentHashMap<>();
+
     private CompletableFuture<String> askMembers(QueueRecord q) {
+        String known = knownLeaders.get(q.groupId());
+        if (known != null) return CompletableFuture.completedFuture(known);
         CompletableFuture<String> f = new CompletableFuture<>();
-        List<String> members = new ArrayList<>(q.members());
-        askMember(q, members, 0, f);
-        return f;
+        askMember(q, new ArrayList<>(q.members()), 0, f);
+        return f.thenApply(name -> {
+            if (name != null && !name.isEmpty()) knownLeaders.put(q.groupId(), name);
+            return name;
+        });
     }
+
+    /** A call to a queue's node failed: look its leader up again next time. */
+    void forgetLeader(QueueRecord q) { if (q.groupId() != null) knownLeaders.remove(q.groupId()); }
 
     private void askMember(QueueRecord q, List<String> members, int i, CompletableFuture<String> f) {
         if (i >= members.size()) { f.complete(null); return; }
@@ -537,8 +547,11 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
                     return CompletableFuture.failedFuture(e);
                 }
             }
-            return link.call(addressOf(h), request.apply(null).toByteArray(), LINK_TIMEOUT_MS)
-                    .thenApply(b -> answer.apply(LinkProtocol.answer(b)));
+            // one ordered stream per peer: a channel's publishes and settles reach the queue in the order made
+            return link.orderedCall(addressOf(h), request.apply(null).toByteArray())
+                    .orTimeout(LINK_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                    .thenApply(b -> answer.apply(LinkProtocol.answer(b)))
+                    .whenComplete((v, err) -> { if (err != null) forgetLeader(q); });
         });
     }
 

@@ -41,6 +41,11 @@ public final class Link {
             .setType(MethodDescriptor.MethodType.BIDI_STREAMING).setFullMethodName("warren.Link/Consume")
             .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
 
+    /** Calls that must run in the order they were made (publishes, settles): [seq][request] → [seq][answer]. */
+    static final MethodDescriptor<byte[], byte[]> ORDERED = MethodDescriptor.<byte[], byte[]>newBuilder()
+            .setType(MethodDescriptor.MethodType.BIDI_STREAMING).setFullMethodName("warren.Link/Ordered")
+            .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+
     static final Metadata.Key<String> SECRET = Metadata.Key.of("warren-cluster-secret", Metadata.ASCII_STRING_MARSHALLER);
 
     /** What travels instead of the secret itself. */

@@ -43,6 +43,55 @@ public final class LinkClient implements AutoCloseable {
         return f;
     }
 
+    private final Map<String, Ordered> ordered = new ConcurrentHashMap<>();
+
+    /** A call that the peer runs after every earlier ordered call from this node, in order. */
+    public CompletableFuture<byte[]> orderedCall(String address, byte[] request) {
+        while (true) {
+            Ordered o = ordered.computeIfAbsent(address, Ordered::new);
+            CompletableFuture<byte[]> f = o.call(request);
+            if (f != null) return f;
+            ordered.remove(address, o); // that stream broke: open a new one
+        }
+    }
+
+    /** One stream per peer; answers matched to calls by sequence number. */
+    private final class Ordered implements StreamObserver<byte[]> {
+        private final Map<Long, CompletableFuture<byte[]>> pending = new ConcurrentHashMap<>();
+        private final StreamObserver<byte[]> out;
+        private long seq;
+        private boolean broken;
+
+        Ordered(String address) {
+            out = ClientCalls.asyncBidiStreamingCall(channel(address).newCall(Link.ORDERED, CallOptions.DEFAULT), this);
+        }
+
+        synchronized CompletableFuture<byte[]> call(byte[] request) {
+            if (broken) return null;
+            long s = ++seq;
+            CompletableFuture<byte[]> f = new CompletableFuture<>();
+            pending.put(s, f);
+            out.onNext(java.nio.ByteBuffer.allocate(8 + request.length).putLong(s).put(request).array());
+            return f;
+        }
+
+        @Override public void onNext(byte[] reply) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(reply);
+            CompletableFuture<byte[]> f = pending.remove(b.getLong());
+            byte[] answer = new byte[b.remaining()];
+            b.get(answer);
+            if (f != null) f.complete(answer);
+        }
+
+        @Override public void onError(Throwable t) {
+            synchronized (this) { broken = true; }
+            for (CompletableFuture<byte[]> f : pending.values()) f.completeExceptionally(t);
+            pending.clear();
+        }
+
+        @Override public void onCompleted() { onError(new IllegalStateException("link stream closed")); }
+    }
+
     /** Opens a consumer stream; returns the observer for our frames. */
     public StreamObserver<byte[]> consume(String address, StreamObserver<byte[]> in) {
         return ClientCalls.asyncBidiStreamingCall(channel(address).newCall(Link.CONSUME, CallOptions.DEFAULT), in);

@@ -29,6 +29,33 @@ public final class LinkServer {
 
     private LinkServer() { }
 
+    /** Runs each call as it arrives (so their synchronous parts keep the caller's order); answers as they complete. */
+    private static StreamObserver<byte[]> ordered(Handler handler, StreamObserver<byte[]> out) {
+        return new StreamObserver<>() {
+            @Override public void onNext(byte[] frame) {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(frame);
+                long seq = b.getLong();
+                byte[] req = new byte[b.remaining()];
+                b.get(req);
+                handler.call(req).whenComplete((res, err) -> {
+                    byte[] answer = err != null ? io.warren.raft.link.LinkProtocol.error(err) : res;
+                    byte[] reply = java.nio.ByteBuffer.allocate(8 + answer.length).putLong(seq).put(answer).array();
+                    synchronized (out) {
+                        try { out.onNext(reply); } catch (RuntimeException ignored) { /* the caller is gone */ }
+                    }
+                });
+            }
+
+            @Override public void onError(Throwable t) { }
+
+            @Override public void onCompleted() {
+                synchronized (out) {
+                    try { out.onCompleted(); } catch (RuntimeException ignored) { }
+                }
+            }
+        };
+    }
+
     public static ServerServiceDefinition service(Handler handler, String secretDigest) {
         ServerServiceDefinition def = ServerServiceDefinition.builder("warren.Link")
                 .addMethod(Link.CALL, ServerCalls.asyncUnaryCall((req, out) -> handler.call(req).whenComplete((res, err) -> {
@@ -40,6 +67,7 @@ public final class LinkServer {
                     }
                 })))
                 .addMethod(Link.CONSUME, ServerCalls.asyncBidiStreamingCall(handler::consume))
+                .addMethod(Link.ORDERED, ServerCalls.asyncBidiStreamingCall(out -> ordered(handler, out)))
                 .build();
         return ServerInterceptors.intercept(def, new ServerInterceptor() {
             @Override

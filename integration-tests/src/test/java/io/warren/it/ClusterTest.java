@@ -1,0 +1,113 @@
+package io.warren.it;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.GetResponse;
+import io.warren.metadata.model.QueueRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Three nodes in one JVM: any node accepts clients; queues are Raft groups across nodes. */
+class ClusterTest {
+    static TestCluster cluster;
+
+    @BeforeAll static void up() throws Exception { cluster = new TestCluster(3).start(); }
+
+    @AfterAll static void down() throws Exception { cluster.close(); }
+
+    static QueueRecord record(String q) {
+        return cluster.node(0).node().broker().state().vhost("/").queue(q);
+    }
+
+    @Test
+    void allNodesSeeTheClusterAndItsMetadata() throws Exception {
+        for (TestNode t : cluster.nodes) assertEquals(3, t.node().broker().state().nodes().size());
+        try (Connection c = cluster.node(0).connect(); Channel ch = c.createChannel()) {
+            ch.exchangeDeclare("c-x", "topic", true);
+        }
+        for (int i = 0; i < 3; i++) {
+            try (Connection c = cluster.node(i).connect(); Channel ch = c.createChannel()) {
+                ch.exchangeDeclarePassive("c-x"); // declare-ok on node 1 means visible on every node after
+            }
+        }
+    }
+
+    @Test
+    void quorumQueueHasThreeMembersAndServesEveryNode() throws Exception {
+        try (Connection c1 = cluster.node(0).connect(); Connection c2 = cluster.node(1).connect();
+             Connection c3 = cluster.node(2).connect()) {
+            Channel ch1 = c1.createChannel();
+            ch1.queueDeclare("c-q", true, false, false, null);
+            QueueRecord q = record("c-q");
+            assertEquals(3, q.members().size());
+            assertEquals("n1@127.0.0.1", q.preferredLeader(), "client-local leader");
+            Channel ch2 = c2.createChannel();
+            ch2.confirmSelect();
+            for (int i = 0; i < 200; i++) ch2.basicPublish("", "c-q", null, ("m" + i).getBytes());
+            ch2.waitForConfirmsOrDie(30_000);
+            Channel ch3 = c3.createChannel();
+            assertEquals(200, ch3.queueDeclarePassive("c-q").getMessageCount());
+            BlockingQueue<String> got = new LinkedBlockingQueue<>();
+            ch3.basicQos(50);
+            ch3.basicConsume("c-q", false, new DefaultConsumer(ch3) {
+                @Override public void handleDelivery(String t, Envelope e, AMQP.BasicProperties p, byte[] b) throws java.io.IOException {
+                    got.add(new String(b));
+                    getChannel().basicAck(e.getDeliveryTag(), false);
+                }
+            });
+            java.util.List<String> order = new java.util.ArrayList<>();
+            for (int i = 0; i < 200; i++) order.add(got.poll(30, TimeUnit.SECONDS));
+            for (int i = 0; i < 200; i++) assertEquals("m" + i, order.get(i), "FIFO through another node: " + order);
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (ch1.queueDeclarePassive("c-q").getMessageCount() != 0 && System.currentTimeMillis() < deadline) Thread.sleep(20);
+            assertEquals(0, ch1.queueDeclarePassive("c-q").getMessageCount(), "acks from node 3 settled on the leader");
+        }
+    }
+
+    @Test
+    void classicQueueOnOneNodeIsReachableFromTheOthers() throws Exception {
+        try (Connection c1 = cluster.node(0).connect(); Connection c2 = cluster.node(1).connect()) {
+            Channel ch1 = c1.createChannel();
+            ch1.queueDeclare("c-classic", false, false, false, null);
+            assertEquals("n1@127.0.0.1", record("c-classic").ownerNode());
+            Channel ch2 = c2.createChannel();
+            ch2.confirmSelect();
+            ch2.basicPublish("", "c-classic", null, "hello".getBytes());
+            ch2.waitForConfirmsOrDie(10_000);
+            GetResponse r = ch2.basicGet("c-classic", true);
+            assertEquals("hello", new String(r.getBody()));
+        }
+    }
+
+    @Test
+    void groupSizeArgumentAndBalancedLocator() throws Exception {
+        try (Connection c = cluster.node(0).connect(); Channel ch = c.createChannel()) {
+            ch.queueDeclare("c-one", true, false, false, java.util.Map.of("x-quorum-initial-group-size", 1));
+            assertEquals(1, record("c-one").members().size());
+            for (int i = 0; i < 3; i++) {
+                java.util.Map<String, Integer> leading = new java.util.HashMap<>();
+                for (TestNode t : cluster.nodes) leading.put(t.config.nodeName, 0);
+                for (QueueRecord q : cluster.node(0).node().broker().state().allQueues()) {
+                    if (q.isQuorum()) leading.merge(q.preferredLeader(), 1, Integer::sum);
+                }
+                int fewest = java.util.Collections.min(leading.values());
+                ch.queueDeclare("c-bal-" + i, true, false, false, java.util.Map.of("x-queue-leader-locator", "balanced"));
+                String chosen = record("c-bal-" + i).preferredLeader();
+                assertEquals(fewest, leading.get(chosen), "balanced picks a node leading the fewest queues: " + leading + " chose " + chosen);
+            }
+            ch.confirmSelect();
+            for (int i = 0; i < 3; i++) ch.basicPublish("", "c-bal-" + i, null, new byte[]{1});
+            ch.waitForConfirmsOrDie(30_000);
+        }
+    }
+}
