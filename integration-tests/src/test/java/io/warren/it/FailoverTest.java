@@ -1,0 +1,95 @@
+package io.warren.it;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ConfirmListener;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import io.warren.metadata.model.QueueRecord;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The leader of a queue goes away under confirmed load: a new leader takes over, publishing through another
+ * node carries on, and the consumer on a surviving node gets every confirmed message (redelivered ones
+ * flagged), nothing that was never published, duplicates counted.
+ */
+class FailoverTest {
+    @Test
+    void leaderStopsUnderLoadAndNothingConfirmedIsLost() throws Exception {
+        try (TestCluster cluster = new TestCluster(3).start()) {
+            try (Connection admin = cluster.node(0).connect(); Channel ch = admin.createChannel()) {
+                ch.queueDeclare("fo-q", true, false, false, null); // leader: n1 (client-local)
+            }
+            QueueRecord q = cluster.node(1).node().broker().state().vhost("/").queue("fo-q");
+            assertEquals("n1@127.0.0.1", q.preferredLeader());
+
+            Set<Integer> received = ConcurrentHashMap.newKeySet();
+            AtomicInteger duplicates = new AtomicInteger();
+            AtomicInteger redelivered = new AtomicInteger();
+            Connection consumerConn = cluster.node(2).connect();
+            Channel cc = consumerConn.createChannel();
+            cc.basicQos(100);
+            cc.basicConsume("fo-q", false, new DefaultConsumer(cc) {
+                @Override public void handleDelivery(String t, Envelope e, AMQP.BasicProperties p, byte[] body) throws java.io.IOException {
+                    int i = ByteBuffer.wrap(body).getInt();
+                    if (!received.add(i)) duplicates.incrementAndGet();
+                    if (e.isRedeliver()) redelivered.incrementAndGet();
+                    getChannel().basicAck(e.getDeliveryTag(), false);
+                }
+            });
+
+            Set<Integer> confirmed = ConcurrentHashMap.newKeySet();
+            ConcurrentSkipListMap<Long, Integer> outstanding = new ConcurrentSkipListMap<>();
+            Connection pubConn = cluster.node(1).connect();
+            Channel pc = pubConn.createChannel();
+            pc.confirmSelect();
+            pc.addConfirmListener(new ConfirmListener() {
+                @Override public void handleAck(long tag, boolean multiple) {
+                    var m = multiple ? outstanding.headMap(tag, true) : outstanding.subMap(tag, true, tag, true);
+                    confirmed.addAll(m.values());
+                    m.clear();
+                }
+
+                @Override public void handleNack(long tag, boolean multiple) {
+                    (multiple ? outstanding.headMap(tag, true) : outstanding.subMap(tag, true, tag, true)).clear();
+                }
+            });
+            int published = 0;
+            long stopAt = 0;
+            long end = System.currentTimeMillis() + 60_000;
+            while (System.currentTimeMillis() < end) {
+                while (outstanding.size() > 500) Thread.sleep(1);
+                outstanding.put(pc.getNextPublishSeqNo(), published);
+                pc.basicPublish("", "fo-q", null, ByteBuffer.allocate(8).putInt(published).array());
+                published++;
+                if (published == 2000) {
+                    cluster.node(0).stop(); // the leader goes away
+                    stopAt = System.currentTimeMillis();
+                }
+                if (published >= 2000 && confirmed.size() >= 4000) break;
+            }
+            assertTrue(stopAt > 0);
+            assertTrue(confirmed.size() >= 4000, "publishing went on after the leader stopped: " + confirmed.size() + " confirmed");
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (!received.containsAll(confirmed) && System.currentTimeMillis() < deadline) Thread.sleep(50);
+            Set<Integer> lost = new java.util.TreeSet<>(confirmed);
+            lost.removeAll(received);
+            assertEquals(Set.of(), lost, "confirmed but never consumed");
+            int maxPublished = published;
+            assertTrue(received.stream().allMatch(i -> i >= 0 && i < maxPublished), "unexpected messages");
+            System.out.printf("failover: published %d, confirmed %d, received %d, duplicates %d, redelivered %d%n",
+                    published, confirmed.size(), received.size(), duplicates.get(), redelivered.get());
+            pubConn.close();
+            consumerConn.close();
+        }
+    }
+}
