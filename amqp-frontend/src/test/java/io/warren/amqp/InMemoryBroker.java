@@ -68,7 +68,7 @@ public final class InMemoryBroker implements BrokerPort, MetadataPort, QueuePort
 
     @Override
     public CompletableFuture<Long> deleteQueue(QueueRecord queue, boolean ifUnused, boolean ifEmpty) {
-        long n = stats(queue).messages();
+        long n = stats(queue).join().messages();
         return submit(new MetadataCommand.DeleteQueue(queue.vhost(), queue.name(), queue.id())).thenApply(r -> n);
     }
 
@@ -93,7 +93,10 @@ public final class InMemoryBroker implements BrokerPort, MetadataPort, QueuePort
 
     @Override public CompletableFuture<Long> purge(QueueRecord queue) { return CompletableFuture.completedFuture(q(queue).purge()); }
 
-    @Override public QueueStats stats(QueueRecord queue) { ClassicQueue c = q(queue); return c == null ? new QueueStats(0, 0, 0, 0) : c.stats(); }
+    @Override public CompletableFuture<QueueStats> stats(QueueRecord queue) {
+        ClassicQueue c = q(queue);
+        return CompletableFuture.completedFuture(c == null ? new QueueStats(0, 0, 0, 0) : c.stats());
+    }
 
     @Override public Set<String> active() { return alarms; }
 

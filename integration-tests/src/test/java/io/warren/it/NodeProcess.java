@@ -31,7 +31,7 @@ final class NodeProcess implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"), "io.warren.ops.Main",
                 "--node-name", "warren@proc", "--data-dir", dataDir.toString(),
                 "--amqp-port", String.valueOf(amqpPort), "--raft-port", String.valueOf(raftPort),
-                "--set", "amqp_bind=127.0.0.1"));
+                "--set", "amqp_bind=127.0.0.1", "--set", "raft_host=127.0.0.1"));
         cmd.addAll(extraArgs);
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(dataDir.resolve("node.log").toFile()).start();

@@ -23,6 +23,7 @@ public final class TestNode implements AutoCloseable {
         config.nodeName = "warren@test";
         config.dataDir = dataDir;
         config.amqpBind = "127.0.0.1";
+        config.raftHost = "127.0.0.1";
         config.amqpPort = freePort();
         config.raftPort = freePort();
     }

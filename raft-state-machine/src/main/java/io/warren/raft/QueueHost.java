@@ -13,7 +13,6 @@ import io.warren.metadata.port.QueueStats;
 import io.warren.metadata.queue.ClassicQueue;
 import io.warren.metadata.queue.QueueEngine;
 import io.warren.raft.link.LinkProtocol;
-import io.warren.raft.link.LinkServer;
 import io.warren.raft.queue.GroupProposer;
 import io.warren.raft.queue.QueueGroupStateMachine;
 import io.warren.raft.queue.QuorumQueue;
@@ -33,7 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The queues this node serves: its classic queues, and the quorum queues whose group it leads. Serves them
  * to local channels directly and to other nodes over the link (calls and consumer streams).
  */
-final class QueueHost implements LinkServer.Handler {
+final class QueueHost {
     private static final Logger LOG = LoggerFactory.getLogger(QueueHost.class);
 
     private final RaftBroker broker;
@@ -136,8 +135,7 @@ final class QueueHost implements LinkServer.Handler {
 
     // ---- the link: calls ----
 
-    @Override
-    public CompletableFuture<byte[]> call(byte[] request) {
+    CompletableFuture<byte[]> call(byte[] request) {
         try {
             BinaryReader r = new BinaryReader(request);
             int op = r.u8();
@@ -184,8 +182,7 @@ final class QueueHost implements LinkServer.Handler {
 
     // ---- the link: consumer streams ----
 
-    @Override
-    public StreamObserver<byte[]> consume(StreamObserver<byte[]> out) {
+    StreamObserver<byte[]> consume(StreamObserver<byte[]> out) {
         RemoteSink sink = new RemoteSink(out);
         return new StreamObserver<>() {
             @Override public void onNext(byte[] frame) { sink.onFrame(frame); }

@@ -94,18 +94,26 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
         String digest = Link.digest(config.secret() == null ? "" : config.secret());
         this.link = new LinkClient(digest);
         this.store = new RocksStore(config.dataDir().resolve("rocksdb"));
-        this.metadataSm = new MetadataStateMachine(this::onMetadataApplied);
+        this.metadataSm = new MetadataStateMachine(this::onMetadataApplied, leader -> link.call(addressOfPeer(leader),
+                LinkProtocol.request(LinkProtocol.EXPORT_METADATA).toByteArray(), 60_000).thenApply(b -> {
+                    BinaryReader r = LinkProtocol.answer(b);
+                    return r.bytes(r.remaining());
+                }));
         RaftNode n = null;
         try {
             n = new RaftNode(GroupIds.peerId(config.nodeName()), config.raftAddress(), config.dataDir().resolve("raft"),
                     config.raftPort(), gid -> GroupIds.isMetadata(gid) ? metadataSm
-                            : new QueueGroupStateMachine(store, cacheBudget, this::onQueueLeaderChanged),
+                            : new QueueGroupStateMachine(store, cacheBudget, this::onQueueLeaderChanged, this::installQueueGroup),
                     LinkServer.service(new LinkServer.Handler() {
                         // link calls arrive only once the node has started, when host is set
                         @Override public CompletableFuture<byte[]> call(byte[] request) { return host.call(request); }
 
                         @Override public org.apache.ratis.thirdparty.io.grpc.stub.StreamObserver<byte[]> consume(
                                 org.apache.ratis.thirdparty.io.grpc.stub.StreamObserver<byte[]> out) { return host.consume(out); }
+
+                        @Override public void export(byte[] request, org.apache.ratis.thirdparty.io.grpc.stub.StreamObserver<byte[]> out) {
+                            exportQueueGroup(request, out);
+                        }
                     }, digest), config.snapshotThreshold());
         } finally {
             if (n == null) {
@@ -250,6 +258,10 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
                 String name = r.shortStr();
                 return forget(name).thenApply(v -> LinkProtocol.ok().toByteArray());
             }
+            case LinkProtocol.EXPORT_METADATA -> {
+                byte[] st = metadataSm.exportState();
+                return CompletableFuture.completedFuture(LinkProtocol.ok().bytes(st).toByteArray());
+            }
             case LinkProtocol.STATUS -> {
                 return CompletableFuture.completedFuture(status().toByteArray());
             }
@@ -334,6 +346,89 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
             return true;
         } catch (Exception e) {
             return false;
+        }
+    }
+
+    // ---- snapshots for followers too far behind for the log ----
+
+    private String addressOfPeer(String peerId) {
+        for (NodeRecord n : state().nodes()) if (GroupIds.peerId(n.name()).equals(peerId)) return n.raftAddress();
+        for (NodeRecord n : config.peers()) if (GroupIds.peerId(n.name()).equals(peerId)) return n.raftAddress();
+        throw new DomainException(DomainException.Kind.UNAVAILABLE, "unknown peer " + peerId);
+    }
+
+    /** Leader side: streams a consistent view of the group (chunks [0][entries], then [1][term][index]). */
+    private void exportQueueGroup(byte[] request, org.apache.ratis.thirdparty.io.grpc.stub.StreamObserver<byte[]> out) {
+        housekeeping.execute(() -> {
+            var server = (org.apache.ratis.thirdparty.io.grpc.stub.ServerCallStreamObserver<byte[]>) out;
+            try (RocksStore.View view = store.view()) {
+                RaftGroupId gid = RaftGroupId.valueOf(java.util.UUID.fromString(new String(request, java.nio.charset.StandardCharsets.UTF_8)));
+                QueueGroupStateMachine sm = (QueueGroupStateMachine) node.stateMachine(gid);
+                var ti = sm.export(view, chunk -> {
+                    long deadline = System.currentTimeMillis() + 60_000;
+                    while (!server.isReady() && !server.isCancelled() && System.currentTimeMillis() < deadline) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                    }
+                    out.onNext(new BinaryWriter(chunk.length + 1).u8(0).bytes(chunk).toByteArray());
+                });
+                if (ti == null) throw new IllegalStateException("nothing applied yet in group " + gid);
+                out.onNext(new BinaryWriter(17).u8(1).i64(ti.getTerm()).i64(ti.getIndex()).toByteArray());
+                out.onCompleted();
+            } catch (Exception e) {
+                LOG.warn("export of a queue group failed: {}", e.toString());
+                out.onError(org.apache.ratis.thirdparty.io.grpc.Status.INTERNAL.withDescription(e.toString()).asRuntimeException());
+            }
+        });
+    }
+
+    /** Follower side: replaces the group's state here with the leader's. */
+    private CompletableFuture<org.apache.ratis.server.protocol.TermIndex> installQueueGroup(QueueGroupStateMachine sm, String leader) {
+        CompletableFuture<org.apache.ratis.server.protocol.TermIndex> done = new CompletableFuture<>();
+        housekeeping.execute(() -> {
+            try {
+                sm.beginImport();
+                org.apache.ratis.server.protocol.TermIndex[] at = new org.apache.ratis.server.protocol.TermIndex[1];
+                link.export(addressOfPeer(leader), sm.getGroupId().getUuid().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        new org.apache.ratis.thirdparty.io.grpc.stub.StreamObserver<>() {
+                            @Override public void onNext(byte[] frame) {
+                                BinaryReader r = new BinaryReader(frame);
+                                if (r.u8() == 0) sm.importChunk(r.bytes(r.remaining()));
+                                else at[0] = org.apache.ratis.server.protocol.TermIndex.valueOf(r.i64(), r.i64());
+                            }
+
+                            @Override public void onError(Throwable t) { done.completeExceptionally(t); }
+
+                            @Override public void onCompleted() {
+                                try {
+                                    done.complete(sm.finishImport(at[0]));
+                                } catch (Exception e) {
+                                    done.completeExceptionally(e);
+                                }
+                            }
+                        });
+            } catch (Exception e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
+    }
+
+    /** Messages in this node's replica of a quorum queue (whether or not it leads), for diagnostics. */
+    public long replicaMessageCount(QueueRecord q) {
+        try {
+            RaftGroupId gid = GroupIds.forQueueGroup(q.groupId());
+            return ((QueueGroupStateMachine) node.stateMachine(gid)).queue(q.id()).count();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** The index this node's replica of a quorum queue's group has applied, for diagnostics. */
+    public long replicaAppliedIndex(QueueRecord q) {
+        try {
+            return node.stateMachine(GroupIds.forQueueGroup(q.groupId())).getLastAppliedTermIndex().getIndex();
+        } catch (IOException e) {
+            return -1;
         }
     }
 
@@ -497,6 +592,14 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
         return t.toString();
     }
 
+    @Override
+    public CompletableFuture<Void> sync() {
+        return node.read(GroupIds.METADATA).handle((b, err) -> {
+            if (err != null) LOG.debug("metadata read barrier failed: {}", err.toString());
+            return null;
+        });
+    }
+
     /** Called on the metadata group's apply thread on every node: local effects only, never blocking. */
     private void onMetadataApplied(MetadataCommand cmd, CommandResult result) {
         if (result instanceof CommandResult.QueueDeclared d && d.created()) {
@@ -536,22 +639,52 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
 
     // ---- queue operations: here, or where the queue is served ----
 
-    private <T> CompletableFuture<T> onHost(QueueRecord q, java.util.function.Function<QueueHost, CompletableFuture<T>> local,
-                                            java.util.function.Function<BinaryWriter, BinaryWriter> request,
+    /**
+     * Runs an operation where {@code q} is served. While its group elects a new leader the node we thought
+     * served it may be gone: a {@code retryable} operation looks the leader up again and retries for up to
+     * {@value #FAILOVER_WAIT_MS} ms; a publish does not (it is nacked, and the publisher republishes).
+     */
+    private <T> CompletableFuture<T> onHost(QueueRecord q, boolean retryable,
+                                            java.util.function.Function<QueueHost, CompletableFuture<T>> local,
+                                            java.util.function.Supplier<BinaryWriter> request,
                                             java.util.function.Function<BinaryReader, T> answer) {
-        return locate(q).thenCompose(h -> {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        attemptOnHost(q, retryable, local, request, answer, result, System.currentTimeMillis() + FAILOVER_WAIT_MS);
+        return result;
+    }
+
+    private static final long FAILOVER_WAIT_MS = 15_000;
+
+    private <T> void attemptOnHost(QueueRecord q, boolean retryable, java.util.function.Function<QueueHost, CompletableFuture<T>> local,
+                                   java.util.function.Supplier<BinaryWriter> request, java.util.function.Function<BinaryReader, T> answer,
+                                   CompletableFuture<T> result, long deadline) {
+        locate(q).thenCompose(h -> {
             if (isSelf(h)) {
                 try {
                     return local.apply(host);
                 } catch (DomainException e) {
-                    return CompletableFuture.failedFuture(e);
+                    return CompletableFuture.<T>failedFuture(e);
                 }
             }
             // one ordered stream per peer: a channel's publishes and settles reach the queue in the order made
-            return link.orderedCall(addressOf(h), request.apply(null).toByteArray())
+            return link.orderedCall(addressOf(h), request.get().toByteArray())
                     .orTimeout(LINK_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-                    .thenApply(b -> answer.apply(LinkProtocol.answer(b)))
-                    .whenComplete((v, err) -> { if (err != null) forgetLeader(q); });
+                    .thenApply(b -> answer.apply(LinkProtocol.answer(b)));
+        }).whenComplete((v, err) -> {
+            if (err == null) {
+                result.complete(v);
+                return;
+            }
+            Throwable c = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+            boolean moved = !(c instanceof DomainException d) || d.kind() == DomainException.Kind.UNAVAILABLE;
+            forgetLeader(q);
+            if (retryable && moved && System.currentTimeMillis() < deadline && queueExists(q)) {
+                CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS)
+                        .execute(() -> attemptOnHost(q, true, local, request, answer, result, deadline));
+            } else {
+                result.completeExceptionally(c instanceof DomainException ? c
+                        : new DomainException(DomainException.Kind.UNAVAILABLE, q.describe() + " cannot be reached: " + c.getMessage()));
+            }
         });
     }
 
@@ -563,7 +696,7 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
 
     @Override
     public CompletableFuture<Void> publish(QueueRecord q, Message m) {
-        return onHost(q, h -> h.publish(q, m), x -> {
+        return onHost(q, false, h -> h.publish(q, m), () -> {
             BinaryWriter w = req(LinkProtocol.PUBLISH, q);
             m.writeTo(w);
             return w;
@@ -577,13 +710,13 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
 
     @Override
     public CompletableFuture<Delivery> get(QueueRecord q, boolean noAck) {
-        return onHost(q, h -> CompletableFuture.completedFuture(h.engine(q).get(noAck)),
-                x -> req(LinkProtocol.GET, q).bool(noAck),
+        return onHost(q, true, h -> CompletableFuture.completedFuture(h.engine(q).get(noAck)),
+                () -> req(LinkProtocol.GET, q).bool(noAck),
                 r -> r.bool() ? LinkProtocol.delivery(r, q) : null);
     }
 
     private CompletableFuture<Void> settleOnHost(QueueRecord q, long[] offsets, int op) {
-        return onHost(q, h -> h.settle(q, offsets, op == LinkProtocol.REQUEUE), x -> {
+        return onHost(q, true, h -> h.settle(q, offsets, op == LinkProtocol.REQUEUE), () -> {
             BinaryWriter w = req(op, q);
             LinkProtocol.offsets(w, offsets);
             return w;
@@ -609,28 +742,18 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
 
     @Override
     public CompletableFuture<Long> purge(QueueRecord q) {
-        return onHost(q, h -> h.purge(q), x -> req(LinkProtocol.PURGE, q), BinaryReader::i64);
+        return onHost(q, true, h -> h.purge(q), () -> req(LinkProtocol.PURGE, q), BinaryReader::i64);
     }
 
     @Override
-    public QueueStats stats(QueueRecord q) {
-        try {
-            return onHost(q, h -> CompletableFuture.completedFuture(h.engine(q).stats()), x -> req(LinkProtocol.STATS, q),
-                    r -> new QueueStats(r.i64(), r.i64(), r.i64(), r.i32())).get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            return new QueueStats(0, 0, 0, 0);
-        }
-    }
-
-    /** Queue statistics without blocking (for declare-ok and delete). */
-    public CompletableFuture<QueueStats> statsAsync(QueueRecord q) {
-        return onHost(q, h -> CompletableFuture.completedFuture(h.engine(q).stats()), x -> req(LinkProtocol.STATS, q),
+    public CompletableFuture<QueueStats> stats(QueueRecord q) {
+        return onHost(q, true, h -> CompletableFuture.completedFuture(h.engine(q).stats()), () -> req(LinkProtocol.STATS, q),
                 r -> new QueueStats(r.i64(), r.i64(), r.i64(), r.i32()));
     }
 
     @Override
     public CompletableFuture<Long> deleteQueue(QueueRecord q, boolean ifUnused, boolean ifEmpty) {
-        return statsAsync(q).exceptionally(e -> new QueueStats(0, 0, 0, 0)).thenCompose(s -> {
+        return stats(q).exceptionally(e -> new QueueStats(0, 0, 0, 0)).thenCompose(s -> {
             if (ifUnused && s.consumers() > 0) throw new CompletionException(DomainException.precondition(q.describe() + " in use"));
             if (ifEmpty && s.messages() > 0) throw new CompletionException(DomainException.precondition(q.describe() + " not empty"));
             return submit(new MetadataCommand.DeleteQueue(q.vhost(), q.name(), q.id())).thenApply(r -> s.messages());

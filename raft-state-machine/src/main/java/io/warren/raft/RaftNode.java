@@ -111,10 +111,18 @@ public final class RaftNode implements AutoCloseable {
         RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf("64KB"));
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("8MB"));
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
-        RaftServerConfigKeys.Log.setPurgeGap(p, 1024);
+        RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.max(1, Math.min(1024, snapshotThreshold)));
+        // a follower behind the leader's purged log fetches the state itself (the state machines' install)
+        RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, false);
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+        // No snapshot on stop: a snapshot at exactly the index before a leader's first log entry makes Ratis 3.3
+        // loop on "already installed" notifications. A restart replays the log since the last threshold snapshot.
+        RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(p, false);
+        RaftServerConfigKeys.Snapshot.setTriggerWhenRemoveEnabled(p, false);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, snapshotThreshold);
         RaftServerConfigKeys.Write.setByteLimit(p, SizeInBytes.valueOf("512MB"));
+        // reads (the metadata read barrier) are linearizable, served by followers through the leader's read index
+        RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
         return p;
     }
 
@@ -161,6 +169,23 @@ public final class RaftNode implements AutoCloseable {
                 .setCallId(callIds.incrementAndGet())
                 .setMessage(Message.valueOf(UnsafeByteOperations.unsafeWrap(payload)))
                 .setType(RaftClientRequest.writeRequestType())
+                .build();
+        try {
+            return server.submitClientRequestAsync(req).thenApply(RaftNode::content);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** A linearizable read on this node's replica of {@code group} (waits until it has caught up). */
+    public CompletableFuture<ByteString> read(RaftGroupId group) {
+        RaftClientRequest req = RaftClientRequest.newBuilder()
+                .setClientId(clientId)
+                .setServerId(self.getId())
+                .setGroupId(group)
+                .setCallId(callIds.incrementAndGet())
+                .setMessage(Message.EMPTY)
+                .setType(RaftClientRequest.readRequestType())
                 .build();
         try {
             return server.submitClientRequestAsync(req).thenApply(RaftNode::content);

@@ -11,5 +11,7 @@ public enum Keyspace {
 
     final String cfName;
 
+    public static Keyspace byOrdinal(int i) { return values()[i]; }
+
     Keyspace(String cfName) { this.cfName = cfName; }
 }

@@ -88,6 +88,34 @@ public final class RocksStore implements AutoCloseable {
         }
     }
 
+    /** A consistent read-only view of the store as it is now (for exporting a group to a follower). */
+    public View view() { return new View(); }
+
+    public final class View implements AutoCloseable {
+        private final org.rocksdb.Snapshot snapshot = db.getSnapshot();
+
+        public byte[] get(Keyspace ks, byte[] key) {
+            try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot)) {
+                return db.get(cf.get(ks), ro, key);
+            } catch (RocksDBException e) {
+                throw new StoreException("read failed", e);
+            }
+        }
+
+        public void scan(Keyspace ks, byte[] from, byte[] to, EntryVisitor visitor) {
+            try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot); Slice upper = new Slice(to)) {
+                ro.setIterateUpperBound(upper);
+                try (RocksIterator it = db.newIterator(cf.get(ks), ro)) {
+                    for (it.seek(from); it.isValid(); it.next()) {
+                        if (!visitor.visit(it.key(), it.value())) break;
+                    }
+                }
+            }
+        }
+
+        @Override public void close() { db.releaseSnapshot(snapshot); snapshot.close(); }
+    }
+
     /** Flushes every memtable to SST files: all writes so far are durable afterwards. */
     public void flush() {
         try (FlushOptions fo = new FlushOptions().setWaitForFlush(true)) {

@@ -67,13 +67,22 @@ public final class AmqpChannel implements ServerMethodHandler {
         process(f);
     }
 
-    private void process(Frame f) {
+    private void process(Frame f) { process(f, false); }
+
+    private void process(Frame f, boolean synced) {
         current = null;
         try {
             if (f instanceof Frame.MethodFrame mf) onMethod(mf.method());
             else if (f instanceof Frame.HeaderFrame hf) onHeader(hf);
             else if (f instanceof Frame.BodyFrame bf) onBody(bf);
-        } catch (DomainException | AmqpException e) {
+        } catch (DomainException e) {
+            if (!synced && e.kind() == DomainException.Kind.NOT_FOUND && f instanceof Frame.MethodFrame) {
+                // declared through another node a moment ago? catch up with the metadata group, then look again
+                await(host.broker().metadata().sync(), v -> process(f, true));
+                return;
+            }
+            fail(AmqpException.from(e));
+        } catch (AmqpException e) {
             fail(AmqpException.from(e));
         } catch (RuntimeException e) {
             fail(AmqpException.of(ReplyCode.INTERNAL_ERROR, "internal error: " + e));

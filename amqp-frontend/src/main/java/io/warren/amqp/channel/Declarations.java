@@ -13,7 +13,6 @@ import io.warren.metadata.model.ExchangeRecord;
 import io.warren.metadata.model.ExchangeType;
 import io.warren.metadata.model.QueueRecord;
 import io.warren.metadata.model.QueueType;
-import io.warren.metadata.port.QueueStats;
 
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -122,9 +121,10 @@ final class Declarations {
         });
     }
 
+    /** declare-ok carries the counts, asked of the node that serves the queue. */
     private void sendDeclareOk(QueueRecord q) {
-        QueueStats s = ch.host.broker().queues().stats(q);
-        ch.send(new QueueMethod.DeclareOk(q.name(), (int) Math.min(Integer.MAX_VALUE, s.messagesReady()), s.consumers()));
+        ch.await(ch.host.broker().queues().stats(q), s ->
+                ch.send(new QueueMethod.DeclareOk(q.name(), (int) Math.min(Integer.MAX_VALUE, s.messagesReady()), s.consumers())));
     }
 
     /** Quorum unless the queue is exclusive, auto-delete, non-durable, server-named or asks to be classic. */

@@ -46,6 +46,17 @@ final class Publishing {
 
     /** A complete message arrived. */
     void publish(BasicMethod.Publish m, byte[] props, byte[] body) {
+        var v = ch.vhost();
+        boolean missing = v.exchange(m.exchange()) == null
+                || m.exchange().isEmpty() && v.queue(m.routingKey()) == null && !m.routingKey().startsWith(ReplyToRegistry.PREFIX);
+        if (missing) { // an exchange, or a queue named by the default exchange, declared through another node a moment ago?
+            ch.await(ch.host.broker().metadata().sync(), x -> publishRouted(m, props, body));
+            return;
+        }
+        publishRouted(m, props, body);
+    }
+
+    private void publishRouted(BasicMethod.Publish m, byte[] props, byte[] body) {
         long seq = confirms != null ? confirms.next() : 0;
         ExchangeRecord x = ch.exchange(m.exchange());
         if (x.internal()) throw DomainException.refused("cannot publish to internal " + x.describe());

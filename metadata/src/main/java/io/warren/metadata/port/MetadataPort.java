@@ -16,4 +16,10 @@ public interface MetadataPort {
      * next read of {@link #state()} sees it. A refusal is a {@link CommandResult.Refused} result.
      */
     CompletableFuture<CommandResult> submit(MetadataCommand command);
+
+    /**
+     * Completes once this replica has applied every change committed before the call (a read barrier): a
+     * lookup that missed is repeated after it, so a name declared through another node is found here.
+     */
+    default CompletableFuture<Void> sync() { return CompletableFuture.completedFuture(null); }
 }

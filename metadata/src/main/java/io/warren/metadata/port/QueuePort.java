@@ -29,5 +29,6 @@ public interface QueuePort {
 
     CompletableFuture<Long> purge(QueueRecord queue);
 
-    QueueStats stats(QueueRecord queue);
+    /** Counts where the queue is served (it may be another node). */
+    CompletableFuture<QueueStats> stats(QueueRecord queue);
 }

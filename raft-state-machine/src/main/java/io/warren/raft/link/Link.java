@@ -46,6 +46,11 @@ public final class Link {
             .setType(MethodDescriptor.MethodType.BIDI_STREAMING).setFullMethodName("warren.Link/Ordered")
             .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
 
+    /** A queue group's state, streamed to a follower that is too far behind for the log. */
+    static final MethodDescriptor<byte[], byte[]> EXPORT = MethodDescriptor.<byte[], byte[]>newBuilder()
+            .setType(MethodDescriptor.MethodType.SERVER_STREAMING).setFullMethodName("warren.Link/Export")
+            .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+
     static final Metadata.Key<String> SECRET = Metadata.Key.of("warren-cluster-secret", Metadata.ASCII_STRING_MARSHALLER);
 
     /** What travels instead of the secret itself. */

@@ -92,6 +92,11 @@ public final class LinkClient implements AutoCloseable {
         @Override public void onCompleted() { onError(new IllegalStateException("link stream closed")); }
     }
 
+    /** Streams a queue group's state from a peer into {@code in}. */
+    public void export(String address, byte[] request, StreamObserver<byte[]> in) {
+        ClientCalls.asyncServerStreamingCall(channel(address).newCall(Link.EXPORT, CallOptions.DEFAULT), request, in);
+    }
+
     /** Opens a consumer stream; returns the observer for our frames. */
     public StreamObserver<byte[]> consume(String address, StreamObserver<byte[]> in) {
         return ClientCalls.asyncBidiStreamingCall(channel(address).newCall(Link.CONSUME, CallOptions.DEFAULT), in);

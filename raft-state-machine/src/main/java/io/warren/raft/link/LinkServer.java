@@ -25,6 +25,9 @@ public final class LinkServer {
 
         /** A consumer stream: returns the observer of the client's frames; {@code out} takes ours. */
         StreamObserver<byte[]> consume(StreamObserver<byte[]> out);
+
+        /** Streams the state of the queue group named in {@code request}; the last frame carries its index. */
+        void export(byte[] request, StreamObserver<byte[]> out);
     }
 
     private LinkServer() { }
@@ -68,6 +71,7 @@ public final class LinkServer {
                 })))
                 .addMethod(Link.CONSUME, ServerCalls.asyncBidiStreamingCall(handler::consume))
                 .addMethod(Link.ORDERED, ServerCalls.asyncBidiStreamingCall(out -> ordered(handler, out)))
+                .addMethod(Link.EXPORT, ServerCalls.asyncServerStreamingCall(handler::export))
                 .build();
         return ServerInterceptors.intercept(def, new ServerInterceptor() {
             @Override

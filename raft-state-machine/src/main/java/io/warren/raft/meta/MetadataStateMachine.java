@@ -34,7 +34,37 @@ public final class MetadataStateMachine extends BaseStateMachine {
     private final BiConsumer<MetadataCommand, CommandResult> onApplied;
     private volatile MetadataState state = new MetadataState();
 
-    public MetadataStateMachine(BiConsumer<MetadataCommand, CommandResult> onApplied) { this.onApplied = onApplied; }
+    private final java.util.function.Function<String, CompletableFuture<byte[]>> fetchFromLeader;
+
+    /** {@code fetchFromLeader}: the leader's exported state, for a follower too far behind for the log. */
+    public MetadataStateMachine(BiConsumer<MetadataCommand, CommandResult> onApplied,
+                                java.util.function.Function<String, CompletableFuture<byte[]>> fetchFromLeader) {
+        this.onApplied = onApplied;
+        this.fetchFromLeader = fetchFromLeader;
+    }
+
+    @Override
+    public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(org.apache.ratis.proto.RaftProtos.RoleInfoProto role,
+                                                                        TermIndex firstTermIndexInLog) {
+        String leader = role.getFollowerInfo().getLeaderInfo().getId().getId().toStringUtf8();
+        synchronized (waiters) { // Ratis repeats the notification while an install runs
+            if (installing != null && !installing.isDone()) return installing;
+            TermIndex last = getLastAppliedTermIndex();
+            if (last != null && firstTermIndexInLog != null && last.getIndex() >= firstTermIndexInLog.getIndex() - 1) {
+                return CompletableFuture.completedFuture(last);
+            }
+            installing = fetchFromLeader.apply(leader).thenApply(b -> {
+                try {
+                    return importState(b);
+                } catch (IOException e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            return installing;
+        }
+    }
+
+    private CompletableFuture<TermIndex> installing;
 
     public MetadataState state() { return state; }
 
@@ -47,6 +77,8 @@ public final class MetadataStateMachine extends BaseStateMachine {
             state = CommandCodec.decodeState(Files.readAllBytes(snap.getFile().getPath()));
             setLastAppliedTermIndex(snap.getTermIndex());
         }
+        getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.STARTING);
+        getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.RUNNING);
     }
 
     @Override
@@ -114,6 +146,10 @@ public final class MetadataStateMachine extends BaseStateMachine {
         return ti;
     }
 
+    /** The read barrier's query: by the time it runs, this replica has caught up; nothing to return. */
+    @Override
+    public CompletableFuture<Message> query(Message request) { return CompletableFuture.completedFuture(Message.EMPTY); }
+
     @Override
     public long takeSnapshot() throws IOException {
         TermIndex last = getLastAppliedTermIndex();
@@ -136,4 +172,18 @@ public final class MetadataStateMachine extends BaseStateMachine {
 
     @Override
     public SingleFileSnapshotInfo getLatestSnapshot() { return snapshots.getLatestSnapshot(); }
+
+    /** Ratis pauses the state machine before it publishes an installed snapshot. */
+    @Override
+    public void pause() {
+        getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.PAUSING);
+        getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.PAUSED);
+    }
+
+    /** After an install: the state was loaded when it was fetched; running again. */
+    @Override
+    public void reinitialize() {
+        getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.STARTING);
+        getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.RUNNING);
+    }
 }

@@ -42,7 +42,7 @@ public final class QueueData {
         return l != null ? l : this;
     }
 
-    long count() { return present.count(); }
+    public long count() { return present.count(); }
 
     boolean contains(long off) { return present.contains(off); }
 

@@ -54,12 +54,106 @@ public final class QueueGroupStateMachine extends BaseStateMachine {
     private long storedIndex = -1;
 
     private final java.util.function.BiConsumer<RaftGroupId, org.apache.ratis.protocol.RaftPeerId> onLeaderChanged;
+    private final Installer installer;
+
+    /** Fetches the group's state from its leader when this follower is too far behind for the log. */
+    public interface Installer {
+        CompletableFuture<TermIndex> install(QueueGroupStateMachine sm, String leaderPeerId);
+    }
 
     public QueueGroupStateMachine(RocksStore store, AtomicLong cacheBudget,
-                                  java.util.function.BiConsumer<RaftGroupId, org.apache.ratis.protocol.RaftPeerId> onLeaderChanged) {
+                                  java.util.function.BiConsumer<RaftGroupId, org.apache.ratis.protocol.RaftPeerId> onLeaderChanged,
+                                  Installer installer) {
         this.store = store;
         this.cacheBudget = cacheBudget;
         this.onLeaderChanged = onLeaderChanged;
+        this.installer = installer;
+    }
+
+    @Override
+    public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(org.apache.ratis.proto.RaftProtos.RoleInfoProto role,
+                                                                        TermIndex firstTermIndexInLog) {
+        String leader = role.getFollowerInfo().getLeaderInfo().getId().getId().toStringUtf8();
+        synchronized (this) {
+            // Ratis repeats the notification while an install runs, and may send it again once it is done
+            if (installing != null && !installing.isDone()) return installing;
+            TermIndex last = getLastAppliedTermIndex();
+            if (last != null && firstTermIndexInLog != null && last.getIndex() >= firstTermIndexInLog.getIndex() - 1) {
+                return CompletableFuture.completedFuture(last);
+            }
+            LOG.info("{}: behind the leader's log (which starts at {}): fetching the group's state from {}", getGroupId(),
+                    firstTermIndexInLog, leader);
+            installing = installer.install(this, leader);
+            return installing;
+        }
+    }
+
+    private CompletableFuture<TermIndex> installing;
+
+    private static final int EXPORT_CHUNK_BYTES = 1 << 20;
+
+    /**
+     * Writes this group's state as seen by {@code view} in chunks of [keyspace][key][value] entries; returns the
+     * index the state is at (its applied index in the same view).
+     */
+    public TermIndex export(RocksStore.View view, java.util.function.Consumer<byte[]> chunks) {
+        BinaryWriter w = new BinaryWriter(EXPORT_CHUNK_BYTES + 4096);
+        RocksStore.EntryVisitor[] emit = new RocksStore.EntryVisitor[Keyspace.values().length];
+        for (Keyspace ks : Keyspace.values()) {
+            emit[ks.ordinal()] = (k, v) -> {
+                w.u8(ks.ordinal()).longBytes(k).longBytes(v);
+                if (w.size() >= EXPORT_CHUNK_BYTES) { chunks.accept(w.toByteArray()); w.reset(); }
+                return true;
+            };
+        }
+        List<Long> qids = new ArrayList<>();
+        view.scan(Keyspace.GROUP, queuesPrefix, prefixEnd(queuesPrefix), (k, v) -> {
+            qids.add(Keys.longAt(k, queuesPrefix.length));
+            return emit[Keyspace.GROUP.ordinal()].visit(k, v);
+        });
+        byte[] chunkPrefix = Keys.of("chunks/" + getGroupId().getUuid() + "/");
+        view.scan(Keyspace.GROUP, chunkPrefix, prefixEnd(chunkPrefix), emit[Keyspace.GROUP.ordinal()]);
+        for (long q : qids) {
+            view.scan(Keyspace.INDEX, Keys.of(q, 0), Keys.of(q + 1, 0), emit[Keyspace.INDEX.ordinal()]);
+            view.scan(Keyspace.MESSAGE, Keys.of(q, 0), Keys.of(q + 1, 0), emit[Keyspace.MESSAGE.ordinal()]);
+        }
+        byte[] applied = view.get(Keyspace.GROUP, appliedKey);
+        if (applied != null) emit[Keyspace.GROUP.ordinal()].visit(appliedKey, applied);
+        if (w.size() > 0) chunks.accept(w.toByteArray());
+        return applied == null ? null : TermIndex.valueOf(ByteBuffer.wrap(applied).getLong(), ByteBuffer.wrap(applied).getLong(8));
+    }
+
+    /** Before an import: this replica's state of the group is dropped. */
+    public void beginImport() {
+        for (Long q : List.copyOf(queues.keySet())) dropQueue(q);
+        byte[] chunkPrefix = Keys.of("chunks/" + getGroupId().getUuid() + "/");
+        try (RocksStore.Batch batch = store.batch()) {
+            batch.deleteRange(Keyspace.GROUP, chunkPrefix, prefixEnd(chunkPrefix));
+            batch.delete(Keyspace.GROUP, appliedKey);
+            batch.commit();
+        }
+    }
+
+    public void importChunk(byte[] chunk) {
+        BinaryReader r = new BinaryReader(chunk);
+        try (RocksStore.Batch batch = store.batch()) {
+            while (r.hasRemaining()) batch.put(Keyspace.byOrdinal(r.u8()), r.longBytes(), r.longBytes());
+            batch.commit();
+        }
+    }
+
+    /** The import is complete at {@code ti}: rebuild the in-memory view and record a snapshot there. */
+    public TermIndex finishImport(TermIndex ti) throws IOException {
+        store.flush();
+        queues.clear();
+        storedIndex = ti.getIndex();
+        recover();
+        setLastAppliedTermIndex(ti);
+        File f = snapshots.getSnapshotFile(ti.getTerm(), ti.getIndex());
+        Files.write(f.toPath(), new byte[0]);
+        snapshots.updateLatestSnapshot(new SingleFileSnapshotInfo(new org.apache.ratis.server.storage.FileInfo(f.toPath(), null), ti));
+        LOG.info("{}: installed the leader's state at {} ({} queue(s))", getGroupId(), ti, queues.size());
+        return ti;
     }
 
     @Override
@@ -79,6 +173,8 @@ public final class QueueGroupStateMachine extends BaseStateMachine {
         SingleFileSnapshotInfo snap = snapshots.getLatestSnapshot();
         if (snap != null) setLastAppliedTermIndex(snap.getTermIndex());
         recover();
+        getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.STARTING);
+        getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.RUNNING);
     }
 
     /** Rebuilds the in-memory view (present offsets, delivery counts) from the store. */
@@ -281,6 +377,20 @@ public final class QueueGroupStateMachine extends BaseStateMachine {
 
     @Override
     public SingleFileSnapshotInfo getLatestSnapshot() { return snapshots.getLatestSnapshot(); }
+
+    /** Ratis pauses the state machine before it publishes an installed snapshot. */
+    @Override
+    public void pause() {
+        getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.PAUSING);
+        getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.PAUSED);
+    }
+
+    /** After an install: the state was loaded when it was fetched; running again. */
+    @Override
+    public void reinitialize() {
+        getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.STARTING);
+        getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.RUNNING);
+    }
 
     @Override
     public void close() throws IOException {
