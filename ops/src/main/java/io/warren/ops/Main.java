@@ -71,6 +71,7 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        java.util.logging.Logger.getLogger("org.apache.ratis.thirdparty.io.grpc").setLevel(java.util.logging.Level.WARNING);
         int rc = new CommandLine(new Main()).execute(args);
         if (rc != 0) System.exit(rc);
     }
