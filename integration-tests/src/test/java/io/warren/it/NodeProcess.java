@@ -19,22 +19,37 @@ final class NodeProcess implements AutoCloseable {
     final List<String> extraArgs = new ArrayList<>();
     private Process process;
 
-    NodeProcess() throws IOException {
+    final String name;
+
+    NodeProcess() throws IOException { this("warren@proc"); }
+
+    NodeProcess(String name) throws IOException {
+        this.name = name;
         dataDir = Files.createTempDirectory("warren-proc");
         amqpPort = TestNode.freePort();
         raftPort = TestNode.freePort();
     }
 
     NodeProcess start() throws Exception {
+        launch();
+        return awaitUp();
+    }
+
+    /** Starts the process without waiting (nodes of a cluster start together). */
+    NodeProcess launch() throws Exception {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xss512k", "-Xmx512m",
                 "-cp", System.getProperty("java.class.path"), "io.warren.ops.Main",
-                "--node-name", "warren@proc", "--data-dir", dataDir.toString(),
+                "--node-name", name, "--data-dir", dataDir.toString(),
                 "--amqp-port", String.valueOf(amqpPort), "--raft-port", String.valueOf(raftPort),
                 "--set", "amqp_bind=127.0.0.1", "--set", "raft_host=127.0.0.1"));
         cmd.addAll(extraArgs);
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(dataDir.resolve("node.log").toFile()).start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("node.log").toFile())).start();
+        return this;
+    }
+
+    NodeProcess awaitUp() throws Exception {
         long deadline = System.currentTimeMillis() + 60_000;
         while (true) {
             if (!process.isAlive()) throw new IllegalStateException("node exited: " + Files.readString(dataDir.resolve("node.log")));
