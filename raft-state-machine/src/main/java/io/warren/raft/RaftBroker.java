@@ -563,15 +563,11 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
         byte[] payload = CommandCodec.encode(command);
         CompletableFuture<CommandResult> applied;
         if (node.isLeaderReady(GroupIds.METADATA)) {
-            applied = node.submit(GroupIds.METADATA, payload).thenApply(b -> CommandCodec.decodeResult(b.toByteArray()));
+            // in-process on the leader; if leadership moved meanwhile, through a client like any other node
+            applied = node.submit(GroupIds.METADATA, payload).thenApply(b -> CommandCodec.decodeResult(b.toByteArray()))
+                    .exceptionallyCompose(e -> submitThroughClient(payload));
         } else {
-            applied = node.client(currentMetadataGroup()).async()
-                    .send(org.apache.ratis.protocol.Message.valueOf(UnsafeByteOperations.unsafeWrap(payload)))
-                    .thenCompose(reply -> {
-                        if (!reply.isSuccess()) throw new CompletionException(reply.getException());
-                        CommandResult r = CommandCodec.decodeResult(reply.getMessage().getContent().toByteArray());
-                        return metadataSm.awaitApplied(reply.getLogIndex()).thenApply(v -> r);
-                    });
+            applied = submitThroughClient(payload);
         }
         return applied.handle((r, err) -> {
             if (err != null) {
@@ -584,6 +580,20 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
                 return locate(d.queue()).thenApply(leader -> r); // declare-ok once the group can take messages
             }
             return CompletableFuture.completedFuture(r);
+        });
+    }
+
+    /** Submits to the metadata leader wherever it is, then waits until this replica has applied the command. */
+    private CompletableFuture<CommandResult> submitThroughClient(byte[] payload) {
+        RaftGroup group = currentMetadataGroup();
+        CompletableFuture<RaftClientReply> sent = node.client(group).async()
+                .send(org.apache.ratis.protocol.Message.valueOf(UnsafeByteOperations.unsafeWrap(payload)));
+        return sent.whenComplete((reply, err) -> {
+            if (err != null || !reply.isSuccess()) node.resetClient(group); // its connections may be backing off
+        }).thenCompose(reply -> {
+            if (!reply.isSuccess()) throw new CompletionException(reply.getException());
+            CommandResult r = CommandCodec.decodeResult(reply.getMessage().getContent().toByteArray());
+            return metadataSm.awaitApplied(reply.getLogIndex()).thenApply(v -> r);
         });
     }
 

@@ -84,6 +84,14 @@ public final class RaftNode implements AutoCloseable {
                 .build());
     }
 
+    /** Drops the client of {@code group}: its connections may sit in a reconnect back-off after peers were down. */
+    public void resetClient(RaftGroup group) {
+        org.apache.ratis.client.RaftClient c = clients.remove(group);
+        if (c != null) {
+            try { c.close(); } catch (IOException ignored) { }
+        }
+    }
+
     /**
      * Light settings (DESIGN.md, "Raft groups"): election timeouts of 2–4 s that a loaded 2-core machine
      * tolerates, small per-group buffers and caches, bounded cached executors.

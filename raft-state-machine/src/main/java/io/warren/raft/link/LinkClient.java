@@ -36,7 +36,11 @@ public final class LinkClient implements AutoCloseable {
                 request, new StreamObserver<>() {
                     @Override public void onNext(byte[] value) { f.complete(value); }
 
-                    @Override public void onError(Throwable t) { f.completeExceptionally(t); }
+                    @Override public void onError(Throwable t) {
+                        ManagedChannel c = channels.get(address);
+                        if (c != null) c.resetConnectBackoff(); // the peer may be back by the next call
+                        f.completeExceptionally(t);
+                    }
 
                     @Override public void onCompleted() { f.complete(new byte[0]); }
                 });
@@ -62,7 +66,10 @@ public final class LinkClient implements AutoCloseable {
         private long seq;
         private boolean broken;
 
+        private final String address;
+
         Ordered(String address) {
+            this.address = address;
             out = ClientCalls.asyncBidiStreamingCall(channel(address).newCall(Link.ORDERED, CallOptions.DEFAULT), this);
         }
 
@@ -85,6 +92,8 @@ public final class LinkClient implements AutoCloseable {
 
         @Override public void onError(Throwable t) {
             synchronized (this) { broken = true; }
+            ManagedChannel c = channels.get(address);
+            if (c != null) c.resetConnectBackoff();
             for (CompletableFuture<byte[]> f : pending.values()) f.completeExceptionally(t);
             pending.clear();
         }
