@@ -25,8 +25,17 @@ class ClusterTest {
 
     @AfterAll static void down() throws Exception { cluster.close(); }
 
-    static QueueRecord record(String q) {
-        return cluster.node(0).node().broker().state().vhost("/").queue(q);
+    /** The queue's record as the first node to have applied it sees it. */
+    static QueueRecord record(String q) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (true) {
+            for (TestNode t : cluster.nodes) {
+                QueueRecord r = t.node().broker().state().vhost("/").queue(q);
+                if (r != null) return r;
+            }
+            if (System.currentTimeMillis() > deadline) return null;
+            Thread.sleep(10);
+        }
     }
 
     @Test
@@ -87,6 +96,24 @@ class ClusterTest {
             GetResponse r = ch2.basicGet("c-classic", true);
             assertEquals("hello", new String(r.getBody()));
         }
+    }
+
+    @Test
+    void haModePoliciesSetTheGroupSizeThroughTheCli() throws Exception {
+        String node = "127.0.0.1:" + cluster.node(1).config.raftPort;
+        int rc = new picocli.CommandLine(new io.warren.ops.cli.Ctl()).execute("-n", node, "--cluster-secret", "test-secret", "-q",
+                "set_policy", "ha-two", "^ha\\.", "{\"ha-mode\":\"exactly\",\"ha-params\":2}");
+        assertEquals(0, rc);
+        assertEquals(1, new picocli.CommandLine(new io.warren.ops.cli.Ctl()).execute("-n", node, "--cluster-secret", "wrong",
+                "set_policy", "x", ".*", "{}"), "a wrong secret is refused");
+        try (Connection c = cluster.node(2).connect(); Channel ch = c.createChannel()) {
+            ch.queueDeclare("ha.orders", true, false, false, null);
+            ch.queueDeclare("plain-orders", true, false, false, null);
+        }
+        assertEquals(2, record("ha.orders").members().size(), "ha-mode exactly 2");
+        assertEquals(3, record("plain-orders").members().size());
+        assertEquals(0, new picocli.CommandLine(new io.warren.ops.cli.Ctl()).execute("-n", node, "--cluster-secret", "test-secret", "-q",
+                "clear_policy", "ha-two"));
     }
 
     @Test

@@ -265,10 +265,40 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
             case LinkProtocol.STATUS -> {
                 return CompletableFuture.completedFuture(status().toByteArray());
             }
+            case LinkProtocol.SET_POLICY -> {
+                String vhost = r.shortStr(), name = r.shortStr(), pattern = r.longStr(), applyTo = r.shortStr();
+                int priority = r.i32();
+                var def = io.warren.metadata.codec.FieldTables.readTable(r);
+                try {
+                    java.util.regex.Pattern.compile(pattern);
+                } catch (java.util.regex.PatternSyntaxException e) {
+                    return CompletableFuture.completedFuture(LinkProtocol.error(DomainException.invalid("invalid pattern '" + pattern + "': " + e.getDescription())));
+                }
+                return refusalOrOk(submit(new MetadataCommand.SetPolicy(new io.warren.metadata.model.PolicyRecord(vhost, name, pattern, applyTo, def, priority))));
+            }
+            case LinkProtocol.CLEAR_POLICY -> {
+                return refusalOrOk(submit(new MetadataCommand.ClearPolicy(r.shortStr(), r.shortStr())));
+            }
+            case LinkProtocol.LIST_POLICIES -> {
+                var v = state().vhost(r.shortStr());
+                List<io.warren.metadata.model.PolicyRecord> l = new ArrayList<>();
+                if (v != null) v.policies().forEach(l::add);
+                BinaryWriter w = LinkProtocol.ok().i32(l.size());
+                for (var p : l) {
+                    w.shortStr(p.name()).longStr(p.pattern()).shortStr(p.applyTo()).i32(p.priority());
+                    io.warren.metadata.codec.FieldTables.writeTable(w, p.definition());
+                }
+                return CompletableFuture.completedFuture(w.toByteArray());
+            }
             default -> {
                 return CompletableFuture.completedFuture(LinkProtocol.error(new DomainException(DomainException.Kind.INVALID_ARGUMENT, "unknown link call " + op)));
             }
         }
+    }
+
+    private static CompletableFuture<byte[]> refusalOrOk(CompletableFuture<CommandResult> f) {
+        return f.thenApply(res -> res instanceof CommandResult.Refused ref ? LinkProtocol.error(ref.toException())
+                : LinkProtocol.ok().toByteArray());
     }
 
     private CompletableFuture<Void> changeMetadataMembers(List<NodeRecord> nodes) {

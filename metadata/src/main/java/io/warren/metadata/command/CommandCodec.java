@@ -62,6 +62,11 @@ public final class CommandCodec {
         else if (cmd instanceof NodeStarted c) { w.u8(11).shortStr(c.node()).bool(c.dropTransientExchanges()); }
         else if (cmd instanceof AddNode c) { w.u8(12).shortStr(c.node().name()).shortStr(c.node().raftAddress()); }
         else if (cmd instanceof RemoveNode c) { w.u8(13).shortStr(c.name()); }
+        else if (cmd instanceof SetPolicy c) {
+            var p = c.policy();
+            w.u8(14).shortStr(p.vhost()).shortStr(p.name()).longStr(p.pattern()).shortStr(p.applyTo()).i32(p.priority());
+            FieldTables.writeTable(w, p.definition());
+        } else if (cmd instanceof ClearPolicy c) { w.u8(15).shortStr(c.vhost()).shortStr(c.name()); }
         else throw new IllegalArgumentException("unknown command " + cmd);
     }
 
@@ -82,6 +87,12 @@ public final class CommandCodec {
             case 11 -> new NodeStarted(r.shortStr(), r.bool());
             case 12 -> new AddNode(new io.warren.metadata.model.NodeRecord(r.shortStr(), r.shortStr()));
             case 13 -> new RemoveNode(r.shortStr());
+            case 14 -> {
+                String vhost = r.shortStr(), name = r.shortStr(), pattern = r.longStr(), applyTo = r.shortStr();
+                int priority = r.i32();
+                yield new SetPolicy(new io.warren.metadata.model.PolicyRecord(vhost, name, pattern, applyTo, FieldTables.readTable(r), priority));
+            }
+            case 15 -> new ClearPolicy(r.shortStr(), r.shortStr());
             default -> throw new IllegalArgumentException("unknown metadata command tag " + tag);
         };
     }

@@ -45,6 +45,10 @@ public sealed interface MetadataCommand {
     /** A node was forgotten: its classic queues go, and it leaves the member lists of quorum queues. */
     record RemoveNode(String name) implements MetadataCommand { }
 
+    record SetPolicy(io.warren.metadata.model.PolicyRecord policy) implements MetadataCommand { }
+
+    record ClearPolicy(String vhost, String name) implements MetadataCommand { }
+
     /** A connection closed: its exclusive queues go with it. */
     record DropExclusiveQueues(String connectionId) implements MetadataCommand { }
 

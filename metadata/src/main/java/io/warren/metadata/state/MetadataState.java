@@ -71,6 +71,16 @@ public final class MetadataState {
             if (cmd instanceof NodeStarted c) return nodeStarted(c);
             if (cmd instanceof AddNode c) { nodes.put(c.node().name(), c.node()); return CommandResult.OK; }
             if (cmd instanceof RemoveNode c) return removeNode(c.name());
+            if (cmd instanceof SetPolicy c) {
+                requireVhost(c.policy().vhost()).policies.put(c.policy().name(), c.policy());
+                return CommandResult.OK;
+            }
+            if (cmd instanceof ClearPolicy c) {
+                if (requireVhost(c.vhost()).policies.remove(c.name()) == null) {
+                    throw DomainException.notFound("policy '" + c.name() + "' in vhost '" + c.vhost() + "'");
+                }
+                return CommandResult.OK;
+            }
             throw new IllegalArgumentException("unknown command " + cmd);
         } catch (DomainException e) {
             return new CommandResult.Refused(e.kind(), e.getMessage());
@@ -210,7 +220,7 @@ public final class MetadataState {
         long id = nextQueueId++;
         boolean quorum = c.type() == QueueType.QUORUM;
         String group = quorum ? "q" + id : null;
-        List<String> members = quorum ? Placement.members(this, c.arguments(), c.ownerNode()) : List.of();
+        List<String> members = quorum ? Placement.members(this, c.arguments(), v.policyFor(c.name()), c.ownerNode()) : List.of();
         QueueRecord q = new QueueRecord(c.vhost(), c.name(), id, c.type(), c.durable(), c.exclusive(), c.autoDelete(),
                 c.arguments(), group, c.ownerNode(), c.exclusive() ? c.exclusiveOwner() : null, members);
         v.queues.put(c.name(), q);
@@ -326,6 +336,7 @@ public final class MetadataState {
         for (Permission p : permissions.values()) out.add(new SetPermission(p));
         for (VhostState v : vhosts.values()) {
             for (ExchangeRecord x : v.exchanges.values()) out.add(new DeclareExchange(x));
+            for (io.warren.metadata.model.PolicyRecord p : v.policies.values()) out.add(new SetPolicy(p));
         }
         return out;
     }

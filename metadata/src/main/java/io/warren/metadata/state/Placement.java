@@ -20,11 +20,12 @@ final class Placement {
 
     private Placement() { }
 
-    static List<String> members(MetadataState s, Map<String, Object> args, String declaringNode) {
+    static List<String> members(MetadataState s, Map<String, Object> args, io.warren.metadata.model.PolicyRecord policy,
+                                String declaringNode) {
         List<String> nodes = new ArrayList<>();
         for (NodeRecord n : s.nodes()) nodes.add(n.name());
         if (nodes.isEmpty()) return List.of(declaringNode);
-        int size = Math.min(nodes.size(), Math.max(1, intArg(args.get("x-quorum-initial-group-size"), DEFAULT_GROUP_SIZE)));
+        int size = Math.min(nodes.size(), Math.max(1, groupSize(args, policy, nodes.size())));
         Map<String, Integer> memberships = new HashMap<>();
         Map<String, Integer> leaderships = new HashMap<>();
         for (QueueRecord q : s.allQueues()) {
@@ -45,6 +46,29 @@ final class Placement {
                 .sorted(Comparator.comparingInt((String n) -> memberships.getOrDefault(n, 0)).thenComparing(n -> n))
                 .limit(size - 1L).forEach(out::add);
         return out;
+    }
+
+    /**
+     * The argument if given; else a policy's {@code ha-mode} (the classic mirroring keys, still honoured:
+     * {@code all} = every node, {@code exactly} = {@code ha-params} members, {@code nodes} = as many as listed);
+     * else 3.
+     */
+    static int groupSize(Map<String, Object> args, io.warren.metadata.model.PolicyRecord policy, int clusterSize) {
+        if (args.containsKey("x-quorum-initial-group-size")) return intArg(args.get("x-quorum-initial-group-size"), DEFAULT_GROUP_SIZE);
+        if (policy != null) {
+            Map<String, Object> d = policy.definition();
+            Object mode = d.get("ha-mode");
+            if (mode != null) {
+                switch (mode.toString()) {
+                    case "all": return clusterSize;
+                    case "exactly": return intArg(d.get("ha-params"), DEFAULT_GROUP_SIZE);
+                    case "nodes": return d.get("ha-params") instanceof List<?> l ? l.size() : DEFAULT_GROUP_SIZE;
+                    default: break;
+                }
+            }
+            if (d.containsKey("initial-cluster-size")) return intArg(d.get("initial-cluster-size"), DEFAULT_GROUP_SIZE);
+        }
+        return DEFAULT_GROUP_SIZE;
     }
 
     private static int intArg(Object v, int dflt) {

@@ -18,6 +18,7 @@ public final class VhostState {
     final Map<String, QueueRecord> queues = new ConcurrentHashMap<>();
     /** source exchange name → bindings from it. */
     final Map<String, List<BindingRecord>> bindingsBySource = new ConcurrentHashMap<>();
+    final Map<String, io.warren.metadata.model.PolicyRecord> policies = new ConcurrentHashMap<>();
 
     VhostState(String name) { this.name = name; }
 
@@ -34,4 +35,16 @@ public final class VhostState {
     public Iterable<QueueRecord> queues() { return queues.values(); }
 
     public Iterable<List<BindingRecord>> bindingLists() { return bindingsBySource.values(); }
+
+    public Iterable<io.warren.metadata.model.PolicyRecord> policies() { return policies.values(); }
+
+    /** The policy in force for a queue: the highest-priority match, ties broken by name. */
+    public io.warren.metadata.model.PolicyRecord policyFor(String queue) {
+        io.warren.metadata.model.PolicyRecord best = null;
+        for (io.warren.metadata.model.PolicyRecord p : policies.values()) {
+            if (!p.appliesToQueue(queue)) continue;
+            if (best == null || p.priority() > best.priority() || p.priority() == best.priority() && p.name().compareTo(best.name()) < 0) best = p;
+        }
+        return best;
+    }
 }

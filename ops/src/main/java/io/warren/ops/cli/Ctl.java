@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * needs the cluster secret, like rabbitmqctl needs the Erlang cookie).
  */
 @Command(name = "warren ctl", mixinStandardHelpOptions = true,
-        subcommands = {Ctl.ClusterStatus.class, Ctl.ForgetClusterNode.class},
+        subcommands = {Ctl.ClusterStatus.class, Ctl.ForgetClusterNode.class, Ctl.SetPolicy.class, Ctl.ClearPolicy.class,
+                Ctl.ListPolicies.class},
         description = "Operates a running Warren node (rabbitmqctl-style verbs).")
 public final class Ctl implements Callable<Integer> {
     @Option(names = {"-n", "--node"}, description = "Raft address (host:port) of the node to ask (default localhost:25672)",
@@ -102,6 +103,87 @@ public final class Ctl implements Callable<Integer> {
         @Override public Integer call() throws Exception {
             if (!ctl.quiet) System.out.println("Removing node " + name + " from the cluster ...");
             LinkProtocol.answer(ctl.call(LinkProtocol.request(LinkProtocol.FORGET).shortStr(name).toByteArray()));
+            return 0;
+        }
+    }
+
+    @Command(name = "set_policy", description = "sets a policy; 'ha-mode' (all, exactly + ha-params) sets the group size of matching quorum queues")
+    static final class SetPolicy implements Callable<Integer> {
+        @CommandLine.ParentCommand Ctl ctl;
+
+        @Option(names = {"-p", "--vhost"}, defaultValue = "/") String vhost;
+
+        @Option(names = "--priority", defaultValue = "0") int priority;
+
+        @Option(names = "--apply-to", defaultValue = "all", description = "all, queues, quorum_queues or exchanges") String applyTo;
+
+        @Parameters(index = "0", paramLabel = "NAME") String name;
+
+        @Parameters(index = "1", paramLabel = "PATTERN") String pattern;
+
+        @Parameters(index = "2", paramLabel = "DEFINITION", description = "JSON object, e.g. '{\"ha-mode\":\"all\"}'") String definition;
+
+        @Override public Integer call() throws Exception {
+            java.util.Map<String, Object> def;
+            try {
+                def = new com.fasterxml.jackson.databind.ObjectMapper().readValue(definition,
+                        new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, Object>>() { });
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                System.err.println("Error: the policy definition is not a JSON object: " + e.getOriginalMessage());
+                return 65;
+            }
+            if (!ctl.quiet) System.out.println("Setting policy \"" + name + "\" for pattern \"" + pattern + "\" to \"" + definition
+                    + "\" with priority \"" + priority + "\" for vhost \"" + vhost + "\" ...");
+            io.warren.metadata.codec.BinaryWriter w = LinkProtocol.request(LinkProtocol.SET_POLICY).shortStr(vhost).shortStr(name)
+                    .longStr(pattern).shortStr(applyTo).i32(priority);
+            io.warren.metadata.codec.FieldTables.writeTable(w, def);
+            LinkProtocol.answer(ctl.call(w.toByteArray()));
+            return 0;
+        }
+    }
+
+    @Command(name = "clear_policy", description = "removes a policy")
+    static final class ClearPolicy implements Callable<Integer> {
+        @CommandLine.ParentCommand Ctl ctl;
+
+        @Option(names = {"-p", "--vhost"}, defaultValue = "/") String vhost;
+
+        @Parameters(paramLabel = "NAME") String name;
+
+        @Override public Integer call() throws Exception {
+            if (!ctl.quiet) System.out.println("Clearing policy \"" + name + "\" on vhost \"" + vhost + "\" ...");
+            LinkProtocol.answer(ctl.call(LinkProtocol.request(LinkProtocol.CLEAR_POLICY).shortStr(vhost).shortStr(name).toByteArray()));
+            return 0;
+        }
+    }
+
+    @Command(name = "list_policies", description = "lists the policies of a vhost")
+    static final class ListPolicies implements Callable<Integer> {
+        @CommandLine.ParentCommand Ctl ctl;
+
+        @Option(names = {"-p", "--vhost"}, defaultValue = "/") String vhost;
+
+        @Override public Integer call() throws Exception {
+            BinaryReader r = LinkProtocol.answer(ctl.call(LinkProtocol.request(LinkProtocol.LIST_POLICIES).shortStr(vhost).toByteArray()));
+            int n = r.i32();
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            if (!ctl.quiet && !ctl.formatter.equals("json")) {
+                System.out.println("Listing policies for vhost \"" + vhost + "\" ...");
+                System.out.println("vhost\tname\tpattern\tapply-to\tdefinition\tpriority");
+            }
+            List<java.util.Map<String, Object>> rows = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                String name = r.shortStr(), pattern = r.longStr(), applyTo = r.shortStr();
+                int priority = r.i32();
+                var def = io.warren.metadata.codec.FieldTables.readTable(r);
+                if (ctl.formatter.equals("json")) {
+                    rows.add(java.util.Map.of("vhost", vhost, "name", name, "pattern", pattern, "apply-to", applyTo,
+                            "definition", def, "priority", priority));
+                } else {
+                    System.out.println(vhost + "\t" + name + "\t" + pattern + "\t" + applyTo + "\t" + json.writeValueAsString(def) + "\t" + priority);
+                }
+            }
+            if (ctl.formatter.equals("json")) System.out.println(json.writeValueAsString(rows));
             return 0;
         }
     }
