@@ -57,7 +57,11 @@ public final class RaftNode implements AutoCloseable {
         RaftProperties p = properties(raftDir, raftPort, snapshotThreshold);
         org.apache.ratis.conf.Parameters params = new org.apache.ratis.conf.Parameters();
         GrpcConfigKeys.Server.setServicesCustomizer(params, (builder, types) -> {
-            if (types.contains(org.apache.ratis.grpc.server.GrpcServices.Type.SERVER)) builder.addService(link);
+            if (types.contains(org.apache.ratis.grpc.server.GrpcServices.Type.SERVER)) {
+                builder.addService(link);
+                // the link's clients ping every 10 s to notice a dead or partitioned peer: allow it
+                builder.permitKeepAliveTime(5, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true);
+            }
             return builder;
         });
         RaftConfigKeys.Rpc.setType(clientProperties, SupportedRpcType.GRPC);

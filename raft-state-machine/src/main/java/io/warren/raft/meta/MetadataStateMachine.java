@@ -49,6 +49,9 @@ public final class MetadataStateMachine extends BaseStateMachine {
         String leader = role.getFollowerInfo().getLeaderInfo().getId().getId().toStringUtf8();
         synchronized (waiters) { // Ratis repeats the notification while an install runs
             if (installing != null && !installing.isDone()) return installing;
+            if (firstTermIndexInLog == null || firstTermIndexInLog.getIndex() <= 0) {
+                return CompletableFuture.completedFuture(null); // the leader has its whole log: take it from there
+            }
             TermIndex last = getLastAppliedTermIndex();
             if (last != null && firstTermIndexInLog != null && last.getIndex() >= firstTermIndexInLog.getIndex() - 1) {
                 return CompletableFuture.completedFuture(last);

@@ -77,6 +77,9 @@ public final class QueueGroupStateMachine extends BaseStateMachine {
         synchronized (this) {
             // Ratis repeats the notification while an install runs, and may send it again once it is done
             if (installing != null && !installing.isDone()) return installing;
+            if (firstTermIndexInLog == null || firstTermIndexInLog.getIndex() <= 0) {
+                return CompletableFuture.completedFuture(null); // the leader has its whole log: take it from there
+            }
             TermIndex last = getLastAppliedTermIndex();
             if (last != null && firstTermIndexInLog != null && last.getIndex() >= firstTermIndexInLog.getIndex() - 1) {
                 return CompletableFuture.completedFuture(last);
