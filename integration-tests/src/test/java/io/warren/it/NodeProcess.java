@@ -38,7 +38,7 @@ final class NodeProcess implements AutoCloseable {
     /** Starts the process without waiting (nodes of a cluster start together). */
     NodeProcess launch() throws Exception {
         List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xss512k", "-Xmx512m",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xss512k", "-Xmx1g",
                 "-cp", System.getProperty("java.class.path"), "io.warren.ops.Main",
                 "--node-name", name, "--data-dir", dataDir.toString(),
                 "--amqp-port", String.valueOf(amqpPort), "--raft-port", String.valueOf(raftPort),
@@ -98,6 +98,13 @@ final class NodeProcess implements AutoCloseable {
         if (process != null && process.isAlive()) {
             process.destroyForcibly();
             try { process.waitFor(30, TimeUnit.SECONDS); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+        }
+        Path log = dataDir.resolve("node.log");
+        if (Files.exists(log)) { // kept for a look after a failure: target/node-logs/
+            Path keep = Path.of("target", "node-logs");
+            Files.createDirectories(keep);
+            Files.copy(log, keep.resolve(name.replaceAll("[^A-Za-z0-9]", "_") + "-" + dataDir.getFileName() + ".log"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         TestNode.deleteTree(dataDir);
     }

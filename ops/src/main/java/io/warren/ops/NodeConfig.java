@@ -27,7 +27,8 @@ public final class NodeConfig {
     public long diskFreeLimit = 50L << 20;
     public double memoryHighWatermark = 0.4;
     public long snapshotThreshold = 10_000;
-    public long messageCacheBytes = 256L << 20;
+    /** Recent bodies kept in memory on queue leaders: 256 MB, or an eighth of the heap when that is less. */
+    public long messageCacheBytes = Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 8);
     public int handshakeTimeoutMs = 10_000;
     /** Static cluster: node name → Raft address ({@code host:port}), this node included. Empty: one node. */
     public final java.util.Map<String, String> peers = new java.util.TreeMap<>();

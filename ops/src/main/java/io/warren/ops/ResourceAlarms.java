@@ -52,9 +52,7 @@ public final class ResourceAlarms implements BrokerPort.Alarms, AutoCloseable {
 
     synchronized void check() {
         Set<String> now = new TreeSet<>();
-        Runtime rt = Runtime.getRuntime();
-        long used = rt.totalMemory() - rt.freeMemory();
-        if (used > memoryHighWatermark * rt.maxMemory()) now.add("memory");
+        if (heapLiveBytes() > memoryHighWatermark * Runtime.getRuntime().maxMemory()) now.add("memory");
         try {
             if (Files.getFileStore(dataDir).getUsableSpace() < diskFreeLimit) now.add("disk");
         } catch (IOException e) {
@@ -65,6 +63,31 @@ public final class ResourceAlarms implements BrokerPort.Alarms, AutoCloseable {
             active = Set.copyOf(now);
             for (Runnable l : listeners) l.run();
         }
+    }
+
+    /**
+     * Heap in use after the most recent collection: what survives, not the garbage a collector has not
+     * reached yet (heap in use at a random moment makes the alarm flap).
+     */
+    static long heapLiveBytes() {
+        com.sun.management.GcInfo latest = null;
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (gc instanceof com.sun.management.GarbageCollectorMXBean g) {
+                com.sun.management.GcInfo info = g.getLastGcInfo();
+                if (info != null && (latest == null || info.getEndTime() > latest.getEndTime())) latest = info;
+            }
+        }
+        if (latest == null) {
+            Runtime rt = Runtime.getRuntime();
+            return rt.totalMemory() - rt.freeMemory();
+        }
+        Set<String> heapPools = new java.util.HashSet<>();
+        for (java.lang.management.MemoryPoolMXBean p : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+            if (p.getType() == java.lang.management.MemoryType.HEAP) heapPools.add(p.getName());
+        }
+        long used = 0;
+        for (var e : latest.getMemoryUsageAfterGc().entrySet()) if (heapPools.contains(e.getKey())) used += e.getValue().getUsed();
+        return used;
     }
 
     @Override public Set<String> active() { return active; }

@@ -174,30 +174,22 @@ public final class RaftNode implements AutoCloseable {
 
     /** Appends a command to a group's log; completes with the state machine's reply once applied here. */
     public CompletableFuture<ByteString> submit(RaftGroupId group, byte[] payload) {
-        RaftClientRequest req = RaftClientRequest.newBuilder()
-                .setClientId(clientId)
-                .setServerId(self.getId())
-                .setGroupId(group)
-                .setCallId(callIds.incrementAndGet())
-                .setMessage(Message.valueOf(UnsafeByteOperations.unsafeWrap(payload)))
-                .setType(RaftClientRequest.writeRequestType())
-                .build();
-        try {
-            return server.submitClientRequestAsync(req).thenApply(RaftNode::content);
-        } catch (IOException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return send(group, Message.valueOf(UnsafeByteOperations.unsafeWrap(payload)), RaftClientRequest.writeRequestType());
     }
 
     /** A linearizable read on this node's replica of {@code group} (waits until it has caught up). */
     public CompletableFuture<ByteString> read(RaftGroupId group) {
+        return send(group, Message.EMPTY, RaftClientRequest.readRequestType());
+    }
+
+    private CompletableFuture<ByteString> send(RaftGroupId group, Message message, RaftClientRequest.Type type) {
         RaftClientRequest req = RaftClientRequest.newBuilder()
                 .setClientId(clientId)
                 .setServerId(self.getId())
                 .setGroupId(group)
                 .setCallId(callIds.incrementAndGet())
-                .setMessage(Message.EMPTY)
-                .setType(RaftClientRequest.readRequestType())
+                .setMessage(message)
+                .setType(type)
                 .build();
         try {
             return server.submitClientRequestAsync(req).thenApply(RaftNode::content);

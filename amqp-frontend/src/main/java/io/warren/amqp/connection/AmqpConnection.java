@@ -349,7 +349,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
                 ctx.close();
             } else if (e.state() == IdleState.WRITER_IDLE) {
                 ctx.writeAndFlush(FrameWriter.heartbeat(alloc()));
-            } else if (e.state() == IdleState.READER_IDLE) {
+            } else if (e.state() == IdleState.READER_IDLE && !readingBlocked) { // blocked: we are not reading
                 LOG.info("connection {}: missed heartbeats from client, closing", id);
                 shutdown();
                 ctx.close();

@@ -29,8 +29,7 @@ import java.util.function.BiConsumer;
  * snapshot is the whole state written to a file; on start the latest snapshot is loaded and the log after
  * it replayed. {@code onApplied} hears every applied command and its result, on every node.
  */
-public final class MetadataStateMachine extends BaseStateMachine {
-    private final SimpleStateMachineStorage snapshots = new SimpleStateMachineStorage();
+public final class MetadataStateMachine extends io.warren.raft.SnapshottingStateMachine {
     private final BiConsumer<MetadataCommand, CommandResult> onApplied;
     private volatile MetadataState state = new MetadataState();
 
@@ -44,30 +43,15 @@ public final class MetadataStateMachine extends BaseStateMachine {
     }
 
     @Override
-    public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(org.apache.ratis.proto.RaftProtos.RoleInfoProto role,
-                                                                        TermIndex firstTermIndexInLog) {
-        String leader = role.getFollowerInfo().getLeaderInfo().getId().getId().toStringUtf8();
-        synchronized (waiters) { // Ratis repeats the notification while an install runs
-            if (installing != null && !installing.isDone()) return installing;
-            if (firstTermIndexInLog == null || firstTermIndexInLog.getIndex() <= 0) {
-                return CompletableFuture.completedFuture(null); // the leader has its whole log: take it from there
+    protected CompletableFuture<TermIndex> fetchFromLeader(String leaderPeerId, TermIndex firstTermIndexInLog) {
+        return fetchFromLeader.apply(leaderPeerId).thenApply(b -> {
+            try {
+                return importState(b);
+            } catch (IOException e) {
+                throw new java.util.concurrent.CompletionException(e);
             }
-            TermIndex last = getLastAppliedTermIndex();
-            if (last != null && firstTermIndexInLog != null && last.getIndex() >= firstTermIndexInLog.getIndex() - 1) {
-                return CompletableFuture.completedFuture(last);
-            }
-            installing = fetchFromLeader.apply(leader).thenApply(b -> {
-                try {
-                    return importState(b);
-                } catch (IOException e) {
-                    throw new java.util.concurrent.CompletionException(e);
-                }
-            });
-            return installing;
-        }
+        });
     }
-
-    private CompletableFuture<TermIndex> installing;
 
     public MetadataState state() { return state; }
 
@@ -80,8 +64,7 @@ public final class MetadataStateMachine extends BaseStateMachine {
             state = CommandCodec.decodeState(Files.readAllBytes(snap.getFile().getPath()));
             setLastAppliedTermIndex(snap.getTermIndex());
         }
-        getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.STARTING);
-        getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.RUNNING);
+        running();
     }
 
     @Override
@@ -157,36 +140,7 @@ public final class MetadataStateMachine extends BaseStateMachine {
     public long takeSnapshot() throws IOException {
         TermIndex last = getLastAppliedTermIndex();
         if (last == null || last.getIndex() < 0) return -1;
-        File f = snapshots.getSnapshotFile(last.getTerm(), last.getIndex());
-        File tmp = new File(f.getPath() + ".tmp");
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp.toPath(),
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
-                java.nio.file.StandardOpenOption.WRITE)) {
-            ch.write(java.nio.ByteBuffer.wrap(CommandCodec.encodeState(state)));
-            ch.force(true);
-        }
-        Files.move(tmp.toPath(), f.toPath(), StandardCopyOption.ATOMIC_MOVE);
-        snapshots.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(f.toPath(), null), last));
+        recordSnapshot(last, CommandCodec.encodeState(state));
         return last.getIndex();
-    }
-
-    @Override
-    public SimpleStateMachineStorage getStateMachineStorage() { return snapshots; }
-
-    @Override
-    public SingleFileSnapshotInfo getLatestSnapshot() { return snapshots.getLatestSnapshot(); }
-
-    /** Ratis pauses the state machine before it publishes an installed snapshot. */
-    @Override
-    public void pause() {
-        getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.PAUSING);
-        getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.PAUSED);
-    }
-
-    /** After an install: the state was loaded when it was fetched; running again. */
-    @Override
-    public void reinitialize() {
-        getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.STARTING);
-        getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.RUNNING);
     }
 }

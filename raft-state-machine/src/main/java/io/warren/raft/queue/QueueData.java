@@ -50,7 +50,9 @@ public final class QueueData {
 
     int deliveryCount(long off) { return deliveryCounts.getOrDefault(off, 0); }
 
+    /** Keeps a body in memory for delivery, on the node that delivers (an engine is attached) only. */
     void cache(long off, Message m) {
+        if (listener == null) return;
         int n = m.footprint();
         if (cacheBudget.addAndGet(-n) >= 0) recent.put(off, m);
         else cacheBudget.addAndGet(n);

@@ -41,12 +41,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * state at some applied index (its WAL is off); Ratis replays the log from the last snapshot, and entries at
  * or below the stored index are skipped. A snapshot is a RocksDB flush; only then may the log be purged.
  */
-public final class QueueGroupStateMachine extends BaseStateMachine {
+public final class QueueGroupStateMachine extends io.warren.raft.SnapshottingStateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(QueueGroupStateMachine.class);
 
     private final RocksStore store;
     private final AtomicLong cacheBudget;
-    private final SimpleStateMachineStorage snapshots = new SimpleStateMachineStorage();
     private final Map<Long, QueueData> queues = new ConcurrentHashMap<>();
     private byte[] appliedKey;
     private byte[] queuesPrefix;
@@ -71,27 +70,11 @@ public final class QueueGroupStateMachine extends BaseStateMachine {
     }
 
     @Override
-    public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(org.apache.ratis.proto.RaftProtos.RoleInfoProto role,
-                                                                        TermIndex firstTermIndexInLog) {
-        String leader = role.getFollowerInfo().getLeaderInfo().getId().getId().toStringUtf8();
-        synchronized (this) {
-            // Ratis repeats the notification while an install runs, and may send it again once it is done
-            if (installing != null && !installing.isDone()) return installing;
-            if (firstTermIndexInLog == null || firstTermIndexInLog.getIndex() <= 0) {
-                return CompletableFuture.completedFuture(null); // the leader has its whole log: take it from there
-            }
-            TermIndex last = getLastAppliedTermIndex();
-            if (last != null && firstTermIndexInLog != null && last.getIndex() >= firstTermIndexInLog.getIndex() - 1) {
-                return CompletableFuture.completedFuture(last);
-            }
-            LOG.info("{}: behind the leader's log (which starts at {}): fetching the group's state from {}", getGroupId(),
-                    firstTermIndexInLog, leader);
-            installing = installer.install(this, leader);
-            return installing;
-        }
+    protected CompletableFuture<TermIndex> fetchFromLeader(String leaderPeerId, TermIndex firstTermIndexInLog) {
+        LOG.info("{}: behind the leader's log (which starts at {}): fetching the group's state from {}", getGroupId(),
+                firstTermIndexInLog, leaderPeerId);
+        return installer.install(this, leaderPeerId);
     }
-
-    private CompletableFuture<TermIndex> installing;
 
     private static final int EXPORT_CHUNK_BYTES = 1 << 20;
 
@@ -152,9 +135,7 @@ public final class QueueGroupStateMachine extends BaseStateMachine {
         storedIndex = ti.getIndex();
         recover();
         setLastAppliedTermIndex(ti);
-        File f = snapshots.getSnapshotFile(ti.getTerm(), ti.getIndex());
-        Files.write(f.toPath(), new byte[0]);
-        snapshots.updateLatestSnapshot(new SingleFileSnapshotInfo(new org.apache.ratis.server.storage.FileInfo(f.toPath(), null), ti));
+        recordSnapshot(ti, new byte[0]); // the state is in RocksDB, flushed above
         LOG.info("{}: installed the leader's state at {} ({} queue(s))", getGroupId(), ti, queues.size());
         return ti;
     }
@@ -176,8 +157,7 @@ public final class QueueGroupStateMachine extends BaseStateMachine {
         SingleFileSnapshotInfo snap = snapshots.getLatestSnapshot();
         if (snap != null) setLastAppliedTermIndex(snap.getTermIndex());
         recover();
-        getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.STARTING);
-        getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.RUNNING);
+        running();
     }
 
     /** Rebuilds the in-memory view (present offsets, delivery counts) from the store. */
@@ -368,31 +348,8 @@ public final class QueueGroupStateMachine extends BaseStateMachine {
         TermIndex last = getLastAppliedTermIndex();
         if (last == null || last.getIndex() < 0) return -1;
         store.flush();
-        File f = snapshots.getSnapshotFile(last.getTerm(), last.getIndex());
-        Files.write(f.toPath(), new byte[0]);
-        snapshots.updateLatestSnapshot(new SingleFileSnapshotInfo(
-                new org.apache.ratis.server.storage.FileInfo(f.toPath(), null), last));
+        recordSnapshot(last, new byte[0]); // the state is in RocksDB, flushed above
         return last.getIndex();
-    }
-
-    @Override
-    public SimpleStateMachineStorage getStateMachineStorage() { return snapshots; }
-
-    @Override
-    public SingleFileSnapshotInfo getLatestSnapshot() { return snapshots.getLatestSnapshot(); }
-
-    /** Ratis pauses the state machine before it publishes an installed snapshot. */
-    @Override
-    public void pause() {
-        getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.PAUSING);
-        getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.PAUSED);
-    }
-
-    /** After an install: the state was loaded when it was fetched; running again. */
-    @Override
-    public void reinitialize() {
-        getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.STARTING);
-        getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.RUNNING);
     }
 
     @Override
