@@ -78,21 +78,13 @@ class CrashRecoveryTest {
     void killDuringPublishingLosesNothingConfirmed() throws Exception {
         try (NodeProcess node = new NodeProcess()) {
             node.start();
-            Set<Integer> confirmed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            ConfirmTracker confirms = new ConfirmTracker();
+            Set<Integer> confirmed = confirms.confirmed;
             Connection c = node.factory().newConnection();
             Channel ch = c.createChannel();
             ch.queueDeclare("crash-inflight", true, false, false, null);
             ch.confirmSelect();
-            java.util.concurrent.ConcurrentSkipListMap<Long, Integer> outstanding = new java.util.concurrent.ConcurrentSkipListMap<>();
-            ch.addConfirmListener(new com.rabbitmq.client.ConfirmListener() {
-                @Override public void handleAck(long tag, boolean multiple) {
-                    var m = multiple ? outstanding.headMap(tag, true) : outstanding.subMap(tag, true, tag, true);
-                    confirmed.addAll(m.values());
-                    m.clear();
-                }
-
-                @Override public void handleNack(long tag, boolean multiple) { }
-            });
+            ch.addConfirmListener(confirms);
             Thread killer = new Thread(() -> {
                 try {
                     while (confirmed.size() < 2000) Thread.sleep(5);
@@ -102,7 +94,7 @@ class CrashRecoveryTest {
             killer.start();
             try {
                 for (int i = 0; i < 1_000_000; i++) {
-                    outstanding.put(ch.getNextPublishSeqNo(), i);
+                    confirms.sent(ch.getNextPublishSeqNo(), i);
                     ch.basicPublish("", "crash-inflight", MessageProperties.PERSISTENT_BASIC, body(0, i));
                 }
                 fail("the node was killed: publishing must have failed");

@@ -2,7 +2,6 @@ package io.warren.it;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.ConfirmListener;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
@@ -12,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import java.nio.ByteBuffer;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -47,28 +45,18 @@ class FailoverTest {
                 }
             });
 
-            Set<Integer> confirmed = ConcurrentHashMap.newKeySet();
-            ConcurrentSkipListMap<Long, Integer> outstanding = new ConcurrentSkipListMap<>();
+            ConfirmTracker confirms = new ConfirmTracker();
+            Set<Integer> confirmed = confirms.confirmed;
             Connection pubConn = cluster.node(1).connect();
             Channel pc = pubConn.createChannel();
             pc.confirmSelect();
-            pc.addConfirmListener(new ConfirmListener() {
-                @Override public void handleAck(long tag, boolean multiple) {
-                    var m = multiple ? outstanding.headMap(tag, true) : outstanding.subMap(tag, true, tag, true);
-                    confirmed.addAll(m.values());
-                    m.clear();
-                }
-
-                @Override public void handleNack(long tag, boolean multiple) {
-                    (multiple ? outstanding.headMap(tag, true) : outstanding.subMap(tag, true, tag, true)).clear();
-                }
-            });
+            pc.addConfirmListener(confirms);
             int published = 0;
             long stopAt = 0;
             long end = System.currentTimeMillis() + 60_000;
             while (System.currentTimeMillis() < end) {
-                while (outstanding.size() > 500) Thread.sleep(1);
-                outstanding.put(pc.getNextPublishSeqNo(), published);
+                while (confirms.outstanding() > 500) Thread.sleep(1);
+                confirms.sent(pc.getNextPublishSeqNo(), published);
                 pc.basicPublish("", "fo-q", null, ByteBuffer.allocate(8).putInt(published).array());
                 published++;
                 if (published == 2000) {

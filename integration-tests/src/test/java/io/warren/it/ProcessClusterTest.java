@@ -2,7 +2,6 @@ package io.warren.it;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.ConfirmListener;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
@@ -16,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -73,29 +71,19 @@ class ProcessClusterTest {
                     getChannel().basicAck(e.getDeliveryTag(), false);
                 }
             });
-            Set<Integer> confirmed = ConcurrentHashMap.newKeySet();
-            ConcurrentSkipListMap<Long, Integer> outstanding = new ConcurrentSkipListMap<>();
+            ConfirmTracker confirms = new ConfirmTracker();
+            Set<Integer> confirmed = confirms.confirmed;
             Connection pc = publisherNode.factory().newConnection();
             Channel pch = pc.createChannel();
             pch.confirmSelect();
-            pch.addConfirmListener(new ConfirmListener() {
-                @Override public void handleAck(long tag, boolean multiple) {
-                    var m = multiple ? outstanding.headMap(tag, true) : outstanding.subMap(tag, true, tag, true);
-                    confirmed.addAll(m.values());
-                    m.clear();
-                }
-
-                @Override public void handleNack(long tag, boolean multiple) {
-                    (multiple ? outstanding.headMap(tag, true) : outstanding.subMap(tag, true, tag, true)).clear();
-                }
-            });
+            pch.addConfirmListener(confirms);
             int published = 0;
             long killedAt = 0, firstConfirmAfterKill = 0;
             int confirmedAtKill = 0;
             long end = System.currentTimeMillis() + 90_000;
             while (System.currentTimeMillis() < end) {
-                while (outstanding.size() > 300) Thread.sleep(1);
-                outstanding.put(pch.getNextPublishSeqNo(), published);
+                while (confirms.outstanding() > 300) Thread.sleep(1);
+                confirms.sent(pch.getNextPublishSeqNo(), published);
                 pch.basicPublish("", "pk-q", MessageProperties.PERSISTENT_BASIC, ByteBuffer.allocate(64).putInt(published).array());
                 published++;
                 if (published == 3000) {
