@@ -136,6 +136,8 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
         }
         long deadline = System.currentTimeMillis() + timeoutMs;
         boolean single = staticPeers().size() <= 1 && config.joinAddress() == null;
+        // alone, this node leads the metadata group in a moment: wait for that so nothing needs the network
+        while (single && !node.isLeaderReady(GroupIds.METADATA) && System.currentTimeMillis() < deadline) Thread.sleep(10);
         while (true) { // needs a majority of the metadata group: wait for the other nodes to come up
             try {
                 await(submit(new MetadataCommand.NodeStarted(config.nodeName(), single)), 30);
