@@ -251,6 +251,25 @@ class FrameCodecTest {
     }
 
     @Test
+    void framesPilingUpBehindASlowOperationStopReadingTheSocket() {
+        try (Wire w = new Wire()) {
+            w.handshake(131072);
+            w.send(Wire.method(1, new ChannelMethod.Open("")));
+            w.drain();
+            w.broker.gate = new java.util.concurrent.CompletableFuture<>();
+            w.send(Wire.method(1, new QueueMethod.Declare(0, "slow", false, false, false, false, false, Map.of())));
+            byte[] qos = Wire.method(1, new BasicMethod.Qos(0, 1, false));
+            for (int i = 0; i < 10_000; i++) w.send(qos);
+            assertFalse(w.ch.config().isAutoRead(), "10,000 frames held: the socket is not read");
+            w.broker.gate.complete(null);
+            List<Method> replies = w.methods();
+            assertInstanceOf(QueueMethod.DeclareOk.class, replies.get(0));
+            assertEquals(10_001, replies.size(), "every held frame was answered, in order");
+            assertTrue(w.ch.config().isAutoRead(), "reading resumes once they are processed");
+        }
+    }
+
+    @Test
     void contentIsAssembledAcrossBodyFrames() {
         try (Wire w = new Wire()) {
             w.handshake(4096);

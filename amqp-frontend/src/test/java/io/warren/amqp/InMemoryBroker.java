@@ -56,8 +56,16 @@ public final class InMemoryBroker implements BrokerPort, MetadataPort, QueuePort
 
     @Override public MetadataState state() { return state; }
 
+    /** When set, metadata commands wait for this future before they apply (a slow metadata group). */
+    public volatile CompletableFuture<Void> gate;
+
     @Override
-    public synchronized CompletableFuture<CommandResult> submit(MetadataCommand command) {
+    public CompletableFuture<CommandResult> submit(MetadataCommand command) {
+        CompletableFuture<Void> g = gate;
+        return g == null ? applyNow(command) : g.thenCompose(v -> applyNow(command));
+    }
+
+    private synchronized CompletableFuture<CommandResult> applyNow(MetadataCommand command) {
         CommandResult r = state.apply(command);
         if (r instanceof CommandResult.QueueDeclared d && d.created()) queues.put(d.queue().id(), new ClassicQueue(d.queue()));
         if (r instanceof CommandResult.QueuesDeleted d) {

@@ -32,6 +32,16 @@ public final class AmqpChannel implements ServerMethodHandler {
     final Consuming consuming;
     private State state = State.OPEN;
     private final ArrayDeque<Frame> held = new ArrayDeque<>();
+    /** Frames held behind a pending operation before the socket stops being read. */
+    static final int HELD_FRAMES_MAX = 10_000;
+    private boolean holding;
+
+    private void holding(boolean hold) {
+        if (hold != holding) {
+            holding = hold;
+            host.holdReading(hold);
+        }
+    }
     private boolean busy;
     private Method current;
     /** The last queue declared on this channel: "" in later methods means it. */
@@ -62,6 +72,7 @@ public final class AmqpChannel implements ServerMethodHandler {
         }
         if (busy) {
             held.add(f);
+            if (held.size() >= HELD_FRAMES_MAX) holding(true);
             return;
         }
         process(f);
@@ -196,6 +207,7 @@ public final class AmqpChannel implements ServerMethodHandler {
     public void release() {
         for (Frame f : held) if (f instanceof Frame.BodyFrame bf) bf.payload().release();
         held.clear();
+        holding(false);
         if (contentBody != null) { contentBody.release(); contentBody = null; }
         contentMethod = null;
         contentHeader = null;
@@ -233,6 +245,7 @@ public final class AmqpChannel implements ServerMethodHandler {
                 }
             }
             while (!busy && state == State.OPEN && !held.isEmpty()) process(held.poll());
+            if (held.size() < HELD_FRAMES_MAX) holding(false);
             if (state != State.OPEN) {
                 while (!held.isEmpty()) handleWhileClosing(held.poll());
             }

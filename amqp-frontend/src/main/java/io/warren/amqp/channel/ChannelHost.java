@@ -43,4 +43,7 @@ public interface ChannelHost {
     ReplyToRegistry replyTo();
 
     void channelClosed(int channel);
+
+    /** A channel holds too many frames behind a pending operation: stop (or resume) reading the socket. */
+    void holdReading(boolean hold);
 }

@@ -283,7 +283,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
             if (readingBlocked) {
                 readingBlocked = false;
                 while (!readingBlocked && !deferred.isEmpty()) channelRead(ctx, deferred.poll());
-                ctx.channel().config().setAutoRead(true);
+                ctx.channel().config().setAutoRead(holds <= 0);
             }
         }
     }
@@ -403,4 +403,11 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     @Override public ReplyToRegistry replyTo() { return replyTo; }
 
     @Override public void channelClosed(int channel) { channels.remove(channel); }
+
+    private int holds;
+
+    @Override public void holdReading(boolean hold) {
+        holds += hold ? 1 : -1;
+        ctx.channel().config().setAutoRead(holds <= 0 && !readingBlocked);
+    }
 }
