@@ -109,6 +109,7 @@ class ConnectionTest {
             assertEquals(3, c.getChannelMax());
             for (int i = 1; i <= 3; i++) assertNotNull(c.createChannel(i));
             assertNull(c.createChannel(), "the client refuses a fourth channel itself");
+            // the server side of the limit (a channel number above channel_max is 530) is FrameCodecTest.channelMaxIsEnforced
         }
     }
 

@@ -795,7 +795,9 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
 
     @Override
     public CompletableFuture<Long> deleteQueue(QueueRecord q, boolean ifUnused, boolean ifEmpty) {
-        return stats(q).exceptionally(e -> new QueueStats(0, 0, 0, 0)).thenCompose(s -> {
+        // if-unused/if-empty need the real counts; an unconditional delete goes ahead when the queue cannot answer
+        CompletableFuture<QueueStats> counts = ifUnused || ifEmpty ? stats(q) : stats(q).exceptionally(e -> new QueueStats(0, 0, 0, 0));
+        return counts.thenCompose(s -> {
             if (ifUnused && s.consumers() > 0) throw new CompletionException(DomainException.precondition(q.describe() + " in use"));
             if (ifEmpty && s.messages() > 0) throw new CompletionException(DomainException.precondition(q.describe() + " not empty"));
             return submit(new MetadataCommand.DeleteQueue(q.vhost(), q.name(), q.id())).thenApply(r -> s.messages());

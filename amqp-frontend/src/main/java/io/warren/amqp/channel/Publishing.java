@@ -47,18 +47,18 @@ final class Publishing {
     /** A complete message arrived. */
     void publish(BasicMethod.Publish m, byte[] props, byte[] body) {
         var v = ch.vhost();
-        boolean missing = v.exchange(m.exchange()) == null
+        ExchangeRecord x = v.exchange(m.exchange());
+        boolean missing = x == null
                 || m.exchange().isEmpty() && v.queue(m.routingKey()) == null && !m.routingKey().startsWith(ReplyToRegistry.PREFIX);
         if (missing) { // an exchange, or a queue named by the default exchange, declared through another node a moment ago?
-            ch.await(ch.host.broker().metadata().sync(), x -> publishRouted(m, props, body));
+            ch.await(ch.host.broker().metadata().sync(), y -> publishRouted(m, ch.exchange(m.exchange()), props, body));
             return;
         }
-        publishRouted(m, props, body);
+        publishRouted(m, x, props, body);
     }
 
-    private void publishRouted(BasicMethod.Publish m, byte[] props, byte[] body) {
+    private void publishRouted(BasicMethod.Publish m, ExchangeRecord x, byte[] props, byte[] body) {
         long seq = confirms != null ? confirms.next() : 0;
-        ExchangeRecord x = ch.exchange(m.exchange());
         if (x.internal()) throw DomainException.refused("cannot publish to internal " + x.describe());
         ch.checkAccess(Access.WRITE, "exchange", x.name());
         Map<String, Object> headers = null;
