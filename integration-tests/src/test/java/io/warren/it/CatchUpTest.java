@@ -5,9 +5,6 @@ import com.rabbitmq.client.Connection;
 import io.warren.metadata.model.QueueRecord;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -17,9 +14,7 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class CatchUpTest {
     private static long segmentsOf(TestNode t) throws Exception {
-        try (Stream<Path> s = Files.walk(t.dataDir.resolve("raft"))) {
-            return s.filter(p -> p.getFileName().toString().startsWith("log_")).count();
-        }
+        return TestNode.liveFileSizes(t.dataDir.resolve("raft"), "log_").size();
     }
 
     @Test

@@ -3,7 +3,6 @@ package io.warren.it;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,11 +85,7 @@ final class NodeProcess implements AutoCloseable {
     }
 
     long dirSize(String sub) throws IOException {
-        Path p = dataDir.resolve(sub);
-        if (!Files.exists(p)) return 0;
-        try (var s = Files.walk(p)) {
-            return s.map(Path::toFile).filter(File::isFile).mapToLong(File::length).sum();
-        }
+        return TestNode.liveFileSizes(dataDir.resolve(sub), "").stream().mapToLong(Long::longValue).sum();
     }
 
     @Override

@@ -66,6 +66,29 @@ public final class TestNode implements AutoCloseable {
         deleteTree(dataDir);
     }
 
+    /**
+     * Sizes of the regular files under {@code dir} whose names start with {@code prefix}, visited while a live node may be
+     * deleting some of them (Ratis purges log segments as it goes): a file that vanishes mid-walk is skipped, not an error.
+     */
+    public static java.util.List<Long> liveFileSizes(Path dir, String prefix) throws IOException {
+        java.util.List<Long> sizes = new java.util.ArrayList<>();
+        if (!Files.exists(dir)) return sizes;
+        Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
+                if (attrs.isRegularFile() && file.getFileName().toString().startsWith(prefix)) sizes.add(attrs.size());
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
+                if (e instanceof java.nio.file.NoSuchFileException) return java.nio.file.FileVisitResult.CONTINUE;
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        return sizes;
+    }
+
     public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) return;
         try (Stream<Path> s = Files.walk(dir)) {
