@@ -137,4 +137,51 @@ class ClusterTest {
             ch.waitForConfirmsOrDie(30_000);
         }
     }
+
+    /**
+     * Queues placed in a shared group (by argument here; by the dedicated-group budget for the long tail) keep
+     * the semantics of queues with groups of their own: FIFO through any node, confirms, independent contents;
+     * deleting one leaves its siblings and their messages alone, and a new queue of that name starts empty.
+     */
+    @Test
+    void queuesSharingAGroupBehaveAsQueuesOfTheirOwn() throws Exception {
+        java.util.Map<String, Object> shared = java.util.Map.of("x-queue-group", "shared");
+        try (Connection c1 = cluster.node(0).connect(); Connection c2 = cluster.node(1).connect()) {
+            Channel ch1 = c1.createChannel();
+            for (int i = 0; i < 4; i++) ch1.queueDeclare("sh-" + i, true, false, false, shared);
+            String group = record("sh-0").groupId();
+            for (int i = 1; i < 4; i++) assertEquals(group, record("sh-" + i).groupId(), "one group hosts them all");
+            assertTrue(group.startsWith("s"), group);
+            Channel ch2 = c2.createChannel();
+            ch2.confirmSelect();
+            for (int m = 0; m < 100; m++) {
+                for (int i = 0; i < 4; i++) ch2.basicPublish("", "sh-" + i, null, ("q" + i + "m" + m).getBytes());
+            }
+            ch2.waitForConfirmsOrDie(30_000);
+            for (int i = 0; i < 4; i++) assertEquals(100, ch2.queueDeclarePassive("sh-" + i).getMessageCount());
+            ch1.queueDelete("sh-1");
+            Channel ch3 = cluster.node(2).connect().createChannel();
+            for (int i : new int[] {0, 2, 3}) {
+                for (int m = 0; m < 100; m++) {
+                    GetResponse r = ch3.basicGet("sh-" + i, true);
+                    assertNotNull(r, "sh-" + i + " lost message " + m);
+                    assertEquals("q" + i + "m" + m, new String(r.getBody()), "FIFO per queue in a shared group");
+                }
+                assertNull(ch3.basicGet("sh-" + i, true));
+            }
+            ch1.queueDeclare("sh-1", true, false, false, shared);
+            assertEquals(0, ch1.queueDeclarePassive("sh-1").getMessageCount(), "a redeclared queue starts empty");
+            ch3.getConnection().close();
+            for (int i = 0; i < 4; i++) ch1.queueDelete("sh-" + i);
+        }
+    }
+
+    /** An x-queue-group that is neither dedicated nor shared is refused as RabbitMQ refuses a bad argument. */
+    @Test
+    void unknownGroupModeIsRefused() throws Exception {
+        try (Connection c = cluster.node(0).connect()) {
+            Channel ch = c.createChannel();
+            Errors.channelError(406, () -> ch.queueDeclare("sh-bad", true, false, false, java.util.Map.of("x-queue-group", "huge")));
+        }
+    }
 }

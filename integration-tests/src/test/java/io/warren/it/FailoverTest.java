@@ -6,7 +6,8 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import io.warren.metadata.model.QueueRecord;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.ByteBuffer;
 import java.util.Set;
@@ -21,12 +22,21 @@ import static org.junit.jupiter.api.Assertions.*;
  * flagged), nothing that was never published, duplicates counted.
  */
 class FailoverTest {
-    @Test
-    void leaderStopsUnderLoadAndNothingConfirmedIsLost() throws Exception {
+    /** The same with the queue in a group of its own and in a group it shares with other (busy) queues. */
+    @ParameterizedTest
+    @ValueSource(strings = {"dedicated", "shared"})
+    void leaderStopsUnderLoadAndNothingConfirmedIsLost(String groupMode) throws Exception {
         try (TestCluster cluster = new TestCluster(3).start()) {
+            java.util.Map<String, Object> args = java.util.Map.of("x-queue-group", groupMode);
             try (Connection admin = cluster.node(0).connect(); Channel ch = admin.createChannel()) {
-                ch.queueDeclare("fo-q", true, false, false, null); // leader: n1 (client-local)
+                ch.queueDeclare("fo-sibling", true, false, false, args);
+                ch.queueDeclare("fo-q", true, false, false, args); // leader: n1 (client-local)
+                ch.confirmSelect();
+                for (int i = 0; i < 1000; i++) ch.basicPublish("", "fo-sibling", null, new byte[100]);
+                ch.waitForConfirmsOrDie(30_000);
             }
+            assertEquals("shared".equals(groupMode), cluster.node(1).node().broker().state().vhost("/").queue("fo-sibling").groupId()
+                    .equals(cluster.node(1).node().broker().state().vhost("/").queue("fo-q").groupId()));
             QueueRecord q = cluster.node(1).node().broker().state().vhost("/").queue("fo-q");
             assertEquals("n1@127.0.0.1", q.preferredLeader());
 
@@ -78,6 +88,9 @@ class FailoverTest {
                     published, confirmed.size(), received.size(), duplicates.get(), redelivered.get());
             pubConn.close();
             consumerConn.close();
+            try (Connection c = cluster.node(2).connect(); Channel ch = c.createChannel()) {
+                assertEquals(1000, ch.queueDeclarePassive("fo-sibling").getMessageCount(), "the sibling queue kept its messages");
+            }
         }
     }
 }

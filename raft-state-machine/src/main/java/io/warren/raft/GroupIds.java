@@ -11,10 +11,14 @@ public final class GroupIds {
 
     private GroupIds() { }
 
-    /** Queue group names are {@code q<n>}. */
+    /** Queue group names are {@code q<n>} (a queue's own group) or {@code s<n>} (a group queues share). */
     public static RaftGroupId forQueueGroup(String name) {
-        if (!name.startsWith("q")) throw new IllegalArgumentException("bad queue group name " + name);
-        return RaftGroupId.valueOf(new UUID(WARREN | 0x5147, Long.parseLong(name.substring(1))));
+        long kind = switch (name.isEmpty() ? ' ' : name.charAt(0)) {
+            case 'q' -> 0x5147; // "QG"
+            case 's' -> 0x5347; // "SG"
+            default -> throw new IllegalArgumentException("bad queue group name " + name);
+        };
+        return RaftGroupId.valueOf(new UUID(WARREN | kind, Long.parseLong(name.substring(1))));
     }
 
     public static boolean isMetadata(RaftGroupId id) { return METADATA.equals(id); }

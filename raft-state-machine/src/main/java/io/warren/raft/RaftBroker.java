@@ -44,6 +44,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -334,12 +335,13 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
         if (state().node(name) == null) return CompletableFuture.failedFuture(DomainException.notFound("node '" + name + "' in the cluster"));
         List<NodeRecord> rest = new ArrayList<>(state().nodes());
         rest.removeIf(n -> n.name().equals(name));
-        List<QueueRecord> affected = state().allQueues().stream().filter(q -> q.members().contains(name)).toList();
+        Map<String, QueueRecord> affected = new java.util.LinkedHashMap<>(); // a group once, however many queues it hosts
+        for (QueueRecord q : state().allQueues()) if (q.members().contains(name)) affected.putIfAbsent(q.groupId(), q);
         return changeMetadataMembers(rest)
                 .thenCompose(v -> submit(new MetadataCommand.RemoveNode(name)))
                 .thenCompose(v -> {
                     List<CompletableFuture<?>> fs = new ArrayList<>();
-                    for (QueueRecord q : affected) fs.add(removeMember(q, name));
+                    for (QueueRecord q : affected.values()) fs.add(removeMember(q, name));
                     return CompletableFuture.allOf(fs.toArray(CompletableFuture<?>[]::new));
                 });
     }
@@ -659,8 +661,21 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
         } else if (result instanceof CommandResult.QueuesDeleted del) {
             for (QueueRecord q : del.queues()) {
                 host.queueDeleted(q);
-                if (q.isQuorum() && q.members().contains(config.nodeName())) housekeeping.execute(() -> dropGroup(q));
+                if (q.isQuorum() && q.members().contains(config.nodeName())) {
+                    boolean shared = state().allQueues().stream().anyMatch(o -> q.groupId().equals(o.groupId()));
+                    housekeeping.execute(() -> { if (shared) dropQueueOfSharedGroup(q); else dropGroup(q); });
+                }
             }
+        }
+    }
+
+    /** Other queues still live in the group: only this queue's data goes (and later ops for it are ignored). */
+    private void dropQueueOfSharedGroup(QueueRecord q) {
+        RaftGroupId gid = GroupIds.forQueueGroup(q.groupId());
+        try {
+            if (node.hasGroup(gid)) ((QueueGroupStateMachine) node.stateMachine(gid)).dropQueue(q.id());
+        } catch (IOException e) {
+            LOG.warn("dropping {} from its shared group failed: {}", q.describe(), e.toString());
         }
     }
 

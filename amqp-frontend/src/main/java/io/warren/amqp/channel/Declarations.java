@@ -132,6 +132,11 @@ final class Declarations {
         Object t = m.arguments().get("x-queue-type");
         String requested = t == null ? null : t.toString();
         String object = "queue '" + name + "'";
+        Object g = m.arguments().get("x-queue-group");
+        if (g != null && !"dedicated".equals(g.toString()) && !"shared".equals(g.toString())) {
+            throw DomainException.precondition("invalid arg 'x-queue-group' for " + object + ": '" + g
+                    + "' (dedicated or shared)");
+        }
         if (requested == null) {
             return m.durable() && !m.exclusive() && !m.autoDelete() && !serverNamed ? QueueType.QUORUM : QueueType.CLASSIC;
         }

@@ -155,7 +155,7 @@ public final class MetadataState {
 
     public static final List<String> QUEUE_EQUIVALENCE_ARGS = List.of("x-queue-type", "x-message-ttl", "x-expires",
             "x-max-length", "x-max-length-bytes", "x-overflow", "x-dead-letter-exchange", "x-dead-letter-routing-key",
-            "x-max-priority", "x-single-active-consumer", "x-delivery-limit", "x-quorum-initial-group-size");
+            "x-max-priority", "x-single-active-consumer", "x-delivery-limit", "x-quorum-initial-group-size", "x-queue-group");
 
     private CommandResult deleteExchange(DeleteExchange c) {
         VhostState v = requireVhost(c.vhost());
@@ -219,8 +219,13 @@ public final class MetadataState {
         }
         long id = nextQueueId++;
         boolean quorum = c.type() == QueueType.QUORUM;
-        String group = quorum ? "q" + id : null;
-        List<String> members = quorum ? Placement.members(this, c.arguments(), v.policyFor(c.name()), c.ownerNode()) : List.of();
+        String group = null;
+        List<String> members = List.of();
+        if (quorum) {
+            Placement.Group g = Placement.group(this, id, c.arguments(), v.policyFor(c.name()), c.ownerNode());
+            group = g.id();
+            members = g.members();
+        }
         QueueRecord q = new QueueRecord(c.vhost(), c.name(), id, c.type(), c.durable(), c.exclusive(), c.autoDelete(),
                 c.arguments(), group, c.ownerNode(), c.exclusive() ? c.exclusiveOwner() : null, members);
         v.queues.put(c.name(), q);

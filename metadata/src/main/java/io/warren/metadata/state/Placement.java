@@ -20,6 +20,65 @@ final class Placement {
 
     private Placement() { }
 
+    /**
+     * Dedicated groups a node carries (as a member) before further quorum queues go to shared groups. A Ratis
+     * group costs threads, heartbeats and memory on every member (DESIGN.md, "Raft groups"), so the long tail
+     * of queues shares a few groups instead; {@code x-queue-group} (argument) or {@code queue-group} (policy)
+     * set to {@code dedicated} or {@code shared} overrides the budget for a queue.
+     */
+    static final int DEDICATED_GROUP_BUDGET = 32;
+    /** Queues one shared group hosts before another one with the same members is started. */
+    static final int SHARED_GROUP_CAPACITY = 256;
+    static final String DEDICATED_PREFIX = "q";
+    static final String SHARED_PREFIX = "s";
+
+    /** A queue's group: its id ({@code q<queue id>} dedicated, {@code s<id>} shared) and members, leader first. */
+    record Group(String id, List<String> members) { }
+
+    static Group group(MetadataState s, long queueId, Map<String, Object> args, io.warren.metadata.model.PolicyRecord policy,
+                       String declaringNode) {
+        List<String> members = members(s, args, policy, declaringNode);
+        String mode = groupMode(args, policy);
+        if (mode == null) {
+            Map<String, Integer> dedicated = new HashMap<>();
+            for (QueueRecord q : s.allQueues()) {
+                if (q.isQuorum() && q.groupId() != null && q.groupId().startsWith(DEDICATED_PREFIX)) {
+                    for (String m : q.members()) dedicated.merge(m, 1, Integer::sum);
+                }
+            }
+            mode = members.stream().allMatch(m -> dedicated.getOrDefault(m, 0) < DEDICATED_GROUP_BUDGET) ? "dedicated" : "shared";
+        }
+        if (!"shared".equals(mode)) return new Group(DEDICATED_PREFIX + queueId, members);
+        // a shared group with the same members and the same leader, the least full one below capacity
+        Map<String, Integer> load = new HashMap<>();
+        Map<String, List<String>> groupMembers = new HashMap<>();
+        for (QueueRecord q : s.allQueues()) {
+            if (q.isQuorum() && q.groupId() != null && q.groupId().startsWith(SHARED_PREFIX)) {
+                load.merge(q.groupId(), 1, Integer::sum);
+                groupMembers.putIfAbsent(q.groupId(), q.members());
+            }
+        }
+        String best = null;
+        for (Map.Entry<String, List<String>> e : groupMembers.entrySet()) {
+            List<String> gm = e.getValue();
+            if (gm.isEmpty() || !gm.get(0).equals(members.get(0)) || gm.size() != members.size()
+                    || !gm.containsAll(members) || load.get(e.getKey()) >= SHARED_GROUP_CAPACITY) continue;
+            if (best == null || load.get(e.getKey()) < load.get(best) || (load.get(e.getKey()).equals(load.get(best)) && e.getKey().compareTo(best) < 0)) {
+                best = e.getKey();
+            }
+        }
+        return best != null ? new Group(best, groupMembers.get(best)) : new Group(SHARED_PREFIX + queueId, members);
+    }
+
+    /** {@code dedicated}, {@code shared}, or null (decided by the budget). */
+    private static String groupMode(Map<String, Object> args, io.warren.metadata.model.PolicyRecord policy) {
+        Object v = args.get("x-queue-group");
+        if (v == null && policy != null) v = policy.definition().get("queue-group");
+        if (v == null) return null;
+        String mode = v.toString();
+        return "dedicated".equals(mode) || "shared".equals(mode) ? mode : null;
+    }
+
     static List<String> members(MetadataState s, Map<String, Object> args, io.warren.metadata.model.PolicyRecord policy,
                                 String declaringNode) {
         List<String> nodes = new ArrayList<>();

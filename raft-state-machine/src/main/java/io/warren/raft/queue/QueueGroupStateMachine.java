@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,6 +46,9 @@ public final class QueueGroupStateMachine extends io.warren.raft.SnapshottingSta
     private final Map<Long, QueueData> queues = new ConcurrentHashMap<>();
     private byte[] appliedKey;
     private byte[] queuesPrefix;
+    /** Queues deleted while their (shared) group lives on: ops still in its log for them are ignored. */
+    private byte[] droppedPrefix;
+    private final Set<Long> dropped = ConcurrentHashMap.newKeySet();
     /** The index stored in RocksDB at start-up: entries up to it are already in the store. */
     private long storedIndex = -1;
 
@@ -95,6 +99,7 @@ public final class QueueGroupStateMachine extends io.warren.raft.SnapshottingSta
         });
         byte[] chunkPrefix = Keys.of("chunks/" + getGroupId().getUuid() + "/");
         view.scan(Keyspace.GROUP, chunkPrefix, prefixEnd(chunkPrefix), emit[Keyspace.GROUP.ordinal()]);
+        view.scan(Keyspace.GROUP, droppedPrefix, prefixEnd(droppedPrefix), emit[Keyspace.GROUP.ordinal()]);
         for (long q : qids) {
             view.scan(Keyspace.INDEX, Keys.of(q, 0), Keys.of(q + 1, 0), emit[Keyspace.INDEX.ordinal()]);
             view.scan(Keyspace.MESSAGE, Keys.of(q, 0), Keys.of(q + 1, 0), emit[Keyspace.MESSAGE.ordinal()]);
@@ -108,9 +113,11 @@ public final class QueueGroupStateMachine extends io.warren.raft.SnapshottingSta
     /** Before an import: this replica's state of the group is dropped. */
     public void beginImport() {
         for (Long q : List.copyOf(queues.keySet())) dropQueue(q);
+        dropped.clear();
         byte[] chunkPrefix = Keys.of("chunks/" + getGroupId().getUuid() + "/");
         try (RocksStore.Batch batch = store.batch()) {
             batch.deleteRange(Keyspace.GROUP, chunkPrefix, prefixEnd(chunkPrefix));
+            batch.deleteRange(Keyspace.GROUP, droppedPrefix, prefixEnd(droppedPrefix));
             batch.delete(Keyspace.GROUP, appliedKey);
             batch.commit();
         }
@@ -148,6 +155,7 @@ public final class QueueGroupStateMachine extends io.warren.raft.SnapshottingSta
         String g = groupId.getUuid().toString();
         appliedKey = Keys.of("applied/" + g);
         queuesPrefix = Keys.of("queues/" + g + "/");
+        droppedPrefix = Keys.of("dropped/" + g + "/");
         byte[] stored = store.get(Keyspace.GROUP, appliedKey);
         if (stored != null) storedIndex = ByteBuffer.wrap(stored).getLong(8);
         SingleFileSnapshotInfo snap = snapshots.getLatestSnapshot();
@@ -158,6 +166,10 @@ public final class QueueGroupStateMachine extends io.warren.raft.SnapshottingSta
 
     /** Rebuilds the in-memory view (present offsets, delivery counts) from the store. */
     private void recover() {
+        store.scan(Keyspace.GROUP, droppedPrefix, prefixEnd(droppedPrefix), (k, v) -> {
+            dropped.add(Keys.longAt(k, droppedPrefix.length));
+            return true;
+        });
         byte[] to = prefixEnd(queuesPrefix);
         store.scan(Keyspace.GROUP, queuesPrefix, to, (k, v) -> {
             long qid = Keys.longAt(k, queuesPrefix.length);
@@ -242,6 +254,7 @@ public final class QueueGroupStateMachine extends io.warren.raft.SnapshottingSta
 
     /** Applies one command; returns its result (the offset of an enqueue, the count of a purge). */
     private long apply(QueueOp op, RocksStore.Batch batch, List<Runnable> notify) {
+        if (dropped.contains(op.queueId())) return -1; // deleted: the op came after the deletion, it has no effect
         QueueData d = queue(op.queueId());
         synchronized (d.lock()) {
             return apply(d, op, batch, notify);
@@ -320,9 +333,11 @@ public final class QueueGroupStateMachine extends io.warren.raft.SnapshottingSta
 
     /** Removes every trace of a queue from the store (the queue was deleted). */
     public void dropQueue(long queueId) {
+        dropped.add(queueId);
         QueueData d = queues.remove(queueId);
         if (d != null) d.uncacheAll();
         try (RocksStore.Batch batch = store.batch()) {
+            batch.put(Keyspace.GROUP, ByteBuffer.allocate(droppedPrefix.length + 8).put(droppedPrefix).putLong(queueId).array(), new byte[0]);
             batch.deleteRange(Keyspace.MESSAGE, Keys.of(queueId, 0), Keys.of(queueId + 1, 0));
             batch.deleteRange(Keyspace.INDEX, Keys.of(queueId, 0), Keys.of(queueId + 1, 0));
             batch.delete(Keyspace.GROUP, queueKey(queueId));
@@ -333,7 +348,9 @@ public final class QueueGroupStateMachine extends io.warren.raft.SnapshottingSta
     /** The group is removed from this node: forget its bookkeeping too. */
     public void dropGroup() {
         for (Long q : List.copyOf(queues.keySet())) dropQueue(q);
+        dropped.clear();
         try (RocksStore.Batch batch = store.batch()) {
+            batch.deleteRange(Keyspace.GROUP, droppedPrefix, prefixEnd(droppedPrefix));
             batch.delete(Keyspace.GROUP, appliedKey);
             batch.commit();
         }
