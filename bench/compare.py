@@ -596,7 +596,7 @@ def report(results, args, started, path):
          f" ({cpu_model}), {mem:.0f} GiB RAM, {platform.system()} {platform.release()}; RabbitMQ "
          + subprocess.run(["dpkg-query", "-W", "-f=${Version}", "rabbitmq-server"], capture_output=True, text=True).stdout
          + f", three nodes each, on loopback; PerfTest 2.22.1, identical flags for both (only the URI differs), {args.duration} s"
-         f" per run, {args.reps} runs each, interleaved Warren, RabbitMQ, Warren, ... The load tool shares the machine with"
+         f" per run after {args.warmup} s of unrecorded warm-up load on each, {args.reps} runs each, interleaved Warren, RabbitMQ, Warren, ... The load tool shares the machine with"
          " both clusters (the idle one costs a little CPU). Medians; spread = min–max over the runs. CPU: % of one core"
          " per node process over the run; RSS: peak per node (MB). Warren JVMs run with `" + args.java_opts + "`.", ""]
     thr = [s for s in THROUGHPUT if s in results]
@@ -664,6 +664,7 @@ def main():
     ap.add_argument("--duration", type=int, default=30, help="seconds per PerfTest run")
     ap.add_argument("--queues", type=int, default=1000, help="idle quorum queues in 'many'")
     ap.add_argument("--idle-seconds", type=int, default=60)
+    ap.add_argument("--warmup", type=int, default=60, help="seconds of unrecorded load on each broker before the throughput runs")
     ap.add_argument("--backlog", type=int, default=1_000_000, help="messages in 'backlog'")
     ap.add_argument("--failover-runs", type=int, default=5)
     ap.add_argument("--brokers", default="warren,rabbitmq", help="warren,rabbitmq or one of them")
@@ -695,6 +696,12 @@ def main():
             log("starting a RabbitMQ cluster (3 nodes, AMQP 5701-5703)")
             r.start()
         time.sleep(10)
+        if args.warmup > 0 and any(s in THROUGHPUT for s in only):
+            for b in brokers:  # the JVM compiles its hot paths in the first minute; neither broker is measured cold
+                log(f"warming {b.name} up: scenario a for {args.warmup} s, not recorded")
+                wargs, wq = scenario_args("a", b, args.warmup, f"warmup-{b.name.lower()}")
+                perftest(wargs + ["-z", str(args.warmup)], os.path.join(outdir, f"warmup-{b.name.lower()}.log"), args.warmup + 120)
+                b.delete_queues(wq)
         for s in only:
             log(f"scenario {s}")
             if s in THROUGHPUT:

@@ -97,8 +97,9 @@ public final class RaftNode implements AutoCloseable {
     }
 
     /**
-     * Light settings (DESIGN.md, "Raft groups"): election timeouts of 2–4 s that a loaded 2-core machine
-     * tolerates, small per-group buffers and caches, bounded cached executors.
+     * Light settings (DESIGN.md, "Raft groups"): election timeouts of 1–2 s (a loaded 2-core machine storms
+     * below that; with the long tail of queues in shared groups a node carries few dozen groups, so 1 s holds,
+     * and a dead leader is replaced in about 2 s), small per-group buffers and caches, bounded cached executors.
      */
     static RaftProperties properties(Path raftDir, int raftPort, long snapshotThreshold) {
         RaftProperties p = new RaftProperties();
@@ -107,8 +108,8 @@ public final class RaftNode implements AutoCloseable {
         GrpcConfigKeys.Server.setHeartbeatChannel(p, false);
         RaftServerConfigKeys.setStorageDir(p, List.of(raftDir.toFile()));
         RaftServerConfigKeys.setRemovedGroupsDir(p, raftDir.resolve("removed-groups").toFile());
-        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(2, TimeUnit.SECONDS));
-        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(4, TimeUnit.SECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(1, TimeUnit.SECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2, TimeUnit.SECONDS));
         RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, TimeDuration.valueOf(50, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p, TimeDuration.valueOf(150, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(10, TimeUnit.SECONDS));
