@@ -630,7 +630,7 @@ def report(results, args, started, path):
         L.append("")
     if "many" in results:
         L += [f"## {args.queues} idle quorum queues", "",
-              "| broker | declare s | idle CPU % per node (60 s) | RSS MB per node (before → with queues) | clean stop s | restart until every queue answers s |",
+              f"| broker | declare s | idle CPU % per node ({args.idle_seconds} s) | RSS MB per node (before → with queues) | clean stop s | restart until every queue answers s |",
               "|---|---|---|---|---|---|"]
         for bn, m in results["many"].items():
             L.append(f"| {bn} | {m['declare']:.1f} | {' / '.join(f'{c:.1f}' for c in m['cpu'])} (sum {sum(m['cpu']):.1f})"

@@ -41,7 +41,7 @@ class PlacementTest {
             if (before != null) assertEquals(before, q.members(), "queues of one group list its members alike");
         }
         long dedicated = perGroup.keySet().stream().filter(g -> g.startsWith("q")).count();
-        assertTrue(dedicated > 0 && dedicated <= 32, "dedicated groups within the budget: " + dedicated);
+        assertTrue(dedicated > 0 && dedicated <= 8, "dedicated groups within the budget: " + dedicated);
         assertTrue(perGroup.size() < 50, "1000 queues in few groups: " + perGroup.size());
         Map<String, Integer> leaders = new HashMap<>();
         members.forEach((g, m) -> leaders.merge(m.get(0), 1, Integer::sum));
@@ -60,7 +60,7 @@ class PlacementTest {
         assertNotEquals(a.groupId(), c.groupId(), "another leader, another shared group");
         assertEquals("n2", c.members().get(0));
         assertEquals("q" + d.id(), d.groupId(), "within the budget a queue gets its own group");
-        for (int i = 0; i < 40; i++) declare(s, "x" + i, "n1", Map.of());
+        for (int i = 0; i < 12; i++) declare(s, "x" + i, "n1", Map.of());
         QueueRecord e = declare(s, "e", "n1", Map.of("x-queue-group", "dedicated"));
         assertEquals("q" + e.id(), e.groupId(), "dedicated by argument beyond the budget");
         QueueRecord f = declare(s, "f", "n1", Map.of());

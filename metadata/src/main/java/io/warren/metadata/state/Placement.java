@@ -26,7 +26,7 @@ final class Placement {
      * of queues shares a few groups instead; {@code x-queue-group} (argument) or {@code queue-group} (policy)
      * set to {@code dedicated} or {@code shared} overrides the budget for a queue.
      */
-    static final int DEDICATED_GROUP_BUDGET = 32;
+    static final int DEDICATED_GROUP_BUDGET = 8;
     /** Queues one shared group hosts before another one with the same members is started. */
     static final int SHARED_GROUP_CAPACITY = 256;
     static final String DEDICATED_PREFIX = "q";
