@@ -52,7 +52,7 @@ public final class ResourceAlarms implements BrokerPort.Alarms, AutoCloseable {
 
     synchronized void check() {
         Set<String> now = new TreeSet<>();
-        if (heapLiveBytes() > memoryHighWatermark * Runtime.getRuntime().maxMemory()) now.add("memory");
+        if (memoryHigh()) now.add("memory");
         try {
             if (Files.getFileStore(dataDir).getUsableSpace() < diskFreeLimit) now.add("disk");
         } catch (IOException e) {
@@ -63,6 +63,26 @@ public final class ResourceAlarms implements BrokerPort.Alarms, AutoCloseable {
             active = Set.copyOf(now);
             for (Runnable l : listeners) l.run();
         }
+    }
+
+    private long lastFullCollection;
+
+    /**
+     * The heap after the last collection is above the watermark. A young collection leaves the garbage that
+     * was promoted earlier in the old generation until a concurrent cycle or a full collection reaches it
+     * (with G1 that can sit above a 0.4 watermark for minutes): so before raising the alarm, and at most every
+     * 5 s while it is up, a full collection tells what really survives.
+     */
+    private boolean memoryHigh() {
+        double limit = memoryHighWatermark * Runtime.getRuntime().maxMemory();
+        if (heapLiveBytes() <= limit) return false;
+        long now = System.nanoTime();
+        if (now - lastFullCollection > TimeUnit.SECONDS.toNanos(5)) {
+            lastFullCollection = now;
+            System.gc();
+            return heapLiveBytes() > limit;
+        }
+        return active.contains("memory");
     }
 
     /**
