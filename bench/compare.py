@@ -7,6 +7,7 @@ Warren/RabbitMQ, the spread, CPU and RSS per node. Everything it starts, it stop
 """
 import argparse
 import datetime
+import json
 import os
 import platform
 import re
@@ -144,6 +145,19 @@ class Warren:
     def delete_queues(self, names):
         amqp_delete(self.amqp[0], names)
 
+    def leader_of(self, queue):
+        """The node leading a queue's group, as node 2 sees it (warren ctl list_queues)."""
+        out = subprocess.run(["java", "-cp", f"{ROOT}/ops/target/ops-0.1.0-SNAPSHOT.jar:{ROOT}/ops/target/lib/*",
+                              "io.warren.ops.cli.Ctl", "-n", f"127.0.0.1:{self.raft[1]}", "--cluster-secret", "bench",
+                              "--formatter", "json", "list_queues"], capture_output=True, text=True, timeout=60).stdout
+        try:
+            return next((r["leader"] for r in json.loads(out) if r["name"] == queue), None)
+        except ValueError:
+            return None
+
+    def node_name(self, i):
+        return f"w{i + 1}@127.0.0.1"
+
     def heap_mb(self, i):
         p = self.procs[i]
         if not p or p.poll() is not None:
@@ -280,6 +294,16 @@ class RabbitMQ:
 
     def delete_queues(self, names):
         amqp_delete(self.amqp[0], names)
+
+    def leader_of(self, queue):
+        out = self.ctl(1, "list_queues", "name", "leader", "--formatter", "json", check=False)
+        try:
+            return next((r.get("leader") for r in json.loads(out) if r["name"] == queue), None)
+        except ValueError:
+            return None
+
+    def node_name(self, i):
+        return self.nodes[i]
 
     def heap_mb(self, i):
         return None
@@ -537,13 +561,19 @@ def run_failover(brokers, runs, dur, outdir, results):
             pr = subprocess.Popen(["/usr/bin/python3", probe, str(b.amqp[1]), q, "35", kill_file], stdout=subprocess.PIPE,
                                   text=True, start_new_session=True)
             time.sleep(12)
+            deadline = time.time() + 60
+            while b.leader_of(q) != b.node_name(0) and time.time() < deadline:
+                time.sleep(1)  # after a restart, node 1 takes the leadership of a queue declared through it back
+            leader = b.leader_of(q)
+            if leader != b.node_name(0):
+                log(f"  failover {b.name} #{run + 1}: {q} is led by {leader}, not node 1: run not counted")
             with open(kill_file, "w") as f:
                 f.write("%.6f" % time.time())
             b.kill9(0)
             out = pr.communicate(timeout=120)[0].strip()
             load.wait(120)
             try:
-                t = float(out)
+                t = float(out) if leader == b.node_name(0) else None
             except ValueError:
                 t = None
             times.append(t)

@@ -176,6 +176,33 @@ class ClusterTest {
         }
     }
 
+    /** list_queues names each queue's group, members and current leader, as any node sees them. */
+    @Test
+    void listQueuesShowsGroupsAndLeaders() throws Exception {
+        try (Connection c = cluster.node(1).connect(); Channel ch = c.createChannel()) {
+            ch.queueDeclare("lq-q", true, false, false, null); // client-local: led by n2
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.out;
+        int rc;
+        try {
+            System.setOut(new java.io.PrintStream(out, true));
+            rc = new picocli.CommandLine(new io.warren.ops.cli.Ctl()).execute("-n", "127.0.0.1:" + cluster.node(2).config.raftPort,
+                    "--cluster-secret", "test-secret", "--formatter", "json", "list_queues");
+        } finally {
+            System.setOut(old);
+        }
+        assertEquals(0, rc);
+        var rows = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString());
+        com.fasterxml.jackson.databind.JsonNode row = null;
+        for (var r : rows) if (r.get("name").asText().equals("lq-q")) row = r;
+        assertNotNull(row, out.toString());
+        assertEquals("quorum", row.get("type").asText());
+        assertEquals(record("lq-q").groupId(), row.get("group").asText());
+        assertEquals("n2@127.0.0.1", row.get("leader").asText());
+        assertEquals(3, row.get("members").size());
+    }
+
     /** An x-queue-group that is neither dedicated nor shared is refused as RabbitMQ refuses a bad argument. */
     @Test
     void unknownGroupModeIsRefused() throws Exception {

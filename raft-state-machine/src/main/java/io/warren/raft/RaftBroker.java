@@ -293,6 +293,28 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
                 }
                 return CompletableFuture.completedFuture(w.toByteArray());
             }
+            case LinkProtocol.LIST_QUEUES -> {
+                String vhost = r.shortStr();
+                var v = state().vhost(vhost);
+                if (v == null) return CompletableFuture.completedFuture(LinkProtocol.error(DomainException.notFound("vhost '" + vhost + "'")));
+                List<QueueRecord> qs = new ArrayList<>();
+                v.queues().forEach(qs::add);
+                qs.sort(Comparator.comparing(QueueRecord::name));
+                List<CompletableFuture<String>> leaders = new ArrayList<>();
+                for (QueueRecord q : qs) {
+                    leaders.add(locate(q).completeOnTimeout("", 3, TimeUnit.SECONDS).exceptionally(e -> ""));
+                }
+                return CompletableFuture.allOf(leaders.toArray(CompletableFuture<?>[]::new)).thenApply(x -> {
+                    BinaryWriter w = LinkProtocol.ok().i32(qs.size());
+                    for (int i = 0; i < qs.size(); i++) {
+                        QueueRecord q = qs.get(i);
+                        w.shortStr(q.name()).shortStr(q.type().wireName()).shortStr(q.groupId() == null ? "" : q.groupId())
+                                .shortStr(leaders.get(i).join()).i32(q.members().size());
+                        for (String m : q.members()) w.shortStr(m);
+                    }
+                    return w.toByteArray();
+                });
+            }
             default -> {
                 return CompletableFuture.completedFuture(LinkProtocol.error(new DomainException(DomainException.Kind.INVALID_ARGUMENT, "unknown link call " + op)));
             }

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  */
 @Command(name = "warren ctl", mixinStandardHelpOptions = true,
         subcommands = {Ctl.ClusterStatus.class, Ctl.ForgetClusterNode.class, Ctl.SetPolicy.class, Ctl.ClearPolicy.class,
-                Ctl.ListPolicies.class},
+                Ctl.ListPolicies.class, Ctl.ListQueues.class},
         description = "Operates a running Warren node (rabbitmqctl-style verbs).")
 public final class Ctl implements Callable<Integer> {
     @Option(names = {"-n", "--node"}, description = "Raft address (host:port) of the node to ask (default localhost:25672)",
@@ -184,6 +184,46 @@ public final class Ctl implements Callable<Integer> {
                 }
             }
             if (ctl.formatter.equals("json")) System.out.println(json.writeValueAsString(rows));
+            return 0;
+        }
+    }
+
+    @Command(name = "list_queues", description = "lists the queues of a vhost: name, type, Raft group, leader, members")
+    static final class ListQueues implements Callable<Integer> {
+        @CommandLine.ParentCommand Ctl ctl;
+
+        @Option(names = {"-p", "--vhost"}, defaultValue = "/") String vhost;
+
+        @SuppressWarnings("unchecked")
+        @Override public Integer call() throws Exception {
+            BinaryReader r = LinkProtocol.answer(ctl.call(LinkProtocol.request(LinkProtocol.LIST_QUEUES).shortStr(vhost).toByteArray()));
+            int n = r.i32();
+            List<java.util.Map<String, Object>> rows = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                String name = r.shortStr(), type = r.shortStr(), group = r.shortStr(), leader = r.shortStr();
+                int m = r.i32();
+                List<String> members = new ArrayList<>();
+                for (int k = 0; k < m; k++) members.add(r.shortStr());
+                java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+                row.put("name", name);
+                row.put("type", type);
+                row.put("group", group);
+                row.put("leader", leader);
+                row.put("members", members);
+                rows.add(row);
+            }
+            if (ctl.formatter.equals("json")) {
+                System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(rows));
+                return 0;
+            }
+            if (!ctl.quiet) {
+                System.out.println("Listing queues for vhost \"" + vhost + "\" ...");
+                System.out.println("name\ttype\tgroup\tleader\tmembers");
+            }
+            for (var row : rows) {
+                System.out.println(row.get("name") + "\t" + row.get("type") + "\t" + row.get("group") + "\t" + row.get("leader")
+                        + "\t" + String.join(",", (List<String>) row.get("members")));
+            }
             return 0;
         }
     }
