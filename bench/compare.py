@@ -93,7 +93,7 @@ class Warren:
     def start_node(self, i):
         d = os.path.join(self.dir, f"w{i + 1}")
         os.makedirs(d, exist_ok=True)
-        cmd = ["java", "-Xss512k", "-XX:+UseG1GC"] + self.java_opts.split() + [
+        cmd = ["java", "-Xss512k", "-XX:+UseG1GC", "-XX:+ExplicitGCInvokesConcurrent"] + self.java_opts.split() + [
             "-cp", f"{ROOT}/ops/target/ops-0.1.0-SNAPSHOT.jar:{ROOT}/ops/target/lib/*", "io.warren.ops.Main",
             "--node-name", f"w{i + 1}@127.0.0.1", "--data-dir", d, "--amqp-port", str(self.amqp[i]),
             "--raft-port", str(self.raft[i]), "--cluster-secret", "bench", "--set", "amqp_bind=127.0.0.1",
@@ -614,7 +614,7 @@ def node_cells(runs, key, d=0):
     return " / ".join(fmt(v, d) for v in vals)
 
 
-def report(results, args, started, path):
+def report(results, args, started, path, failures):
     cpu_model = ""
     try:
         cpu_model = next(l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name"))
@@ -679,6 +679,8 @@ def report(results, args, started, path):
         for bn, t in results["failover"].items():
             L.append(f"| {bn} | {fmt(med(t), 2)} | {', '.join('–' if x is None else f'{x:.2f}' for x in t)} |")
         L.append("")
+    if failures:
+        L += ["## Failed", "", "The run stopped early; the rows above are what completed.", ""] + [f"- {f}" for f in failures] + [""]
     text = "\n".join(L)
     if path:
         with open(path, "w") as f:
@@ -714,6 +716,7 @@ def main():
     os.makedirs(outdir)
     brokers = []
     results = {}
+    failures = []
     try:
         if "warren" in args.brokers:
             w = Warren(scratch, args.java_opts)
@@ -734,14 +737,19 @@ def main():
                 b.delete_queues(wq)
         for s in only:
             log(f"scenario {s}")
-            if s in THROUGHPUT:
-                run_throughput(s, brokers, args.reps, args.duration, results, outdir)
-            elif s == "many":
-                run_many(brokers, args.queues, args.idle_seconds, results)
-            elif s == "backlog":
-                run_backlog(brokers, args.backlog, outdir, results)
-            elif s == "failover":
-                run_failover(brokers, args.failover_runs, args.duration, outdir, results)
+            try:
+                if s in THROUGHPUT:
+                    run_throughput(s, brokers, args.reps, args.duration, results, outdir)
+                elif s == "many":
+                    run_many(brokers, args.queues, args.idle_seconds, results)
+                elif s == "backlog":
+                    run_backlog(brokers, args.backlog, outdir, results)
+                elif s == "failover":
+                    run_failover(brokers, args.failover_runs, args.duration, outdir, results)
+            except Exception as e:  # reported, and the run stops: a broker may be down
+                failures.append(f"{s}: {type(e).__name__}: {e}")
+                log(f"scenario {s} FAILED: {e}")
+                break
     finally:
         for b in brokers:
             try:
@@ -758,7 +766,9 @@ def main():
                         shutil.copy(os.path.join(dirpath, f), dest)
         shutil.rmtree(scratch, ignore_errors=True)
         log(f"logs in {outdir}")
-    report(results, args, started, args.out)
+        report(results, args, started, args.out, failures)
+    if failures:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

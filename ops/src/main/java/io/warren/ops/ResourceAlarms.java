@@ -71,7 +71,8 @@ public final class ResourceAlarms implements BrokerPort.Alarms, AutoCloseable {
      * The heap after the last collection is above the watermark. A young collection leaves the garbage that
      * was promoted earlier in the old generation until a concurrent cycle or a full collection reaches it
      * (with G1 that can sit above a 0.4 watermark for minutes): so before raising the alarm, and at most every
-     * 5 s while it is up, a full collection tells what really survives.
+     * 5 s while it is up, a collection of the whole heap tells what really survives ({@code ./warren} runs the
+     * JVM with {@code -XX:+ExplicitGCInvokesConcurrent}, which makes that a concurrent cycle, not a pause).
      */
     private boolean memoryHigh() {
         double limit = memoryHighWatermark * Runtime.getRuntime().maxMemory();

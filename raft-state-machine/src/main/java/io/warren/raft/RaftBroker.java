@@ -184,8 +184,22 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
         }
     }
 
-    /** Creates the groups of this node's quorum queues that it lacks; removes groups no queue refers to. */
+    /**
+     * Creates the groups of this node's quorum queues that it lacks; removes groups no queue refers to. Runs on the
+     * housekeeping thread, which also creates and removes groups as metadata commands apply (the metadata log replays
+     * while this runs): one owner for a group's life, so the two never race for the same group.
+     */
     private void reconcileGroups() throws IOException {
+        try {
+            housekeeping.submit(() -> { reconcileGroupsNow(); return null; }).get(300, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+            throw new IOException("reconciling queue groups: " + e, e);
+        }
+    }
+
+    private void reconcileGroupsNow() throws IOException {
         Set<RaftGroupId> wanted = new HashSet<>();
         for (QueueRecord q : state().allQueues()) {
             if (!q.isQuorum() || !q.members().contains(config.nodeName())) continue;
@@ -196,9 +210,16 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
         for (RaftGroupId g : node.server().getGroupIds()) {
             if (!GroupIds.isMetadata(g) && !wanted.contains(g)) {
                 LOG.info("removing group {}: no queue of this node refers to it", g);
-                QueueGroupStateMachine sm = (QueueGroupStateMachine) node.stateMachine(g);
-                await(node.removeGroup(g), 30);
-                sm.dropGroup();
+                try {
+                    QueueGroupStateMachine sm = (QueueGroupStateMachine) node.stateMachine(g);
+                    await(node.removeGroup(g), 30);
+                    sm.dropGroup();
+                } catch (org.apache.ratis.protocol.exceptions.GroupMismatchException e) {
+                    LOG.info("group {} is already gone", g);
+                } catch (IllegalStateException e) {
+                    if (!(e.getCause() instanceof org.apache.ratis.protocol.exceptions.GroupMismatchException)) throw e;
+                    LOG.info("group {} is already gone", g);
+                }
             }
         }
     }

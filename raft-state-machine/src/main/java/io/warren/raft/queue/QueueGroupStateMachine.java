@@ -49,6 +49,8 @@ public final class QueueGroupStateMachine extends io.warren.raft.SnapshottingSta
     /** Queues deleted while their (shared) group lives on: ops still in its log for them are ignored. */
     private byte[] droppedPrefix;
     private final Set<Long> dropped = ConcurrentHashMap.newKeySet();
+    /** Held while an entry is applied and while a queue is dropped from outside the apply thread. */
+    private final Object applyLock = new Object();
     /** The index stored in RocksDB at start-up: entries up to it are already in the store. */
     private long storedIndex = -1;
 
@@ -217,13 +219,15 @@ public final class QueueGroupStateMachine extends io.warren.raft.SnapshottingSta
         List<QueueOp> ops = QueueOp.decodeBatch(new BinaryReader(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer()));
         BinaryWriter reply = new BinaryWriter(8 + ops.size() * 8);
         List<Runnable> notify = new ArrayList<>();
-        try (RocksStore.Batch batch = store.batch()) {
-            for (QueueOp op : ops) reply.i64(apply(op, batch, notify));
-            for (QueueData d : touched(ops)) {
-                batch.put(Keyspace.GROUP, queueKey(d.queueId), Keys.of(d.nextOffset));
+        synchronized (applyLock) { // a queue dropped meanwhile (shared group) is dropped before or after this entry, whole
+            try (RocksStore.Batch batch = store.batch()) {
+                for (QueueOp op : ops) reply.i64(apply(op, batch, notify));
+                for (QueueData d : touched(ops)) {
+                    batch.put(Keyspace.GROUP, queueKey(d.queueId), Keys.of(d.nextOffset));
+                }
+                batch.put(Keyspace.GROUP, appliedKey, Keys.of(ti.getTerm(), index));
+                batch.commit();
             }
-            batch.put(Keyspace.GROUP, appliedKey, Keys.of(ti.getTerm(), index));
-            batch.commit();
         }
         updateLastAppliedTermIndex(ti);
         for (Runnable r : notify) r.run();
@@ -333,6 +337,12 @@ public final class QueueGroupStateMachine extends io.warren.raft.SnapshottingSta
 
     /** Removes every trace of a queue from the store (the queue was deleted). */
     public void dropQueue(long queueId) {
+        synchronized (applyLock) {
+            dropQueueLocked(queueId);
+        }
+    }
+
+    private void dropQueueLocked(long queueId) {
         dropped.add(queueId);
         QueueData d = queues.remove(queueId);
         if (d != null) d.uncacheAll();
