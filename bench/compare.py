@@ -175,7 +175,6 @@ class RabbitMQ:
 
     def __init__(self, scratch):
         self.dir = os.path.join(scratch, "rabbitmq")
-        self.home = self.dir
         self.epmd_pid = None
 
     def uri(self, i):
@@ -183,7 +182,7 @@ class RabbitMQ:
 
     def env(self, i):
         d = os.path.join(self.dir, self.nodes[i])
-        e = dict(os.environ, HOME=self.home, ERL_EPMD_ADDRESS="127.0.0.1", LC_ALL="C.UTF-8",
+        e = dict(os.environ, HOME=self.dir, ERL_EPMD_ADDRESS="127.0.0.1", LC_ALL="C.UTF-8",
                  RABBITMQ_NODENAME=self.nodes[i], RABBITMQ_NODE_IP_ADDRESS="127.0.0.1",
                  RABBITMQ_NODE_PORT=str(self.amqp[i]), RABBITMQ_DIST_PORT=str(self.dist[i]),
                  RABBITMQ_CONFIG_FILE=f"{d}/rabbitmq.conf", RABBITMQ_ADVANCED_CONFIG_FILE=f"{d}/advanced.config",
@@ -234,7 +233,7 @@ class RabbitMQ:
         self.stop_leftovers()
         shutil.rmtree(self.dir, ignore_errors=True)
         os.makedirs(self.dir)
-        cookie = os.path.join(self.home, ".erlang.cookie")
+        cookie = os.path.join(self.dir, ".erlang.cookie")
         with open(cookie, "w") as f:
             f.write(os.urandom(16).hex())
         os.chmod(cookie, 0o400)
@@ -415,7 +414,7 @@ def perftest(args, logfile, timeout):
             "confirm": pcts("confirm"), "consumer": pcts("consumer")}
 
 
-def scenario_args(name, b, dur, tag):
+def scenario_args(name, b, tag):
     """PerfTest flags per scenario; only the URIs (and queue names, made unique per run) differ by broker."""
     u = [b.uri(0)]
     qq = ["--quorum-queue"]
@@ -454,7 +453,7 @@ def run_throughput(name, brokers, reps, dur, results, outdir):
     for rep in range(reps):
         for b in brokers:
             tag = f"{name}-{rep}-{b.name.lower()}"
-            args, queues = scenario_args(name, b, dur, tag)
+            args, queues = scenario_args(name, b, tag)
             args += ["-z", str(dur), "--id", tag]
             time.sleep(3)
             with Sampler(b.pids()) as s:
@@ -542,7 +541,8 @@ print("none")
 '''
 
 
-def run_failover(brokers, runs, dur, outdir, results):
+def run_failover(brokers, runs, outdir, results):
+    import pika
     probe = os.path.join(outdir, "probe.py")
     with open(probe, "w") as f:
         f.write(PROBE)
@@ -550,7 +550,6 @@ def run_failover(brokers, runs, dur, outdir, results):
         times = []
         for run in range(runs):
             q = f"fo-{b.name.lower()}-{run}"
-            import pika
             c = pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", b.amqp[0]))
             c.channel().queue_declare(q, durable=True, arguments={"x-queue-type": "quorum"})  # leader: node 1 (client-local)
             c.close()
@@ -734,7 +733,7 @@ def main():
         if args.warmup > 0 and any(s in THROUGHPUT for s in only):
             for b in brokers:  # the JVM compiles its hot paths in the first minute; neither broker is measured cold
                 log(f"warming {b.name} up: scenario a for {args.warmup} s, not recorded")
-                wargs, wq = scenario_args("a", b, args.warmup, f"warmup-{b.name.lower()}")
+                wargs, wq = scenario_args("a", b, f"warmup-{b.name.lower()}")
                 perftest(wargs + ["-z", str(args.warmup)], os.path.join(outdir, f"warmup-{b.name.lower()}.log"), args.warmup + 120)
                 b.delete_queues(wq)
         for s in only:
@@ -747,7 +746,7 @@ def main():
                 elif s == "backlog":
                     run_backlog(brokers, args.backlog, outdir, results)
                 elif s == "failover":
-                    run_failover(brokers, args.failover_runs, args.duration, outdir, results)
+                    run_failover(brokers, args.failover_runs, outdir, results)
             except Exception as e:  # reported, and the run stops: a broker may be down
                 failures.append(f"{s}: {type(e).__name__}: {e}")
                 log(f"scenario {s} FAILED: {e}")

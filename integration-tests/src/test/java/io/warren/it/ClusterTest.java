@@ -146,7 +146,8 @@ class ClusterTest {
     @Test
     void queuesSharingAGroupBehaveAsQueuesOfTheirOwn() throws Exception {
         java.util.Map<String, Object> shared = java.util.Map.of("x-queue-group", "shared");
-        try (Connection c1 = cluster.node(0).connect(); Connection c2 = cluster.node(1).connect()) {
+        try (Connection c1 = cluster.node(0).connect(); Connection c2 = cluster.node(1).connect();
+             Connection c3 = cluster.node(2).connect()) {
             Channel ch1 = c1.createChannel();
             for (int i = 0; i < 4; i++) ch1.queueDeclare("sh-" + i, true, false, false, shared);
             String group = record("sh-0").groupId();
@@ -160,7 +161,7 @@ class ClusterTest {
             ch2.waitForConfirmsOrDie(30_000);
             for (int i = 0; i < 4; i++) assertEquals(100, ch2.queueDeclarePassive("sh-" + i).getMessageCount());
             ch1.queueDelete("sh-1");
-            Channel ch3 = cluster.node(2).connect().createChannel();
+            Channel ch3 = c3.createChannel();
             for (int i : new int[] {0, 2, 3}) {
                 for (int m = 0; m < 100; m++) {
                     GetResponse r = ch3.basicGet("sh-" + i, true);
@@ -171,7 +172,6 @@ class ClusterTest {
             }
             ch1.queueDeclare("sh-1", true, false, false, shared);
             assertEquals(0, ch1.queueDeclarePassive("sh-1").getMessageCount(), "a redeclared queue starts empty");
-            ch3.getConnection().close();
             for (int i = 0; i < 4; i++) ch1.queueDelete("sh-" + i);
         }
     }

@@ -28,4 +28,17 @@ final class ConfirmTracker implements ConfirmListener {
     }
 
     @Override public void handleNack(long tag, boolean multiple) { range(tag, multiple).clear(); }
+
+    /**
+     * The total-queue check: waits (up to a minute) for the consumer to have received every confirmed id, then
+     * asserts none was lost and nothing arrived that was never published (ids 0 until {@code published}).
+     */
+    void assertEveryConfirmedReceived(Set<Integer> received, int published) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (!received.containsAll(confirmed) && System.currentTimeMillis() < deadline) Thread.sleep(50);
+        Set<Integer> lost = new java.util.TreeSet<>(confirmed);
+        lost.removeAll(received);
+        org.junit.jupiter.api.Assertions.assertEquals(Set.of(), lost, "confirmed but never consumed");
+        org.junit.jupiter.api.Assertions.assertTrue(received.stream().allMatch(i -> i >= 0 && i < published), "unexpected messages");
+    }
 }

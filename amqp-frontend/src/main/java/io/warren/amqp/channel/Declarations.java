@@ -11,6 +11,7 @@ import io.warren.metadata.model.BindingRecord;
 import io.warren.metadata.model.DomainException;
 import io.warren.metadata.model.ExchangeRecord;
 import io.warren.metadata.model.ExchangeType;
+import io.warren.metadata.model.GroupMode;
 import io.warren.metadata.model.QueueRecord;
 import io.warren.metadata.model.QueueType;
 
@@ -132,9 +133,9 @@ final class Declarations {
         Object t = m.arguments().get("x-queue-type");
         String requested = t == null ? null : t.toString();
         String object = "queue '" + name + "'";
-        Object g = m.arguments().get("x-queue-group");
-        if (g != null && !"dedicated".equals(g.toString()) && !"shared".equals(g.toString())) {
-            throw DomainException.precondition("invalid arg 'x-queue-group' for " + object + ": '" + g
+        Object g = m.arguments().get(GroupMode.ARGUMENT);
+        if (g != null && GroupMode.of(g) == null) {
+            throw DomainException.precondition("invalid arg '" + GroupMode.ARGUMENT + "' for " + object + ": '" + g
                     + "' (dedicated or shared)");
         }
         if (requested == null) {

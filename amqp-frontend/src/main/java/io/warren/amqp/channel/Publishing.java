@@ -45,23 +45,27 @@ final class Publishing {
     }
 
     /** A complete message arrived. */
-    void publish(BasicMethod.Publish m, byte[] props, byte[] body) {
-        var v = ch.vhost();
-        ExchangeRecord x = v.exchange(m.exchange());
-        boolean missing = x == null
-                || m.exchange().isEmpty() && v.queue(m.routingKey()) == null && !m.routingKey().startsWith(ReplyToRegistry.PREFIX);
-        if (missing) { // an exchange, or a queue named by the default exchange, declared through another node a moment ago?
-            ch.await(ch.host.broker().metadata().sync(), y -> publishRouted(m, ch.exchange(m.exchange()), props, body));
-            return;
-        }
-        publishRouted(m, x, props, body);
-    }
+    void publish(BasicMethod.Publish m, byte[] props, byte[] body) { publish(m, props, body, false); }
 
-    private void publishRouted(BasicMethod.Publish m, ExchangeRecord x, byte[] props, byte[] body) {
-        long seq = confirms != null ? confirms.next() : 0;
+    /**
+     * Routes and enqueues a message. An exchange this replica does not know, or a default-exchange publish that
+     * routes nowhere, may name something declared through another node a moment ago: once ({@code synced}
+     * false), this replica catches up with the metadata group and the message is routed again — off the
+     * routed path, so a routable publish looks nothing up twice.
+     */
+    private void publish(BasicMethod.Publish m, byte[] props, byte[] body, boolean synced) {
+        ExchangeRecord x = ch.vhost().exchange(m.exchange());
+        if (x == null) {
+            if (!synced) {
+                resync(m, props, body);
+                return;
+            }
+            x = ch.exchange(m.exchange()); // 404
+        }
         if (x.internal()) throw DomainException.refused("cannot publish to internal " + x.describe());
         ch.checkAccess(Access.WRITE, "exchange", x.name());
         Map<String, Object> headers = null;
+        byte[] outProps = props;
         if (BasicProperties.hasHeaders(props) || mayCarrySpecialProps(props)) {
             BasicProperties p = decode(props);
             headers = p.headers();
@@ -72,20 +76,26 @@ final class Publishing {
             if (ReplyToRegistry.PSEUDO_QUEUE.equals(p.replyTo())) {
                 String name = ch.consuming.replyToName();
                 if (name == null) throw DomainException.precondition("fast reply consumer does not exist");
-                props = p.withReplyTo(name).encode();
+                outProps = p.withReplyTo(name).encode();
             }
         }
-        Message msg = new Message(m.exchange(), m.routingKey(), props, body);
+        Message msg = new Message(m.exchange(), m.routingKey(), outProps, body);
         if (x.name().isEmpty() && m.routingKey().startsWith(ReplyToRegistry.PREFIX)) {
+            long seq = confirms != null ? confirms.next() : 0;
             AmqpChannel target = ch.host.replyTo().lookup(m.routingKey());
             if (target != null) target.consuming.deliverReply(msg);
             if (confirms != null) confirms.complete(seq, true);
             return;
         }
         List<QueueRecord> queues = Router.route(ch.vhost(), x, m.routingKey(), headers);
+        if (queues.isEmpty() && !synced && x.name().isEmpty()) {
+            resync(m, props, body);
+            return;
+        }
+        long seq = confirms != null ? confirms.next() : 0;
         if (queues.isEmpty()) {
             if (m.mandatory()) {
-                ch.sendContent(new BasicMethod.Return(ReplyCode.NO_ROUTE.code(), "NO_ROUTE", m.exchange(), m.routingKey()), props, body);
+                ch.sendContent(new BasicMethod.Return(ReplyCode.NO_ROUTE.code(), "NO_ROUTE", m.exchange(), m.routingKey()), outProps, body);
             }
             if (confirms != null) confirms.complete(seq, true);
             return;
@@ -102,6 +112,11 @@ final class Publishing {
                 ch.host.eventLoop().execute(() -> c.complete(seq, err == null));
             });
         }
+    }
+
+    /** The channel waits (later frames are held) until this replica has caught up, then routes the message again. */
+    private void resync(BasicMethod.Publish m, byte[] props, byte[] body) {
+        ch.await(ch.host.broker().metadata().sync(), v -> publish(m, props, body, true));
     }
 
     /** reply-to and user-id need a look inside; routing needs headers. Both are rare enough to check by flag. */

@@ -155,7 +155,7 @@ public final class MetadataState {
 
     public static final List<String> QUEUE_EQUIVALENCE_ARGS = List.of("x-queue-type", "x-message-ttl", "x-expires",
             "x-max-length", "x-max-length-bytes", "x-overflow", "x-dead-letter-exchange", "x-dead-letter-routing-key",
-            "x-max-priority", "x-single-active-consumer", "x-delivery-limit", "x-quorum-initial-group-size", "x-queue-group");
+            "x-max-priority", "x-single-active-consumer", "x-delivery-limit", "x-quorum-initial-group-size", io.warren.metadata.model.GroupMode.ARGUMENT);
 
     private CommandResult deleteExchange(DeleteExchange c) {
         VhostState v = requireVhost(c.vhost());

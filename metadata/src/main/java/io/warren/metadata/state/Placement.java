@@ -1,5 +1,6 @@
 package io.warren.metadata.state;
 
+import io.warren.metadata.model.GroupMode;
 import io.warren.metadata.model.NodeRecord;
 import io.warren.metadata.model.QueueRecord;
 
@@ -38,45 +39,33 @@ final class Placement {
     static Group group(MetadataState s, long queueId, Map<String, Object> args, io.warren.metadata.model.PolicyRecord policy,
                        String declaringNode) {
         List<String> members = members(s, args, policy, declaringNode);
-        String mode = groupMode(args, policy);
-        if (mode == null) {
-            Map<String, Integer> dedicated = new HashMap<>();
-            for (QueueRecord q : s.allQueues()) {
-                if (q.isQuorum() && q.groupId() != null && q.groupId().startsWith(DEDICATED_PREFIX)) {
-                    for (String m : q.members()) dedicated.merge(m, 1, Integer::sum);
-                }
-            }
-            mode = members.stream().allMatch(m -> dedicated.getOrDefault(m, 0) < DEDICATED_GROUP_BUDGET) ? "dedicated" : "shared";
-        }
-        if (!"shared".equals(mode)) return new Group(DEDICATED_PREFIX + queueId, members);
-        // a shared group with the same members and the same leader, the least full one below capacity
-        Map<String, Integer> load = new HashMap<>();
-        Map<String, List<String>> groupMembers = new HashMap<>();
+        Map<String, Integer> dedicatedPerNode = new HashMap<>();
+        Map<String, Integer> sharedLoad = new HashMap<>();
+        Map<String, List<String>> sharedMembers = new HashMap<>();
         for (QueueRecord q : s.allQueues()) {
-            if (q.isQuorum() && q.groupId() != null && q.groupId().startsWith(SHARED_PREFIX)) {
-                load.merge(q.groupId(), 1, Integer::sum);
-                groupMembers.putIfAbsent(q.groupId(), q.members());
+            if (!q.isQuorum() || q.groupId() == null) continue;
+            if (q.groupId().startsWith(DEDICATED_PREFIX)) {
+                for (String m : q.members()) dedicatedPerNode.merge(m, 1, Integer::sum);
+            } else {
+                sharedLoad.merge(q.groupId(), 1, Integer::sum);
+                sharedMembers.putIfAbsent(q.groupId(), q.members());
             }
         }
-        String best = null;
-        for (Map.Entry<String, List<String>> e : groupMembers.entrySet()) {
-            List<String> gm = e.getValue();
-            if (gm.isEmpty() || !gm.get(0).equals(members.get(0)) || gm.size() != members.size()
-                    || !gm.containsAll(members) || load.get(e.getKey()) >= SHARED_GROUP_CAPACITY) continue;
-            if (best == null || load.get(e.getKey()) < load.get(best) || (load.get(e.getKey()).equals(load.get(best)) && e.getKey().compareTo(best) < 0)) {
-                best = e.getKey();
-            }
+        GroupMode mode = GroupMode.of(args.get(GroupMode.ARGUMENT));
+        if (mode == null && policy != null) mode = GroupMode.of(policy.definition().get(GroupMode.POLICY_KEY));
+        if (mode == null) {
+            boolean withinBudget = members.stream().allMatch(m -> dedicatedPerNode.getOrDefault(m, 0) < DEDICATED_GROUP_BUDGET);
+            mode = withinBudget ? GroupMode.DEDICATED : GroupMode.SHARED;
         }
-        return best != null ? new Group(best, groupMembers.get(best)) : new Group(SHARED_PREFIX + queueId, members);
-    }
-
-    /** {@code dedicated}, {@code shared}, or null (decided by the budget). */
-    private static String groupMode(Map<String, Object> args, io.warren.metadata.model.PolicyRecord policy) {
-        Object v = args.get("x-queue-group");
-        if (v == null && policy != null) v = policy.definition().get("queue-group");
-        if (v == null) return null;
-        String mode = v.toString();
-        return "dedicated".equals(mode) || "shared".equals(mode) ? mode : null;
+        if (mode == GroupMode.DEDICATED) return new Group(DEDICATED_PREFIX + queueId, members);
+        // a shared group with the same members and the same leader: the least full one below capacity
+        return sharedMembers.entrySet().stream()
+                .filter(e -> e.getValue().size() == members.size() && e.getValue().get(0).equals(members.get(0))
+                        && e.getValue().containsAll(members) && sharedLoad.get(e.getKey()) < SHARED_GROUP_CAPACITY)
+                .min(Comparator.comparingInt((Map.Entry<String, List<String>> e) -> sharedLoad.get(e.getKey()))
+                        .thenComparing(Map.Entry::getKey))
+                .map(e -> new Group(e.getKey(), e.getValue()))
+                .orElseGet(() -> new Group(SHARED_PREFIX + queueId, members));
     }
 
     static List<String> members(MetadataState s, Map<String, Object> args, io.warren.metadata.model.PolicyRecord policy,
