@@ -203,6 +203,36 @@ class ClusterTest {
         assertEquals(3, row.get("members").size());
     }
 
+    /** list_exchanges and list_bindings show what a declare through another node made, on every node. */
+    @Test
+    void everyNodeListsTheExchangesAndBindingsDeclaredThroughAnother() throws Exception {
+        try (Connection c = cluster.node(0).connect(); Channel ch = c.createChannel()) {
+            ch.exchangeDeclare("lx-topic", "topic", true);
+            ch.queueDeclare("lx-q", true, false, false, null);
+            ch.queueBind("lx-q", "lx-topic", "a.#", java.util.Map.of("x-k", "v"));
+        }
+        for (int i = 0; i < 3; i++) {
+            try (var admin = new io.warren.ops.cli.AdminClient("127.0.0.1:" + cluster.node(i).config.raftPort, "test-secret", 10_000)) {
+                long deadline = System.currentTimeMillis() + 10_000;
+                while (admin.listBindings("/").stream().noneMatch(b -> b.get("source_name").equals("lx-topic"))
+                        && System.currentTimeMillis() < deadline) Thread.sleep(50);
+                var x = admin.listExchanges("/").stream().filter(e -> e.get("name").equals("lx-topic")).findFirst().orElseThrow();
+                assertEquals("topic", x.get("type"));
+                assertEquals(true, x.get("durable"));
+                var b = admin.listBindings("/").stream().filter(e -> e.get("source_name").equals("lx-topic")).toList();
+                assertEquals(1, b.size(), "node " + i + ": " + b);
+                assertEquals("lx-q", b.get(0).get("destination_name"));
+                assertEquals("queue", b.get(0).get("destination_kind"));
+                assertEquals("a.#", b.get(0).get("routing_key"));
+                assertEquals("v", String.valueOf(((java.util.Map<?, ?>) b.get(0).get("arguments")).get("x-k")));
+            }
+        }
+        try (Connection c = cluster.node(1).connect(); Channel ch = c.createChannel()) {
+            ch.exchangeDelete("lx-topic");
+            ch.queueDelete("lx-q");
+        }
+    }
+
     /** An x-queue-group that is neither dedicated nor shared is refused as RabbitMQ refuses a bad argument. */
     @Test
     void unknownGroupModeIsRefused() throws Exception {

@@ -336,6 +336,32 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
                     return w.toByteArray();
                 });
             }
+            case LinkProtocol.LIST_EXCHANGES -> { // this node's applied view of the metadata, as rabbitmqctl's list_exchanges
+                String vhost = r.shortStr();
+                var v = state().vhost(vhost);
+                if (v == null) return CompletableFuture.completedFuture(LinkProtocol.error(DomainException.notFound("vhost '" + vhost + "'")));
+                List<io.warren.metadata.model.ExchangeRecord> xs = new ArrayList<>();
+                v.exchanges().forEach(xs::add);
+                xs.sort(Comparator.comparing(io.warren.metadata.model.ExchangeRecord::name));
+                BinaryWriter w = LinkProtocol.ok().i32(xs.size());
+                for (var x : xs) w.shortStr(x.name()).shortStr(x.type().wireName()).bool(x.durable()).bool(x.autoDelete()).bool(x.internal());
+                return CompletableFuture.completedFuture(w.toByteArray());
+            }
+            case LinkProtocol.LIST_BINDINGS -> { // explicit bindings only (not the default exchange's implicit ones)
+                String vhost = r.shortStr();
+                var v = state().vhost(vhost);
+                if (v == null) return CompletableFuture.completedFuture(LinkProtocol.error(DomainException.notFound("vhost '" + vhost + "'")));
+                List<io.warren.metadata.model.BindingRecord> bs = new ArrayList<>();
+                v.bindingLists().forEach(bs::addAll);
+                bs.sort(Comparator.comparing(io.warren.metadata.model.BindingRecord::source).thenComparing(io.warren.metadata.model.BindingRecord::destination)
+                        .thenComparing(io.warren.metadata.model.BindingRecord::routingKey));
+                BinaryWriter w = LinkProtocol.ok().i32(bs.size());
+                for (var b : bs) {
+                    w.shortStr(b.source()).bool(b.toExchange()).shortStr(b.destination()).shortStr(b.routingKey());
+                    io.warren.metadata.codec.FieldTables.writeTable(w, b.arguments());
+                }
+                return CompletableFuture.completedFuture(w.toByteArray());
+            }
             default -> {
                 return CompletableFuture.completedFuture(LinkProtocol.error(new DomainException(DomainException.Kind.INVALID_ARGUMENT, "unknown link call " + op)));
             }

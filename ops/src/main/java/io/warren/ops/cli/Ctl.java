@@ -1,9 +1,6 @@
 package io.warren.ops.cli;
 
-import io.warren.metadata.codec.BinaryReader;
-import io.warren.raft.link.Link;
-import io.warren.raft.link.LinkClient;
-import io.warren.raft.link.LinkProtocol;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,9 +9,10 @@ import picocli.CommandLine.Parameters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code warren ctl}: rabbitmqctl-style verbs against a running node, over the node-to-node link (so it
@@ -22,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  */
 @Command(name = "warren ctl", mixinStandardHelpOptions = true,
         subcommands = {Ctl.ClusterStatus.class, Ctl.ForgetClusterNode.class, Ctl.SetPolicy.class, Ctl.ClearPolicy.class,
-                Ctl.ListPolicies.class, Ctl.ListQueues.class},
+                Ctl.ListPolicies.class, Ctl.ListQueues.class, Ctl.ListExchanges.class, Ctl.ListBindings.class},
         description = "Operates a running Warren node (rabbitmqctl-style verbs).")
 public final class Ctl implements Callable<Integer> {
     @Option(names = {"-n", "--node"}, description = "Raft address (host:port) of the node to ask (default localhost:25672)",
@@ -53,11 +51,27 @@ public final class Ctl implements Callable<Integer> {
         return Files.exists(local) ? Files.readString(local).trim() : "";
     }
 
-    byte[] call(byte[] request) throws Exception {
-        try (LinkClient link = new LinkClient(Link.digest(secret()))) {
-            return link.call(node, request, 10_000).get(15, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("cannot reach node " + node + ": " + e.getCause().getMessage(), e);
+    AdminClient admin() throws java.io.IOException { return new AdminClient(node, secret(), 10_000); }
+
+    /** Prints rows as a JSON array or as a tab-separated table under a header line. */
+    void printRows(String what, String vhost, List<Map<String, Object>> rows, String... columns) throws Exception {
+        if (formatter.equals("json")) {
+            System.out.println(new ObjectMapper().writeValueAsString(rows));
+            return;
+        }
+        if (!quiet) {
+            System.out.println("Listing " + what + " for vhost \"" + vhost + "\" ...");
+            System.out.println(String.join("\t", columns));
+        }
+        ObjectMapper json = new ObjectMapper();
+        for (var row : rows) {
+            List<String> cells = new ArrayList<>();
+            for (String c : columns) {
+                Object v = row.get(c);
+                cells.add(v instanceof List<?> l ? String.join(",", l.stream().map(String::valueOf).toList())
+                        : v instanceof Map<?, ?> m ? json.writeValueAsString(m) : String.valueOf(v));
+            }
+            System.out.println(String.join("\t", cells));
         }
     }
 
@@ -66,27 +80,29 @@ public final class Ctl implements Callable<Integer> {
         @CommandLine.ParentCommand Ctl ctl;
 
         @Override public Integer call() throws Exception {
-            BinaryReader r = LinkProtocol.answer(ctl.call(LinkProtocol.request(LinkProtocol.STATUS).toByteArray()));
-            String leader = r.shortStr();
-            int n = r.i32();
-            List<String[]> nodes = new ArrayList<>();
-            for (int i = 0; i < n; i++) nodes.add(new String[]{r.shortStr(), r.shortStr(), String.valueOf(r.bool())});
+            AdminClient.Status st;
+            try (AdminClient a = ctl.admin()) { st = a.status(); }
             if (ctl.formatter.equals("json")) {
-                StringBuilder b = new StringBuilder("{\"metadata_leader\":" + json(leader) + ",\"nodes\":[");
-                for (int i = 0; i < nodes.size(); i++) {
-                    String[] x = nodes.get(i);
-                    b.append(i > 0 ? "," : "").append("{\"name\":").append(json(x[0])).append(",\"raft_address\":").append(json(x[1]))
-                            .append(",\"running\":").append(x[2]).append('}');
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("metadata_leader", st.metadataLeader());
+                List<Map<String, Object>> nodes = new ArrayList<>();
+                for (var m : st.members()) {
+                    Map<String, Object> x = new LinkedHashMap<>();
+                    x.put("name", m.name());
+                    x.put("raft_address", m.raftAddress());
+                    x.put("running", m.running());
+                    nodes.add(x);
                 }
-                System.out.println(b.append("]}"));
+                out.put("nodes", nodes);
+                System.out.println(new ObjectMapper().writeValueAsString(out));
                 return 0;
             }
             if (!ctl.quiet) System.out.println("Cluster status of node " + ctl.node + " ...");
-            System.out.println("Metadata leader: " + (leader.isEmpty() ? "(none: no majority)" : leader));
+            System.out.println("Metadata leader: " + (st.metadataLeader().isEmpty() ? "(none: no majority)" : st.metadataLeader()));
             System.out.println();
             System.out.println("Members");
-            for (String[] x : nodes) System.out.printf("%-32s %-24s %s%n", x[0], x[1], x[2].equals("true") ? "running" : "unreachable");
-            List<String> down = nodes.stream().filter(x -> !x[2].equals("true")).map(x -> x[0]).toList();
+            for (var m : st.members()) System.out.printf("%-32s %-24s %s%n", m.name(), m.raftAddress(), m.running() ? "running" : "unreachable");
+            List<String> down = st.members().stream().filter(m -> !m.running()).map(AdminClient.Member::name).toList();
             System.out.println();
             System.out.println("Unreachable nodes: " + (down.isEmpty() ? "(none)" : String.join(", ", down)));
             return 0;
@@ -102,7 +118,7 @@ public final class Ctl implements Callable<Integer> {
 
         @Override public Integer call() throws Exception {
             if (!ctl.quiet) System.out.println("Removing node " + name + " from the cluster ...");
-            LinkProtocol.answer(ctl.call(LinkProtocol.request(LinkProtocol.FORGET).shortStr(name).toByteArray()));
+            try (AdminClient a = ctl.admin()) { a.forgetNode(name); }
             return 0;
         }
     }
@@ -124,20 +140,16 @@ public final class Ctl implements Callable<Integer> {
         @Parameters(index = "2", paramLabel = "DEFINITION", description = "JSON object, e.g. '{\"ha-mode\":\"all\"}'") String definition;
 
         @Override public Integer call() throws Exception {
-            java.util.Map<String, Object> def;
+            Map<String, Object> def;
             try {
-                def = new com.fasterxml.jackson.databind.ObjectMapper().readValue(definition,
-                        new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, Object>>() { });
+                def = new ObjectMapper().readValue(definition, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 System.err.println("Error: the policy definition is not a JSON object: " + e.getOriginalMessage());
                 return 65;
             }
             if (!ctl.quiet) System.out.println("Setting policy \"" + name + "\" for pattern \"" + pattern + "\" to \"" + definition
                     + "\" with priority \"" + priority + "\" for vhost \"" + vhost + "\" ...");
-            io.warren.metadata.codec.BinaryWriter w = LinkProtocol.request(LinkProtocol.SET_POLICY).shortStr(vhost).shortStr(name)
-                    .longStr(pattern).shortStr(applyTo).i32(priority);
-            io.warren.metadata.codec.FieldTables.writeTable(w, def);
-            LinkProtocol.answer(ctl.call(w.toByteArray()));
+            try (AdminClient a = ctl.admin()) { a.setPolicy(vhost, name, pattern, applyTo, priority, def); }
             return 0;
         }
     }
@@ -152,7 +164,7 @@ public final class Ctl implements Callable<Integer> {
 
         @Override public Integer call() throws Exception {
             if (!ctl.quiet) System.out.println("Clearing policy \"" + name + "\" on vhost \"" + vhost + "\" ...");
-            LinkProtocol.answer(ctl.call(LinkProtocol.request(LinkProtocol.CLEAR_POLICY).shortStr(vhost).shortStr(name).toByteArray()));
+            try (AdminClient a = ctl.admin()) { a.clearPolicy(vhost, name); }
             return 0;
         }
     }
@@ -164,26 +176,9 @@ public final class Ctl implements Callable<Integer> {
         @Option(names = {"-p", "--vhost"}, defaultValue = "/") String vhost;
 
         @Override public Integer call() throws Exception {
-            BinaryReader r = LinkProtocol.answer(ctl.call(LinkProtocol.request(LinkProtocol.LIST_POLICIES).shortStr(vhost).toByteArray()));
-            int n = r.i32();
-            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-            if (!ctl.quiet && !ctl.formatter.equals("json")) {
-                System.out.println("Listing policies for vhost \"" + vhost + "\" ...");
-                System.out.println("vhost\tname\tpattern\tapply-to\tdefinition\tpriority");
+            try (AdminClient a = ctl.admin()) {
+                ctl.printRows("policies", vhost, a.listPolicies(vhost), "vhost", "name", "pattern", "apply-to", "definition", "priority");
             }
-            List<java.util.Map<String, Object>> rows = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                String name = r.shortStr(), pattern = r.longStr(), applyTo = r.shortStr();
-                int priority = r.i32();
-                var def = io.warren.metadata.codec.FieldTables.readTable(r);
-                if (ctl.formatter.equals("json")) {
-                    rows.add(java.util.Map.of("vhost", vhost, "name", name, "pattern", pattern, "apply-to", applyTo,
-                            "definition", def, "priority", priority));
-                } else {
-                    System.out.println(vhost + "\t" + name + "\t" + pattern + "\t" + applyTo + "\t" + json.writeValueAsString(def) + "\t" + priority);
-                }
-            }
-            if (ctl.formatter.equals("json")) System.out.println(json.writeValueAsString(rows));
             return 0;
         }
     }
@@ -194,41 +189,42 @@ public final class Ctl implements Callable<Integer> {
 
         @Option(names = {"-p", "--vhost"}, defaultValue = "/") String vhost;
 
-        @SuppressWarnings("unchecked")
         @Override public Integer call() throws Exception {
-            BinaryReader r = LinkProtocol.answer(ctl.call(LinkProtocol.request(LinkProtocol.LIST_QUEUES).shortStr(vhost).toByteArray()));
-            int n = r.i32();
-            List<java.util.Map<String, Object>> rows = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                String name = r.shortStr(), type = r.shortStr(), group = r.shortStr(), leader = r.shortStr();
-                int m = r.i32();
-                List<String> members = new ArrayList<>();
-                for (int k = 0; k < m; k++) members.add(r.shortStr());
-                java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
-                row.put("name", name);
-                row.put("type", type);
-                row.put("group", group);
-                row.put("leader", leader);
-                row.put("members", members);
-                rows.add(row);
-            }
-            if (ctl.formatter.equals("json")) {
-                System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(rows));
-                return 0;
-            }
-            if (!ctl.quiet) {
-                System.out.println("Listing queues for vhost \"" + vhost + "\" ...");
-                System.out.println("name\ttype\tgroup\tleader\tmembers");
-            }
-            for (var row : rows) {
-                System.out.println(row.get("name") + "\t" + row.get("type") + "\t" + row.get("group") + "\t" + row.get("leader")
-                        + "\t" + String.join(",", (List<String>) row.get("members")));
+            try (AdminClient a = ctl.admin()) {
+                ctl.printRows("queues", vhost, a.listQueues(vhost), "name", "type", "group", "leader", "members");
             }
             return 0;
         }
     }
 
-    static String json(String s) { return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\""; }
+    @Command(name = "list_exchanges", description = "lists the exchanges of a vhost as this node has applied them")
+    static final class ListExchanges implements Callable<Integer> {
+        @CommandLine.ParentCommand Ctl ctl;
+
+        @Option(names = {"-p", "--vhost"}, defaultValue = "/") String vhost;
+
+        @Override public Integer call() throws Exception {
+            try (AdminClient a = ctl.admin()) {
+                ctl.printRows("exchanges", vhost, a.listExchanges(vhost), "name", "type", "durable", "auto_delete", "internal");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "list_bindings", description = "lists the explicit bindings of a vhost as this node has applied them")
+    static final class ListBindings implements Callable<Integer> {
+        @CommandLine.ParentCommand Ctl ctl;
+
+        @Option(names = {"-p", "--vhost"}, defaultValue = "/") String vhost;
+
+        @Override public Integer call() throws Exception {
+            try (AdminClient a = ctl.admin()) {
+                ctl.printRows("bindings", vhost, a.listBindings(vhost), "source_name", "destination_name", "destination_kind", "routing_key", "arguments");
+            }
+            return 0;
+        }
+    }
+
 
     public static void main(String[] args) {
         java.util.logging.Logger.getLogger("org.apache.ratis.thirdparty.io.grpc").setLevel(java.util.logging.Level.WARNING);
