@@ -12,7 +12,8 @@ import java.util.Properties;
  * Keys: node_name, data_dir, listeners.tcp.default (AMQP port), amqp_bind, raft_port, heartbeat,
  * frame_max, channel_max, max_message_size, disk_free_limit.absolute, vm_memory_high_watermark.relative,
  * raft_snapshot_threshold, message_cache_bytes, handshake_timeout (ms), cluster_formation.nodes.N
- * (name@host:raft_port, one per node), cluster_secret, cluster_join (host:raft_port), raft_host.
+ * (name@host:raft_port, one per node), cluster_secret, cluster_join (host:raft_port), raft_host,
+ * loopback_users.USER = false (or loopback_users = none).
  */
 public final class NodeConfig {
     public String nodeName = "warren@" + hostName();
@@ -30,6 +31,8 @@ public final class NodeConfig {
     /** Recent bodies kept in memory on queue leaders: 256 MB, or an eighth of the heap when that is less. */
     public long messageCacheBytes = Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 8);
     public int handshakeTimeoutMs = 10_000;
+    /** Users allowed in from other hosts though their record says loopback only ({@code loopback_users.guest = false}). */
+    public final java.util.Set<String> loopbackExempt = new java.util.TreeSet<>();
     /** Static cluster: node name → Raft address ({@code host:port}), this node included. Empty: one node. */
     public final java.util.Map<String, String> peers = new java.util.TreeMap<>();
     /** Shared by the nodes of one cluster (RabbitMQ's Erlang cookie); node-to-node calls without it are refused. */
@@ -82,8 +85,19 @@ public final class NodeConfig {
                 case "cluster_secret" -> clusterSecret = value;
                 case "cluster_join" -> joinAddress = value;
                 case "raft_host" -> raftHost = value;
+                case "loopback_users" -> { // RabbitMQ's "loopback_users = none": no user is restricted to loopback
+                    if (!value.equals("none")) throw new IllegalArgumentException("bad value '" + value + "' for setting '" + key + "' (expected none)");
+                    loopbackExempt.add("*");
+                }
                 default -> {
-                    if (key.startsWith("cluster_formation.nodes.")) addPeer(value);
+                    if (key.startsWith("loopback_users.")) {
+                        String user = key.substring("loopback_users.".length());
+                        switch (value) {
+                            case "false" -> loopbackExempt.add(user);
+                            case "true" -> loopbackExempt.remove(user);
+                            default -> throw new IllegalArgumentException("bad value '" + value + "' for setting '" + key + "' (expected true or false)");
+                        }
+                    } else if (key.startsWith("cluster_formation.nodes.")) addPeer(value);
                     else throw new IllegalArgumentException("unknown setting '" + key + "'");
                 }
             }

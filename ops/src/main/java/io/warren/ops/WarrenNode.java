@@ -32,7 +32,8 @@ public final class WarrenNode implements AutoCloseable {
         amqp = new AmqpServer(broker, AmqpConfig.defaults(config.amqpBind, config.amqpPort)
                 .withHeartbeat(config.heartbeatSeconds)
                 .withLimits(config.frameMax, config.channelMax, config.maxMessageSize)
-                .withHandshakeTimeout(config.handshakeTimeoutMs));
+                .withHandshakeTimeout(config.handshakeTimeoutMs)
+                .withLoopbackExempt(config.loopbackExempt));
         amqp.start();
         LOG.info("Warren node {} ready: AMQP on {}:{}, data in {}", config.nodeName, config.amqpBind, amqp.port(),
                 config.dataDir.toAbsolutePath());

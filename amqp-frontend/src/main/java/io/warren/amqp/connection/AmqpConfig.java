@@ -1,24 +1,35 @@
 package io.warren.amqp.connection;
 
+import java.util.Set;
+
 /**
  * Front-end limits, RabbitMQ's defaults: frame_max offered 131072, channel_max 2047, heartbeat 60 s,
- * bodies up to 128 MiB, 10 s to complete the handshake.
+ * bodies up to 128 MiB, 10 s to complete the handshake. {@code loopbackExempt}: users whose loopback-only
+ * restriction this node lifts (RabbitMQ's {@code loopback_users.guest = false}).
  */
 public record AmqpConfig(String bindHost, int port, int frameMax, int channelMax, int heartbeatSeconds,
-                         long bodySizeMax, int handshakeTimeoutMs) {
+                         long bodySizeMax, int handshakeTimeoutMs, Set<String> loopbackExempt) {
+    public AmqpConfig {
+        loopbackExempt = Set.copyOf(loopbackExempt);
+    }
+
     public static AmqpConfig defaults(String bindHost, int port) {
-        return new AmqpConfig(bindHost, port, 131072, 2047, 60, 128L << 20, 10_000);
+        return new AmqpConfig(bindHost, port, 131072, 2047, 60, 128L << 20, 10_000, Set.of());
     }
 
     public AmqpConfig withHeartbeat(int seconds) {
-        return new AmqpConfig(bindHost, port, frameMax, channelMax, seconds, bodySizeMax, handshakeTimeoutMs);
+        return new AmqpConfig(bindHost, port, frameMax, channelMax, seconds, bodySizeMax, handshakeTimeoutMs, loopbackExempt);
     }
 
     public AmqpConfig withHandshakeTimeout(int ms) {
-        return new AmqpConfig(bindHost, port, frameMax, channelMax, heartbeatSeconds, bodySizeMax, ms);
+        return new AmqpConfig(bindHost, port, frameMax, channelMax, heartbeatSeconds, bodySizeMax, ms, loopbackExempt);
     }
 
     public AmqpConfig withLimits(int frameMax, int channelMax, long bodySizeMax) {
-        return new AmqpConfig(bindHost, port, frameMax, channelMax, heartbeatSeconds, bodySizeMax, handshakeTimeoutMs);
+        return new AmqpConfig(bindHost, port, frameMax, channelMax, heartbeatSeconds, bodySizeMax, handshakeTimeoutMs, loopbackExempt);
+    }
+
+    public AmqpConfig withLoopbackExempt(Set<String> users) {
+        return new AmqpConfig(bindHost, port, frameMax, channelMax, heartbeatSeconds, bodySizeMax, handshakeTimeoutMs, users);
     }
 }

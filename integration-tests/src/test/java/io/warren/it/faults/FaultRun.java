@@ -1,0 +1,82 @@
+package io.warren.it.faults;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** One run of a workload under a fault schedule on a fresh cluster, checked at the end. */
+final class FaultRun {
+    private FaultRun() { }
+
+    /** What a run is: a workload, the faults the nemesis picks from, cluster size, seed and length. */
+    record Spec(String workload, List<Fault> faults, int nodes, long seed, long durationMs) {
+        String faultLabel() { return faults.size() == 1 ? faults.get(0).label : "mixed (" + faults.size() + " kinds)"; }
+
+        String name() { return workload + "-" + faults.stream().map(f -> f.label).reduce((a, b) -> a + "+" + b).orElse("none") + "-" + seed; }
+    }
+
+    /** A result row: {@code ok} is the checker's verdict; {@code detail} what it counted. */
+    record Outcome(Spec spec, double seconds, long confirmed, long lost, long unexpected, long duplicated, long unknown,
+                   long recoveredUnknown, long worstGapMs, int faultsApplied, boolean ok, String detail, List<String> events) { }
+
+    static long seedFrom(String property, long fallback) {
+        String s = System.getProperty(property);
+        return s == null || s.isBlank() ? fallback : Long.parseLong(s.trim());
+    }
+
+    /** The queue workload: 3 queues led by different nodes, 3 publishers and 3 consumers on different nodes, a poller. */
+    static Outcome queues(Spec spec, boolean throughHaproxy) throws Exception {
+        System.out.printf("=== %s: %d nodes, faults %s, seed %d (replay with -Dfaults.seed=%d), %d s%n", spec.workload(), spec.nodes(),
+                spec.faultLabel(), spec.seed(), spec.seed(), spec.durationMs() / 1000);
+        long t0 = System.currentTimeMillis();
+        try (FaultCluster cluster = new FaultCluster(spec.nodes(), spec.name());
+             Haproxy haproxy = throughHaproxy ? Haproxy.start(cluster) : null) {
+            List<String> queues = List.of("qf-1", "qf-2", "qf-3");
+            for (int i = 0; i < queues.size(); i++) { // declared through different nodes: client-local leaders
+                try (Connection c = cluster.node(1 + i % spec.nodes()).factory().newConnection(); Channel ch = c.createChannel()) {
+                    ch.queueDeclare(queues.get(i), true, false, false, null);
+                }
+            }
+            QueueWorkload.Endpoint endpoint = throughHaproxy ? haproxy.endpoint() : new QueueWorkload.Endpoint() {
+                @Override public Connection connect(int client, int attempt) throws Exception {
+                    return cluster.node(1 + Math.floorMod(attempt, spec.nodes())).factory().newConnection("client-" + client);
+                }
+
+                @Override public boolean recovers() { return false; }
+            };
+            QueueWorkload w = new QueueWorkload(queues, endpoint, 3, 3, 150, 10_000);
+            w.start();
+            Nemesis nemesis = new Nemesis(cluster, spec.faults(), spec.seed(), spec.durationMs(), queues);
+            Thread nt = new Thread(nemesis, "nemesis");
+            nt.start();
+            nt.join(spec.durationMs() + 120_000);
+            if (nt.isAlive()) { nt.interrupt(); nt.join(30_000); }
+            cluster.healAll();
+            nemesis.log("healed; waiting for the cluster");
+            cluster.awaitHealthy(queues, 120_000);
+            Thread.sleep(3_000); // the workload goes on a little on the healed cluster
+            long worstGap = w.stopPublishers();
+            w.stopConsumers();
+            nemesis.log("drain");
+            long remaining;
+            List<Connection> all = new ArrayList<>();
+            try {
+                for (FaultNode f : cluster.nodes) all.add(f.factory().newConnection("checker"));
+                remaining = w.drain(all.get(0), all, 120_000);
+            } finally {
+                for (Connection c : all) c.abort(1_000);
+            }
+            QueueWorkload.Verdict v = w.check(remaining, worstGap);
+            if (nemesis.failure != null) throw new IllegalStateException("the nemesis failed", nemesis.failure);
+            String detail = String.format("attempted %d, confirmed %d, nacked %d (delivered all the same %d), unknown %d (recovered %d), consumed %d, duplicates %d, "
+                            + "lost %d %s, unexpected %d, from the wrong queue %d, left after drain %d, worst gap between confirms %d ms, reconnects %d",
+                    v.attempted(), v.confirmed(), v.nacked(), v.nackedDelivered(), v.unknown(), v.recoveredUnknown(), v.consumed(), v.duplicates(), v.lost(),
+                    v.lostSample(), v.unexpected(), v.wrongQueue(), v.remaining(), v.worstGapMs(), w.reconnects.get());
+            nemesis.log(detail);
+            return new Outcome(spec, (System.currentTimeMillis() - t0) / 1000.0, v.confirmed(), v.lost(), v.unexpected() + v.wrongQueue(),
+                    v.duplicates(), v.unknown(), v.recoveredUnknown(), v.worstGapMs(), nemesis.applied, v.ok(), detail, List.copyOf(nemesis.events));
+        }
+    }
+}

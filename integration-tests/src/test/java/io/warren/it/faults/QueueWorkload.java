@@ -1,0 +1,294 @@
+package io.warren.it.faults;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ConfirmListener;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.GetResponse;
+import com.rabbitmq.client.MessageProperties;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The queue workload: publishers with confirms and consumers ({@code basic.consume} and a {@code basic.get} poller)
+ * on several queues, connected through different nodes (or one HAProxy address), reconnecting whenever a connection
+ * fails. It records every message id it published, which the broker confirmed or nacked, and every delivery; the
+ * checker compares the two. A message id carries its publisher, its queue and a sequence number.
+ */
+final class QueueWorkload {
+    /** How clients reach the cluster: attempt {@code n} of a client may go to a different node. */
+    interface Endpoint {
+        Connection connect(int client, int attempt) throws Exception;
+
+        /** Connections recover by themselves (amqp-client's automatic recovery); clients then keep theirs. */
+        boolean recovers();
+    }
+
+    static final int WINDOW = 32;
+    final List<String> queues;
+    private final Endpoint endpoint;
+    private final long confirmTimeoutMs;
+    private final int publishers, consumers;
+    private final int ratePerPublisher;
+    private final List<Thread> publisherThreads = new ArrayList<>(), consumerThreads = new ArrayList<>();
+    private volatile boolean stopPublishing, stopConsuming;
+
+    final Set<Long> attempted = ConcurrentHashMap.newKeySet();
+    final Set<Long> confirmed = ConcurrentHashMap.newKeySet();
+    final Set<Long> nacked = ConcurrentHashMap.newKeySet();
+    final Map<Long, Integer> received = new ConcurrentHashMap<>();
+    final Set<Long> fromWrongQueue = ConcurrentHashMap.newKeySet();
+    private final AtomicLong lastConfirmAt = new AtomicLong(), maxGapMs = new AtomicLong();
+    final AtomicLong reconnects = new AtomicLong();
+
+    QueueWorkload(List<String> queues, Endpoint endpoint, int publishers, int consumers, int ratePerPublisher, long confirmTimeoutMs) {
+        this.queues = queues;
+        this.endpoint = endpoint;
+        this.publishers = publishers;
+        this.consumers = consumers;
+        this.ratePerPublisher = ratePerPublisher;
+        this.confirmTimeoutMs = confirmTimeoutMs;
+    }
+
+    static long id(int publisher, int queue, long seq) { return ((long) publisher << 48) | ((long) queue << 40) | seq; }
+
+    static int queueOf(long id) { return (int) ((id >>> 40) & 0xff); }
+
+    void start() {
+        lastConfirmAt.set(System.currentTimeMillis());
+        for (int p = 0; p < publishers; p++) {
+            int client = p;
+            publisherThreads.add(daemon("publisher-" + p, () -> publish(client)));
+        }
+        for (int c = 0; c < consumers; c++) {
+            int client = c;
+            consumerThreads.add(daemon("consumer-" + c, () -> consume(client)));
+        }
+        consumerThreads.add(daemon("getter", () -> poll(consumers)));
+    }
+
+    private static Thread daemon(String name, Runnable r) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** Outstanding confirms of one channel: sequence number → message id, with the time sent. */
+    private final class Tracker implements ConfirmListener {
+        final ConcurrentSkipListMap<Long, long[]> outstanding = new ConcurrentSkipListMap<>();
+
+        @Override public void handleAck(long tag, boolean multiple) {
+            var m = multiple ? outstanding.headMap(tag, true) : outstanding.subMap(tag, true, tag, true);
+            for (long[] e : m.values()) confirmed.add(e[0]);
+            m.clear();
+            long now = System.currentTimeMillis();
+            long gap = now - lastConfirmAt.getAndSet(now);
+            maxGapMs.accumulateAndGet(gap, Math::max);
+        }
+
+        @Override public void handleNack(long tag, boolean multiple) {
+            var m = multiple ? outstanding.headMap(tag, true) : outstanding.subMap(tag, true, tag, true);
+            for (long[] e : m.values()) nacked.add(e[0]);
+            m.clear();
+        }
+
+        boolean stale() {
+            var first = outstanding.firstEntry();
+            return first != null && System.currentTimeMillis() - first.getValue()[1] > confirmTimeoutMs;
+        }
+    }
+
+    private void publish(int client) {
+        java.util.Random rnd = new java.util.Random(client);
+        long seq = 0;
+        long intervalNs = 1_000_000_000L / ratePerPublisher;
+        for (int attempt = client; !stopPublishing; attempt++) {
+            Connection c = null;
+            Tracker t = new Tracker();
+            try {
+                c = endpoint.connect(client, attempt);
+                Channel ch = c.createChannel();
+                ch.confirmSelect();
+                ch.addConfirmListener(t);
+                if (endpoint.recovers()) {
+                    // a recovered channel numbers its publishes afresh: what was outstanding stays unknown
+                    ((com.rabbitmq.client.Recoverable) c).addRecoveryListener(new com.rabbitmq.client.RecoveryListener() {
+                        @Override public void handleRecovery(com.rabbitmq.client.Recoverable r) { }
+                        @Override public void handleRecoveryStarted(com.rabbitmq.client.Recoverable r) { t.outstanding.clear(); }
+                    });
+                }
+                long next = System.nanoTime();
+                while (!stopPublishing) {
+                    if (t.stale()) throw new java.util.concurrent.TimeoutException("confirms overdue");
+                    if (t.outstanding.size() >= WINDOW) { Thread.sleep(1); continue; }
+                    long now = System.nanoTime();
+                    if (now < next) { Thread.sleep(Math.max(0, (next - now) / 1_000_000), (int) ((next - now) % 1_000_000)); continue; }
+                    next += intervalNs;
+                    if (next < now - 1_000_000_000L) next = now; // no burst after an outage
+                    int q = rnd.nextInt(queues.size());
+                    long id = id(client, q, seq++);
+                    attempted.add(id);
+                    try {
+                        t.outstanding.put(ch.getNextPublishSeqNo(), new long[]{id, System.currentTimeMillis()});
+                        ch.basicPublish("", queues.get(q), MessageProperties.PERSISTENT_BASIC, body(id));
+                    } catch (com.rabbitmq.client.AlreadyClosedException e) {
+                        if (!endpoint.recovers()) throw e;
+                        t.outstanding.clear();
+                        Thread.sleep(100); // recovering
+                    }
+                }
+                long deadline = System.currentTimeMillis() + confirmTimeoutMs;
+                while (!t.outstanding.isEmpty() && System.currentTimeMillis() < deadline && c.isOpen()) Thread.sleep(10);
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                reconnects.incrementAndGet();
+            } finally {
+                t.outstanding.clear(); // whatever was not confirmed by now is unknown
+                if (c != null) c.abort(1_000);
+            }
+            if (!stopPublishing) sleepQuietly(250);
+        }
+    }
+
+    private static byte[] body(long id) { return ByteBuffer.allocate(64).putLong(id).array(); }
+
+    private void record(long id, String queue) {
+        received.merge(id, 1, Integer::sum);
+        if (queueOf(id) >= queues.size() || !queues.get(queueOf(id)).equals(queue)) fromWrongQueue.add(id);
+    }
+
+    private void consume(int client) {
+        for (int attempt = client + 1; !stopConsuming; attempt++) {
+            Connection c = null;
+            try {
+                c = endpoint.connect(100 + client, attempt);
+                Channel ch = c.createChannel();
+                ch.basicQos(50);
+                for (String q : queues) {
+                    ch.basicConsume(q, false, new DefaultConsumer(ch) {
+                        @Override public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] b) throws java.io.IOException {
+                            record(ByteBuffer.wrap(b).getLong(), q);
+                            getChannel().basicAck(env.getDeliveryTag(), false);
+                        }
+                    });
+                }
+                while (!stopConsuming && (c.isOpen() || endpoint.recovers())) Thread.sleep(100);
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                reconnects.incrementAndGet();
+            } finally {
+                if (c != null) c.abort(1_000);
+            }
+            if (!stopConsuming) sleepQuietly(250);
+        }
+    }
+
+    private void poll(int client) {
+        for (int attempt = client + 2; !stopConsuming; attempt++) {
+            Connection c = null;
+            try {
+                c = endpoint.connect(100 + client, attempt);
+                Channel ch = c.createChannel();
+                int empty = 0;
+                for (int i = 0; !stopConsuming; i++) {
+                    String q = queues.get(i % queues.size());
+                    try {
+                        GetResponse r = ch.basicGet(q, false);
+                        if (r == null) {
+                            if (++empty % queues.size() == 0) Thread.sleep(50);
+                            continue;
+                        }
+                        record(ByteBuffer.wrap(r.getBody()).getLong(), q);
+                        ch.basicAck(r.getEnvelope().getDeliveryTag(), false);
+                    } catch (com.rabbitmq.client.AlreadyClosedException e) {
+                        if (!endpoint.recovers()) throw e;
+                        Thread.sleep(200);
+                    }
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                reconnects.incrementAndGet();
+            } finally {
+                if (c != null) c.abort(1_000);
+            }
+            if (!stopConsuming) sleepQuietly(250);
+        }
+    }
+
+    private static void sleepQuietly(long ms) {
+        try { Thread.sleep(ms); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+    }
+
+    /** Stops publishing; waits for outstanding confirms (up to the confirm timeout). Returns the worst confirm gap, ms. */
+    long stopPublishers() throws InterruptedException {
+        stopPublishing = true;
+        for (Thread t : publisherThreads) t.join(confirmTimeoutMs + 10_000);
+        long tail = System.currentTimeMillis() - lastConfirmAt.get();
+        return Math.max(maxGapMs.get(), tail);
+    }
+
+    void stopConsumers() throws InterruptedException {
+        stopConsuming = true;
+        for (Thread t : consumerThreads) t.join(10_000);
+    }
+
+    /**
+     * Drains every queue through {@code connection} (after the consumers stopped): gets until each queue is empty,
+     * then checks every node reports it empty. Returns the number of messages still there (should be 0).
+     */
+    long drain(Connection connection, List<Connection> everyNode, long timeoutMs) throws Exception {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        try (Channel ch = connection.createChannel()) {
+            for (String q : queues) {
+                while (System.currentTimeMillis() < deadline) {
+                    GetResponse r = ch.basicGet(q, true);
+                    if (r != null) { record(ByteBuffer.wrap(r.getBody()).getLong(), q); continue; }
+                    if (ch.queueDeclarePassive(q).getMessageCount() == 0) break;
+                    Thread.sleep(100);
+                }
+            }
+        }
+        long left = 0;
+        for (Connection c : everyNode) {
+            try (Channel ch = c.createChannel()) {
+                for (String q : queues) left += ch.queueDeclarePassive(q).getMessageCount();
+            }
+        }
+        return left;
+    }
+
+    /** What the checker found. */
+    record Verdict(long attempted, long confirmed, long nacked, long unknown, long lost, long unexpected, long wrongQueue,
+                   long duplicates, long recoveredUnknown, long nackedDelivered, long consumed, long remaining, long worstGapMs, List<Long> lostSample) {
+        boolean ok() { return lost == 0 && unexpected == 0 && wrongQueue == 0 && remaining == 0; }
+    }
+
+    Verdict check(long remaining, long worstGapMs) {
+        List<Long> lost = new ArrayList<>();
+        for (long id : confirmed) if (!received.containsKey(id)) lost.add(id);
+        long unexpected = 0, duplicates = 0, recoveredUnknown = 0, nackedDelivered = 0;
+        for (var e : received.entrySet()) {
+            if (!attempted.contains(e.getKey())) unexpected++;
+            else if (nacked.contains(e.getKey())) nackedDelivered++;
+            else if (!confirmed.contains(e.getKey())) recoveredUnknown++;
+            duplicates += e.getValue() - 1;
+        }
+        long unknown = attempted.stream().filter(id -> !confirmed.contains(id) && !nacked.contains(id)).count();
+        java.util.Collections.sort(lost);
+        return new Verdict(attempted.size(), confirmed.size(), nacked.size(), unknown, lost.size(), unexpected, fromWrongQueue.size(),
+                duplicates, recoveredUnknown, nackedDelivered, received.size(), remaining, worstGapMs, lost.subList(0, Math.min(20, lost.size())));
+    }
+}
