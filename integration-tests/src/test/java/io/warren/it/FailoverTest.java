@@ -87,4 +87,34 @@ class FailoverTest {
             }
         }
     }
+
+    /**
+     * A consumer that subscribes while its queue's leader has just died (as clients do when they recover their
+     * connections) waits for the new leader instead of having its connection closed (found by the fault suite).
+     */
+    @org.junit.jupiter.api.Test
+    void consumeRightAfterTheLeaderDiesWaitsForTheNewLeader() throws Exception {
+        try (TestCluster cluster = new TestCluster(3).start()) {
+            try (Connection c = cluster.node(0).connect(); Channel ch = c.createChannel()) {
+                ch.queueDeclare("fo-late", true, false, false, null); // leader: n1 (client-local)
+                ch.confirmSelect();
+                for (int i = 0; i < 10; i++) ch.basicPublish("", "fo-late", null, ByteBuffer.allocate(4).putInt(i).array());
+                ch.waitForConfirmsOrDie(10_000);
+            }
+            cluster.node(0).stop();
+            Set<Integer> received = ConcurrentHashMap.newKeySet();
+            try (Connection c = cluster.node(2).connect()) {
+                Channel ch = c.createChannel();
+                ch.basicConsume("fo-late", true, new DefaultConsumer(ch) {
+                    @Override public void handleDelivery(String t, Envelope e, AMQP.BasicProperties p, byte[] body) {
+                        received.add(ByteBuffer.wrap(body).getInt());
+                    }
+                });
+                long deadline = System.currentTimeMillis() + 30_000;
+                while (received.size() < 10 && System.currentTimeMillis() < deadline) Thread.sleep(50);
+                assertEquals(10, received.size(), "every message reached the consumer that subscribed during the election");
+                assertTrue(c.isOpen());
+            }
+        }
+    }
 }

@@ -40,8 +40,33 @@ final class ManagedConsumer implements QueueConsumer {
         this.sink = sink;
     }
 
-    /** First registration: a refusal (exclusive use, no such queue) fails the future. */
-    CompletableFuture<QueueConsumer> start() { return attach().thenApply(a -> this); }
+    /**
+     * First registration: a refusal (exclusive use, no such queue) fails the future; a queue without a reachable
+     * leader (one just died, and an election is under way) is tried again until the failover wait runs out, as
+     * publishes are, so a client re-subscribing after a node loss is not turned away during the election.
+     */
+    CompletableFuture<QueueConsumer> start() {
+        CompletableFuture<QueueConsumer> f = new CompletableFuture<>();
+        firstAttach(f, System.currentTimeMillis() + RaftBroker.FAILOVER_WAIT_MS);
+        return f;
+    }
+
+    private void firstAttach(CompletableFuture<QueueConsumer> f, long deadline) {
+        attach().whenComplete((h, err) -> {
+            if (err == null) {
+                f.complete(this);
+                return;
+            }
+            Throwable c = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
+            boolean unreachable = !(c instanceof DomainException d) || d.kind() == DomainException.Kind.UNAVAILABLE;
+            if (unreachable && !cancelled && System.currentTimeMillis() < deadline && broker.queueExists(queue)) {
+                broker.forgetLeader(queue);
+                CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS).execute(() -> firstAttach(f, deadline));
+            } else {
+                f.completeExceptionally(c);
+            }
+        });
+    }
 
     private CompletableFuture<QueueConsumer> attach() {
         return broker.locate(queue).thenCompose(host -> {

@@ -779,7 +779,7 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
         return result;
     }
 
-    private static final long FAILOVER_WAIT_MS = 15_000;
+    static final long FAILOVER_WAIT_MS = 15_000;
 
     private <T> void attemptOnHost(QueueRecord q, boolean retryable, java.util.function.Function<QueueHost, CompletableFuture<T>> local,
                                    java.util.function.Supplier<BinaryWriter> request, java.util.function.Function<BinaryReader, T> answer,

@@ -60,6 +60,7 @@ final class FaultNode {
         f.setHandshakeTimeout(5_000);
         f.setRequestedHeartbeat(3);
         f.setShutdownTimeout(1_000);
+        f.setChannelRpcTimeout(15_000);
         return f;
     }
 

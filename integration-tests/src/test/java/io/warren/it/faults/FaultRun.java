@@ -26,6 +26,35 @@ final class FaultRun {
         return s == null || s.isBlank() ? fallback : Long.parseLong(s.trim());
     }
 
+    /** The metadata workload: concurrent declare/delete/bind/unbind from a client on every node. */
+    static Outcome metadata(Spec spec) throws Exception {
+        System.out.printf("=== %s: %d nodes, faults %s, seed %d (replay with -Dfaults.seed=%d), %d s%n", spec.workload(), spec.nodes(),
+                spec.faultLabel(), spec.seed(), spec.seed(), spec.durationMs() / 1000);
+        long t0 = System.currentTimeMillis();
+        try (FaultCluster cluster = new FaultCluster(spec.nodes(), spec.name())) {
+            MetadataWorkload w = new MetadataWorkload(cluster, spec.nodes());
+            w.start(spec.seed());
+            Nemesis nemesis = new Nemesis(cluster, spec.faults(), spec.seed(), spec.durationMs(), List.of());
+            Thread nt = new Thread(nemesis, "nemesis");
+            nt.start();
+            nt.join(spec.durationMs() + 120_000);
+            if (nt.isAlive()) { nt.interrupt(); nt.join(30_000); }
+            cluster.healAll();
+            nemesis.log("healed; waiting for the cluster");
+            cluster.awaitHealthy(List.of(), 120_000);
+            Thread.sleep(2_000);
+            w.stop();
+            List<String> violations = w.check(60_000);
+            if (nemesis.failure != null) throw new IllegalStateException("the nemesis failed", nemesis.failure);
+            String detail = String.format("operations ok %d, refused %d, unknown %d on %d names; violations %d %s",
+                    w.ok.get(), w.refused.get(), w.unknown.get(), w.entities(), violations.size(),
+                    violations.subList(0, Math.min(10, violations.size())));
+            nemesis.log(detail);
+            return new Outcome(spec, (System.currentTimeMillis() - t0) / 1000.0, w.ok.get(), violations.size(), 0, 0, w.unknown.get(), 0,
+                    0, nemesis.applied, violations.isEmpty(), detail, List.copyOf(nemesis.events));
+        }
+    }
+
     /** The queue workload: 3 queues led by different nodes, 3 publishers and 3 consumers on different nodes, a poller. */
     static Outcome queues(Spec spec, boolean throughHaproxy) throws Exception {
         System.out.printf("=== %s: %d nodes, faults %s, seed %d (replay with -Dfaults.seed=%d), %d s%n", spec.workload(), spec.nodes(),

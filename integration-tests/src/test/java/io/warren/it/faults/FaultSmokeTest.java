@@ -21,4 +21,14 @@ class FaultSmokeTest {
         assertTrue(o.ok(), "seed " + seed + ": " + o.detail());
         assertTrue(o.confirmed() > 1_000, "too little got through to mean anything: " + o.detail());
     }
+
+    @Test
+    void everyNodeAgreesOnTheMetadataAfterPartitions() throws Exception {
+        long seed = FaultRun.seedFrom("faults.seed", System.nanoTime() % 100_000);
+        FaultRun.Outcome o = FaultRun.metadata(new FaultRun.Spec("metadata", List.of(Fault.ISOLATE_METADATA_LEADER, Fault.PARTITION_RING),
+                3, seed, 30_000));
+        assertTrue(o.faultsApplied() > 0, "the nemesis applied no fault");
+        assertTrue(o.ok(), "seed " + seed + ": " + o.detail());
+        assertTrue(o.confirmed() > 100, "too few operations went through to mean anything: " + o.detail());
+    }
 }
