@@ -32,7 +32,7 @@ public final class BinaryReader {
 
     public byte[] bytes(int n) { need(n); byte[] b = new byte[n]; buf.get(b); return b; }
 
-    public String shortStr() { int n = u8(); return new String(bytes(n), StandardCharsets.UTF_8); }
+    public String shortStr() { int n = u8(); return utf8(bytes(n)); }
 
     public byte[] longBytes() {
         int n = i32();
@@ -40,7 +40,23 @@ public final class BinaryReader {
         return bytes(n);
     }
 
-    public String longStr() { return new String(longBytes(), StandardCharsets.UTF_8); }
+    public String longStr() { return utf8(longBytes()); }
+
+    /**
+     * Strict UTF-8: bytes that are not UTF-8 would come back as U+FFFD and be written on changed (a header key or value
+     * altered, a 255-byte key grown past 255), so they are refused instead of decoded leniently.
+     */
+    static String utf8(byte[] b) {
+        String s = new String(b, StandardCharsets.UTF_8);
+        if (s.indexOf('\uFFFD') >= 0) { // rare: a real U+FFFD, or a replacement for bad input
+            try {
+                StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(b));
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new MalformedException("string is not valid UTF-8");
+            }
+        }
+        return s;
+    }
 
     public int remaining() { return buf.remaining(); }
 

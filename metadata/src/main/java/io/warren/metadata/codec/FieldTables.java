@@ -66,7 +66,13 @@ public final class FieldTables {
             case 'S' -> new String(r.longBytes(), StandardCharsets.UTF_8);
             case 'x' -> r.longBytes();
             case 'A' -> readArray(r, depth + 1);
-            case 'T' -> new Date(r.i64() * 1000L);
+            case 'T' -> { // seconds; a value whose milliseconds overflow a long would not come back as sent: refused
+                long seconds = r.i64();
+                if (seconds > Long.MAX_VALUE / 1000 || seconds < Long.MIN_VALUE / 1000) {
+                    throw new BinaryReader.MalformedException("timestamp " + seconds + " out of range");
+                }
+                yield new Date(seconds * 1000L);
+            }
             case 'F' -> readTable(r, depth + 1);
             case 'V' -> null;
             default -> throw new BinaryReader.MalformedException("unknown field type '" + (char) type + "' (" + type + ")");
