@@ -29,6 +29,7 @@ final class RawClient {
     /** Raw handshake up to connection.open-ok with the given heartbeat; returns the socket. */
     static Socket handshake(int port, int heartbeat) throws Exception {
         Socket s = new Socket("127.0.0.1", port);
+        s.setTcpNoDelay(true);
         s.setSoTimeout(15_000);
         var out = s.getOutputStream();
         out.write("AMQP\0\0\11\1".getBytes(StandardCharsets.ISO_8859_1));
