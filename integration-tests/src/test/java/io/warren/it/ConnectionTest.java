@@ -172,11 +172,14 @@ class ConnectionTest {
             });
             Channel ch = c.createChannel();
             ch.queueDeclare("alarm-q", true, false, false, null);
+            ch.confirmSelect();
+            ch.basicPublish("", "alarm-q", null, "before-alarm".getBytes());
+            ch.waitForConfirmsOrDie(10_000);
             node.node().alarms().setDiskFreeLimit(Long.MAX_VALUE);
             try {
                 assertTrue(blocked.await(10, TimeUnit.SECONDS), "connection.blocked");
                 Channel consumer = node.connect().createChannel();
-                ch.confirmSelect();
+                assertEquals("before-alarm", new String(consumer.basicGet("alarm-q", true).getBody()), "consumers keep draining under the alarm");
                 ch.basicPublish("", "alarm-q", null, "while-blocked".getBytes());
                 Thread.sleep(300);
                 assertNull(consumer.basicGet("alarm-q", true), "a blocked publisher's message is held back");

@@ -16,6 +16,7 @@ final class NodeProcess implements AutoCloseable {
     final int amqpPort;
     final int raftPort;
     final List<String> extraArgs = new ArrayList<>();
+    String maxHeap = "-Xmx1g";
     private Process process;
 
     final String name;
@@ -37,7 +38,7 @@ final class NodeProcess implements AutoCloseable {
     /** Starts the process without waiting (nodes of a cluster start together). */
     NodeProcess launch() throws Exception {
         List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xss512k", "-Xmx1g",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xss512k", maxHeap, "-XX:+ExplicitGCInvokesConcurrent",
                 "-cp", System.getProperty("java.class.path"), "io.warren.ops.Main",
                 "--node-name", name, "--data-dir", dataDir.toString(),
                 "--amqp-port", String.valueOf(amqpPort), "--raft-port", String.valueOf(raftPort),
