@@ -47,8 +47,13 @@ final class QueueWorkload {
     final Set<Long> nacked = ConcurrentHashMap.newKeySet();
     final Map<Long, Integer> received = new ConcurrentHashMap<>();
     final Set<Long> fromWrongQueue = ConcurrentHashMap.newKeySet();
+    /** For the report on a lost message: when it was sent and confirmed (ms since start) and through which node. */
+    private final Map<Long, String> trail = new ConcurrentHashMap<>();
+    private final long t0 = System.currentTimeMillis();
     private final AtomicLong lastConfirmAt = new AtomicLong(), maxGapMs = new AtomicLong();
     final AtomicLong reconnects = new AtomicLong();
+    /** Consumers the queues still report after every client closed (seen from each node, summed). */
+    long ghostConsumers;
 
     QueueWorkload(List<String> queues, Endpoint endpoint, int publishers, int consumers, int ratePerPublisher, long confirmTimeoutMs) {
         this.queues = queues;
@@ -89,7 +94,11 @@ final class QueueWorkload {
 
         @Override public void handleAck(long tag, boolean multiple) {
             var m = multiple ? outstanding.headMap(tag, true) : outstanding.subMap(tag, true, tag, true);
-            for (long[] e : m.values()) confirmed.add(e[0]);
+            long at = System.currentTimeMillis() - t0;
+            for (long[] e : m.values()) {
+                confirmed.add(e[0]);
+                trail.computeIfPresent(e[0], (k, v) -> v + ", confirmed at " + at + " ms");
+            }
             m.clear();
             long now = System.currentTimeMillis();
             long gap = now - lastConfirmAt.getAndSet(now);
@@ -138,6 +147,7 @@ final class QueueWorkload {
                     int q = rnd.nextInt(queues.size());
                     long id = id(client, q, seq++);
                     attempted.add(id);
+                    trail.put(id, "sent at " + (System.currentTimeMillis() - t0) + " ms via " + c.getAddress().getHostAddress());
                     try {
                         t.outstanding.put(ch.getNextPublishSeqNo(), new long[]{id, System.currentTimeMillis()});
                         ch.basicPublish("", queues.get(q), MessageProperties.PERSISTENT_BASIC, body(id));
@@ -264,7 +274,11 @@ final class QueueWorkload {
         long left = 0;
         for (Connection c : everyNode) {
             try (Channel ch = c.createChannel()) {
-                for (String q : queues) left += ch.queueDeclarePassive(q).getMessageCount();
+                for (String q : queues) {
+                    var ok = ch.queueDeclarePassive(q);
+                    left += ok.getMessageCount();
+                    ghostConsumers += ok.getConsumerCount(); // every client has closed: none should be left
+                }
             }
         }
         return left;
@@ -272,7 +286,7 @@ final class QueueWorkload {
 
     /** What the checker found. */
     record Verdict(long attempted, long confirmed, long nacked, long unknown, long lost, long unexpected, long wrongQueue,
-                   long duplicates, long recoveredUnknown, long nackedDelivered, long consumed, long remaining, long worstGapMs, List<Long> lostSample) {
+                   long duplicates, long recoveredUnknown, long nackedDelivered, long consumed, long remaining, long worstGapMs, List<String> lostSample) {
         boolean ok() { return lost == 0 && unexpected == 0 && wrongQueue == 0 && remaining == 0; }
     }
 
@@ -289,6 +303,6 @@ final class QueueWorkload {
         long unknown = attempted.stream().filter(id -> !confirmed.contains(id) && !nacked.contains(id)).count();
         java.util.Collections.sort(lost);
         return new Verdict(attempted.size(), confirmed.size(), nacked.size(), unknown, lost.size(), unexpected, fromWrongQueue.size(),
-                duplicates, recoveredUnknown, nackedDelivered, received.size(), remaining, worstGapMs, lost.subList(0, Math.min(20, lost.size())));
+                duplicates, recoveredUnknown, nackedDelivered, received.size(), remaining, worstGapMs, lost.subList(0, Math.min(20, lost.size())).stream().map(id -> id + " (" + trail.get(id) + ")").toList());
     }
 }
