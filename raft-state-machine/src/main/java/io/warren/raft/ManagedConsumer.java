@@ -68,7 +68,13 @@ final class ManagedConsumer implements QueueConsumer {
         });
     }
 
+    /**
+     * Registers with the queue where it is served now. Only the newest registration stays: one that completes after a
+     * newer one was started is cancelled, so a consumer is never registered twice (a second registration would hold
+     * credit and checked-out messages that the channel no longer accounts for once it cancels the other).
+     */
     private CompletableFuture<QueueConsumer> attach() {
+        long gen = generation.incrementAndGet();
         return broker.locate(queue).thenCompose(host -> {
             if (broker.isSelf(host)) {
                 QueueConsumer h = broker.host().engine(queue).addConsumer(spec, new LocalSink());
@@ -76,30 +82,52 @@ final class ManagedConsumer implements QueueConsumer {
             }
             return new RemoteStream(broker.addressOf(host)).open();
         }).thenApply(h -> {
-            attached = h;
-            if (cancelled) h.cancel();
+            QueueConsumer previous;
+            synchronized (this) {
+                if (gen != generation.get() || cancelled) {
+                    h.cancel();
+                    return h;
+                }
+                previous = attached;
+                attached = h;
+            }
+            if (previous != null && previous != h) previous.cancel(); // a registration that was not told it moved
             return h;
         });
     }
 
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
+    /** One re-registration at a time, however many signals (moved, stream errors) ask for it. */
+    private final java.util.concurrent.atomic.AtomicBoolean reattaching = new java.util.concurrent.atomic.AtomicBoolean();
+
     /** The queue is served elsewhere now: register there, retrying until it is found or the queue is gone. */
     private void reattach(long delayMs) {
-        if (cancelled) return;
+        if (cancelled || !reattaching.compareAndSet(false, true)) return;
+        retryAttach(delayMs);
+    }
+
+    private void retryAttach(long delayMs) {
         CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS).execute(() -> {
-            if (cancelled) return;
+            if (cancelled) {
+                reattaching.set(false);
+                return;
+            }
             if (!broker.queueExists(queue)) {
+                reattaching.set(false);
                 sink.cancelledByServer();
                 return;
             }
             broker.forgetLeader(queue);
             attach().whenComplete((h, err) -> {
-                if (err != null) {
+                if (err == null) reattaching.set(false);
+                else {
                     Throwable c = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
                     if (c instanceof DomainException d && d.kind() != DomainException.Kind.UNAVAILABLE) {
+                        reattaching.set(false);
                         sink.cancelledByServer();
                     } else {
                         LOG.debug("consumer {} on {}: not registered yet ({}), retrying", spec.tag(), queue.describe(), c.toString());
-                        reattach(Math.min(2000, Math.max(100, delayMs * 2)));
+                        retryAttach(Math.min(2000, Math.max(100, delayMs * 2)));
                     }
                 }
             });
@@ -112,8 +140,11 @@ final class ManagedConsumer implements QueueConsumer {
     }
 
     @Override public void cancel() {
-        cancelled = true;
-        QueueConsumer a = attached;
+        QueueConsumer a;
+        synchronized (this) {
+            cancelled = true;
+            a = attached;
+        }
         if (a != null) a.cancel();
     }
 
@@ -127,7 +158,9 @@ final class ManagedConsumer implements QueueConsumer {
 
         @Override public void cancelledByServer() { sink.cancelledByServer(); }
 
-        @Override public void moved() { reattach(50); }
+        private final java.util.concurrent.atomic.AtomicBoolean moved = new java.util.concurrent.atomic.AtomicBoolean();
+
+        @Override public void moved() { if (moved.compareAndSet(false, true)) reattach(50); }
     }
 
     /** Registration on another node: a link stream carrying credit there and deliveries back. */

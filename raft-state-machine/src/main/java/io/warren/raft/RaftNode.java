@@ -61,6 +61,9 @@ public final class RaftNode implements AutoCloseable {
                 builder.addService(link);
                 // the link's clients ping every 10 s to notice a dead or partitioned peer: allow it
                 builder.permitKeepAliveTime(5, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true);
+                // and the server pings them: a consumer stream whose node went away behind a partition (its FIN lost,
+                // nothing more to send) is found dead and its checked-out messages go back to the queue
+                builder.keepAliveTime(10, TimeUnit.SECONDS).keepAliveTimeout(5, TimeUnit.SECONDS);
             }
             return builder;
         });

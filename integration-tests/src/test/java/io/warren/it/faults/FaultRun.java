@@ -102,7 +102,7 @@ final class FaultRun {
             String detail = String.format("attempted %d, confirmed %d, nacked %d (delivered all the same %d), unknown %d (recovered %d), consumed %d, duplicates %d, "
                             + "lost %d %s, unexpected %d, from the wrong queue %d, left after drain %d, consumers left %d, worst gap between confirms %d ms, reconnects %d",
                     v.attempted(), v.confirmed(), v.nacked(), v.nackedDelivered(), v.unknown(), v.recoveredUnknown(), v.consumed(), v.duplicates(), v.lost(),
-                    v.lostSample(), v.unexpected(), v.wrongQueue(), v.remaining(), w.ghostConsumers, v.worstGapMs(), w.reconnects.get());
+                    v.lostSample(), v.unexpected(), v.wrongQueue(), v.remaining(), v.ghostConsumers(), v.worstGapMs(), w.reconnects.get());
             nemesis.log(detail);
             return new Outcome(spec, (System.currentTimeMillis() - t0) / 1000.0, v.confirmed(), v.lost(), v.unexpected() + v.wrongQueue(),
                     v.duplicates(), v.unknown(), v.recoveredUnknown(), v.worstGapMs(), nemesis.applied, v.ok(), detail, List.copyOf(nemesis.events));

@@ -271,23 +271,30 @@ final class QueueWorkload {
                 }
             }
         }
-        long left = 0;
-        for (Connection c : everyNode) {
-            try (Channel ch = c.createChannel()) {
-                for (String q : queues) {
-                    var ok = ch.queueDeclarePassive(q);
-                    left += ok.getMessageCount();
-                    ghostConsumers += ok.getConsumerCount(); // every client has closed: none should be left
+        long left;
+        long settle = System.currentTimeMillis() + 10_000; // cancellations of the closed clients' consumers are asynchronous
+        do {
+            left = 0;
+            ghostConsumers = 0;
+            for (Connection c : everyNode) {
+                try (Channel ch = c.createChannel()) {
+                    for (String q : queues) {
+                        var ok = ch.queueDeclarePassive(q);
+                        left += ok.getMessageCount();
+                        ghostConsumers += ok.getConsumerCount(); // every client has closed: none should be left
+                    }
                 }
             }
-        }
+            if (ghostConsumers > 0) Thread.sleep(500);
+        } while (ghostConsumers > 0 && System.currentTimeMillis() < settle);
         return left;
     }
 
     /** What the checker found. */
     record Verdict(long attempted, long confirmed, long nacked, long unknown, long lost, long unexpected, long wrongQueue,
-                   long duplicates, long recoveredUnknown, long nackedDelivered, long consumed, long remaining, long worstGapMs, List<String> lostSample) {
-        boolean ok() { return lost == 0 && unexpected == 0 && wrongQueue == 0 && remaining == 0; }
+                   long duplicates, long recoveredUnknown, long nackedDelivered, long consumed, long remaining, long worstGapMs, List<String> lostSample,
+                   long ghostConsumers) {
+        boolean ok() { return lost == 0 && unexpected == 0 && wrongQueue == 0 && remaining == 0 && ghostConsumers == 0; }
     }
 
     Verdict check(long remaining, long worstGapMs) {
@@ -303,6 +310,6 @@ final class QueueWorkload {
         long unknown = attempted.stream().filter(id -> !confirmed.contains(id) && !nacked.contains(id)).count();
         java.util.Collections.sort(lost);
         return new Verdict(attempted.size(), confirmed.size(), nacked.size(), unknown, lost.size(), unexpected, fromWrongQueue.size(),
-                duplicates, recoveredUnknown, nackedDelivered, received.size(), remaining, worstGapMs, lost.subList(0, Math.min(20, lost.size())).stream().map(id -> id + " (" + trail.get(id) + ")").toList());
+                duplicates, recoveredUnknown, nackedDelivered, received.size(), remaining, worstGapMs, lost.subList(0, Math.min(20, lost.size())).stream().map(id -> id + " (" + trail.get(id) + ")").toList(), ghostConsumers);
     }
 }
