@@ -97,13 +97,29 @@ final class ManagedConsumer implements QueueConsumer {
     }
 
     private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
-    /** One re-registration at a time, however many signals (moved, stream errors) ask for it. */
-    private final java.util.concurrent.atomic.AtomicBoolean reattaching = new java.util.concurrent.atomic.AtomicBoolean();
+    /**
+     * One re-registration at a time, however many signals (moved, stream errors) ask for it; a signal that comes while
+     * one runs ({@code again}) starts another once it is done, so a move is never missed.
+     */
+    private final java.util.concurrent.atomic.AtomicBoolean reattaching = new java.util.concurrent.atomic.AtomicBoolean(),
+            again = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** The queue is served elsewhere now: register there, retrying until it is found or the queue is gone. */
     private void reattach(long delayMs) {
-        if (cancelled || !reattaching.compareAndSet(false, true)) return;
-        retryAttach(delayMs);
+        if (cancelled) return;
+        again.set(true);
+        if (reattaching.compareAndSet(false, true)) {
+            again.set(false);
+            retryAttach(delayMs);
+        }
+    }
+
+    private void reattachDone() {
+        reattaching.set(false);
+        if (again.get() && !cancelled && reattaching.compareAndSet(false, true)) {
+            again.set(false);
+            retryAttach(50);
+        }
     }
 
     private void retryAttach(long delayMs) {
@@ -114,16 +130,18 @@ final class ManagedConsumer implements QueueConsumer {
             }
             if (!broker.queueExists(queue)) {
                 reattaching.set(false);
+                again.set(false);
                 sink.cancelledByServer();
                 return;
             }
             broker.forgetLeader(queue);
             attach().whenComplete((h, err) -> {
-                if (err == null) reattaching.set(false);
+                if (err == null) reattachDone();
                 else {
                     Throwable c = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
                     if (c instanceof DomainException d && d.kind() != DomainException.Kind.UNAVAILABLE) {
                         reattaching.set(false);
+                        again.set(false);
                         sink.cancelledByServer();
                     } else {
                         LOG.debug("consumer {} on {}: not registered yet ({}), retrying", spec.tag(), queue.describe(), c.toString());
