@@ -84,10 +84,15 @@ enum Fault {
     },
     PAUSE("pause") {
         @Override String apply(FaultCluster c, Random rnd, List<String> queues, long holdMs) throws Exception {
-            FaultNode f = rnd.nextBoolean() ? c.queueLeader(queues.get(rnd.nextInt(queues.size()))) : null;
-            if (f == null) f = c.node(1 + rnd.nextInt(c.nodes.size()));
+            FaultNode f = null;
+            String why = "";
+            if (rnd.nextBoolean()) { // a leader: of a workload queue, or of the metadata when the workload has no queues
+                if (queues.isEmpty()) { f = c.metadataLeader(); why = " (metadata leader)"; }
+                else { String q = queues.get(rnd.nextInt(queues.size())); f = c.queueLeader(q); why = " (leader of " + q + ")"; }
+            }
+            if (f == null) { f = c.node(1 + rnd.nextInt(c.nodes.size())); why = ""; }
             f.pause();
-            return "SIGSTOP n" + f.index;
+            return "SIGSTOP n" + f.index + why;
         }
     },
     FLAPPING("flapping") {
