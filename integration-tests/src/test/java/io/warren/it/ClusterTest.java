@@ -225,6 +225,8 @@ class ClusterTest {
                 assertEquals("queue", b.get(0).get("destination_kind"));
                 assertEquals("a.#", b.get(0).get("routing_key"));
                 assertEquals("v", String.valueOf(((java.util.Map<?, ?>) b.get(0).get("arguments")).get("x-k")));
+                var e = assertThrows(RuntimeException.class, () -> admin.listBindings("/nowhere"));
+                assertTrue(e.getMessage().contains("vhost '/nowhere'"), e.getMessage());
             }
         }
         try (Connection c = cluster.node(1).connect(); Channel ch = c.createChannel()) {

@@ -57,9 +57,8 @@ final class ManagedConsumer implements QueueConsumer {
                 f.complete(this);
                 return;
             }
-            Throwable c = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
-            boolean unreachable = !(c instanceof DomainException d) || d.kind() == DomainException.Kind.UNAVAILABLE;
-            if (unreachable && !cancelled && System.currentTimeMillis() < deadline && broker.queueExists(queue)) {
+            Throwable c = RaftBroker.unwrap(err);
+            if (RaftBroker.unreachable(c) && !cancelled && System.currentTimeMillis() < deadline && broker.queueExists(queue)) {
                 broker.forgetLeader(queue);
                 CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS).execute(() -> firstAttach(f, deadline));
             } else {
@@ -138,8 +137,8 @@ final class ManagedConsumer implements QueueConsumer {
             attach().whenComplete((h, err) -> {
                 if (err == null) reattachDone();
                 else {
-                    Throwable c = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
-                    if (c instanceof DomainException d && d.kind() != DomainException.Kind.UNAVAILABLE) {
+                    Throwable c = RaftBroker.unwrap(err);
+                    if (!RaftBroker.unreachable(c)) {
                         reattaching.set(false);
                         again.set(false);
                         sink.cancelledByServer();

@@ -315,9 +315,7 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
                 return CompletableFuture.completedFuture(w.toByteArray());
             }
             case LinkProtocol.LIST_QUEUES -> {
-                String vhost = r.shortStr();
-                var v = state().vhost(vhost);
-                if (v == null) return CompletableFuture.completedFuture(LinkProtocol.error(DomainException.notFound("vhost '" + vhost + "'")));
+                var v = existingVhost(r.shortStr());
                 List<QueueRecord> qs = new ArrayList<>();
                 v.queues().forEach(qs::add);
                 qs.sort(Comparator.comparing(QueueRecord::name));
@@ -337,9 +335,7 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
                 });
             }
             case LinkProtocol.LIST_EXCHANGES -> { // this node's applied view of the metadata, as rabbitmqctl's list_exchanges
-                String vhost = r.shortStr();
-                var v = state().vhost(vhost);
-                if (v == null) return CompletableFuture.completedFuture(LinkProtocol.error(DomainException.notFound("vhost '" + vhost + "'")));
+                var v = existingVhost(r.shortStr());
                 List<io.warren.metadata.model.ExchangeRecord> xs = new ArrayList<>();
                 v.exchanges().forEach(xs::add);
                 xs.sort(Comparator.comparing(io.warren.metadata.model.ExchangeRecord::name));
@@ -348,9 +344,7 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
                 return CompletableFuture.completedFuture(w.toByteArray());
             }
             case LinkProtocol.LIST_BINDINGS -> { // explicit bindings only (not the default exchange's implicit ones)
-                String vhost = r.shortStr();
-                var v = state().vhost(vhost);
-                if (v == null) return CompletableFuture.completedFuture(LinkProtocol.error(DomainException.notFound("vhost '" + vhost + "'")));
+                var v = existingVhost(r.shortStr());
                 List<io.warren.metadata.model.BindingRecord> bs = new ArrayList<>();
                 v.bindingLists().forEach(bs::addAll);
                 bs.sort(Comparator.comparing(io.warren.metadata.model.BindingRecord::source).thenComparing(io.warren.metadata.model.BindingRecord::destination)
@@ -366,6 +360,23 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
                 return CompletableFuture.completedFuture(LinkProtocol.error(new DomainException(DomainException.Kind.INVALID_ARGUMENT, "unknown link call " + op)));
             }
         }
+    }
+
+    /** A vhost for a listing call; a missing one is a not-found answer (the caller turns the exception into one). */
+    private io.warren.metadata.state.VhostState existingVhost(String name) {
+        var v = state().vhost(name);
+        if (v == null) throw DomainException.notFound("vhost '" + name + "'");
+        return v;
+    }
+
+    /** The failure inside a CompletionException (what a dependent stage of a future sees). */
+    static Throwable unwrap(Throwable err) {
+        return err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+    }
+
+    /** A failure that says the queue could not be reached (worth trying again elsewhere), not that it refused. */
+    static boolean unreachable(Throwable c) {
+        return !(c instanceof DomainException d) || d.kind() == DomainException.Kind.UNAVAILABLE;
     }
 
     private static CompletableFuture<byte[]> refusalOrOk(CompletableFuture<CommandResult> f) {
@@ -801,8 +812,8 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
                 result.complete(v);
                 return;
             }
-            Throwable c = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-            boolean moved = !(c instanceof DomainException d) || d.kind() == DomainException.Kind.UNAVAILABLE;
+            Throwable c = unwrap(err);
+            boolean moved = unreachable(c);
             forgetLeader(q);
             if (retryable && moved && System.currentTimeMillis() < deadline && queueExists(q)) {
                 CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS)

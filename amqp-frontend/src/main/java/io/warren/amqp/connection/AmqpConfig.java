@@ -29,6 +29,9 @@ public record AmqpConfig(String bindHost, int port, int frameMax, int channelMax
         return new AmqpConfig(bindHost, port, frameMax, channelMax, heartbeatSeconds, bodySizeMax, handshakeTimeoutMs, loopbackExempt);
     }
 
+    /** Whether {@code user}, loopback-only by its record, may connect from other hosts on this node ("*": every user). */
+    public boolean exemptFromLoopback(String user) { return loopbackExempt.contains(user) || loopbackExempt.contains("*"); }
+
     public AmqpConfig withLoopbackExempt(Set<String> users) {
         return new AmqpConfig(bindHost, port, frameMax, channelMax, heartbeatSeconds, bodySizeMax, handshakeTimeoutMs, users);
     }

@@ -216,7 +216,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         Sasl.Credentials c = Sasl.parse(s.mechanism(), s.response());
         UserRecord u = c == null ? null : broker.metadata().state().user(c.user());
         boolean ok = u != null && PasswordHash.check(u.passwordHash(), c.password());
-        if (ok && u.loopbackOnly() && !config.loopbackExempt().contains(u.name()) && !config.loopbackExempt().contains("*") && !fromLoopback()) {
+        if (ok && u.loopbackOnly() && !config.exemptFromLoopback(u.name()) && !fromLoopback()) {
             LOG.warn("user '{}' can only connect via localhost", u.name());
             ok = false;
         }

@@ -45,17 +45,17 @@ enum Fault {
         @Override String apply(FaultCluster c, Random rnd, List<String> queues, long holdMs) throws Exception {
             String q = queues.get(rnd.nextInt(queues.size()));
             FaultNode leader = c.queueLeader(q);
-            int x = leader != null ? leader.index : 1 + rnd.nextInt(c.nodes.size());
-            c.net.partition(List.of(x), others(c, x));
-            return "isolate n" + x + (leader != null ? " (leader of " + q + ")" : " (no leader known for " + q + ")");
+            FaultNode x = leaderOrRandom(c, rnd, leader);
+            c.net.partition(List.of(x.index), others(c, x.index));
+            return "isolate n" + x.index + (leader != null ? " (leader of " + q + ")" : " (no leader known for " + q + ")");
         }
     },
     ISOLATE_METADATA_LEADER("isolate-metadata-leader") {
         @Override String apply(FaultCluster c, Random rnd, List<String> queues, long holdMs) throws Exception {
             FaultNode leader = c.metadataLeader();
-            int x = leader != null ? leader.index : 1 + rnd.nextInt(c.nodes.size());
-            c.net.partition(List.of(x), others(c, x));
-            return "isolate n" + x + (leader != null ? " (metadata leader)" : " (no metadata leader known)");
+            FaultNode x = leaderOrRandom(c, rnd, leader);
+            c.net.partition(List.of(x.index), others(c, x.index));
+            return "isolate n" + x.index + (leader != null ? " (metadata leader)" : " (no metadata leader known)");
         }
     },
     ONE_WAY("one-way") {
@@ -76,8 +76,7 @@ enum Fault {
     KILL_LEADER("kill-leader") {
         @Override String apply(FaultCluster c, Random rnd, List<String> queues, long holdMs) throws Exception {
             String q = queues.get(rnd.nextInt(queues.size()));
-            FaultNode f = c.queueLeader(q);
-            if (f == null) f = c.node(1 + rnd.nextInt(c.nodes.size()));
+            FaultNode f = leaderOrRandom(c, rnd, c.queueLeader(q));
             f.kill9();
             return "kill -9 n" + f.index + " (leader of " + q + ")";
         }
@@ -90,7 +89,8 @@ enum Fault {
                 if (queues.isEmpty()) { f = c.metadataLeader(); why = " (metadata leader)"; }
                 else { String q = queues.get(rnd.nextInt(queues.size())); f = c.queueLeader(q); why = " (leader of " + q + ")"; }
             }
-            if (f == null) { f = c.node(1 + rnd.nextInt(c.nodes.size())); why = ""; }
+            if (f == null) why = "";
+            f = leaderOrRandom(c, rnd, f);
             f.pause();
             return "SIGSTOP n" + f.index + why;
         }
@@ -129,6 +129,11 @@ enum Fault {
     static Fault byLabel(String label) {
         for (Fault f : values()) if (f.label.equals(label)) return f;
         throw new IllegalArgumentException("unknown fault '" + label + "'");
+    }
+
+    /** The leader found, or (none known) a node chosen by the schedule. */
+    private static FaultNode leaderOrRandom(FaultCluster c, Random rnd, FaultNode leader) {
+        return leader != null ? leader : c.node(1 + rnd.nextInt(c.nodes.size()));
     }
 
     private static List<Integer> shuffled(FaultCluster c, Random rnd) {

@@ -26,22 +26,32 @@ final class FaultRun {
         return s == null || s.isBlank() ? fallback : Long.parseLong(s.trim());
     }
 
-    /** The metadata workload: concurrent declare/delete/bind/unbind from a client on every node. */
-    static Outcome metadata(Spec spec) throws Exception {
+    private static void announce(Spec spec) {
         System.out.printf("=== %s: %d nodes, faults %s, seed %d (replay with -Dfaults.seed=%d), %d s%n", spec.workload(), spec.nodes(),
                 spec.faultLabel(), spec.seed(), spec.seed(), spec.durationMs() / 1000);
+    }
+
+    /** Runs the seeded fault schedule against the running workload, heals everything, and waits for a healthy cluster. */
+    private static Nemesis runSchedule(Spec spec, FaultCluster cluster, List<String> queues) throws Exception {
+        Nemesis nemesis = new Nemesis(cluster, spec.faults(), spec.seed(), spec.durationMs(), queues);
+        Thread nt = new Thread(nemesis, "nemesis");
+        nt.start();
+        nt.join(spec.durationMs() + 120_000);
+        if (nt.isAlive()) { nt.interrupt(); nt.join(30_000); }
+        cluster.healAll();
+        nemesis.log("healed; waiting for the cluster");
+        cluster.awaitHealthy(queues, 120_000);
+        return nemesis;
+    }
+
+    /** The metadata workload: concurrent declare/delete/bind/unbind from a client on every node. */
+    static Outcome metadata(Spec spec) throws Exception {
+        announce(spec);
         long t0 = System.currentTimeMillis();
         try (FaultCluster cluster = new FaultCluster(spec.nodes(), spec.name())) {
             MetadataWorkload w = new MetadataWorkload(cluster, spec.nodes());
             w.start(spec.seed());
-            Nemesis nemesis = new Nemesis(cluster, spec.faults(), spec.seed(), spec.durationMs(), List.of());
-            Thread nt = new Thread(nemesis, "nemesis");
-            nt.start();
-            nt.join(spec.durationMs() + 120_000);
-            if (nt.isAlive()) { nt.interrupt(); nt.join(30_000); }
-            cluster.healAll();
-            nemesis.log("healed; waiting for the cluster");
-            cluster.awaitHealthy(List.of(), 120_000);
+            Nemesis nemesis = runSchedule(spec, cluster, List.of());
             Thread.sleep(2_000);
             w.stop();
             List<String> violations = w.check(60_000);
@@ -57,8 +67,7 @@ final class FaultRun {
 
     /** The queue workload: 3 queues led by different nodes, 3 publishers and 3 consumers on different nodes, a poller. */
     static Outcome queues(Spec spec, boolean throughHaproxy) throws Exception {
-        System.out.printf("=== %s: %d nodes, faults %s, seed %d (replay with -Dfaults.seed=%d), %d s%n", spec.workload(), spec.nodes(),
-                spec.faultLabel(), spec.seed(), spec.seed(), spec.durationMs() / 1000);
+        announce(spec);
         long t0 = System.currentTimeMillis();
         try (FaultCluster cluster = new FaultCluster(spec.nodes(), spec.name());
              Haproxy haproxy = throughHaproxy ? Haproxy.start(cluster) : null) {
@@ -77,14 +86,7 @@ final class FaultRun {
             };
             QueueWorkload w = new QueueWorkload(queues, endpoint, 3, 3, 150, 10_000);
             w.start();
-            Nemesis nemesis = new Nemesis(cluster, spec.faults(), spec.seed(), spec.durationMs(), queues);
-            Thread nt = new Thread(nemesis, "nemesis");
-            nt.start();
-            nt.join(spec.durationMs() + 120_000);
-            if (nt.isAlive()) { nt.interrupt(); nt.join(30_000); }
-            cluster.healAll();
-            nemesis.log("healed; waiting for the cluster");
-            cluster.awaitHealthy(queues, 120_000);
+            Nemesis nemesis = runSchedule(spec, cluster, queues);
             Thread.sleep(3_000); // the workload goes on a little on the healed cluster
             long worstGap = w.stopPublishers();
             w.stopConsumers();

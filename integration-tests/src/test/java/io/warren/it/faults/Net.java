@@ -83,11 +83,6 @@ final class Net implements AutoCloseable {
 
     String ip(int node) { return subnetPrefix + node; }
 
-    /** The root namespace's address on the bridge (clients and HAProxy use it). */
-    String hostIp() { return subnetPrefix + "254"; }
-
-    boolean hasNetem() { return shapingWithNetem; }
-
     /** The command prefix that runs a program inside node {@code i}'s namespace. */
     List<String> exec(int node) { return List.of("ip", "netns", "exec", ns(node)); }
 

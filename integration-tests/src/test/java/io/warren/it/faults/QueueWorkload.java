@@ -48,7 +48,19 @@ final class QueueWorkload {
     final Map<Long, Integer> received = new ConcurrentHashMap<>();
     final Set<Long> fromWrongQueue = ConcurrentHashMap.newKeySet();
     /** For the report on a lost message: when it was sent and confirmed (ms since start) and through which node. */
-    private final Map<Long, String> trail = new ConcurrentHashMap<>();
+    private static final class Trail {
+        final long sentMs;
+        final String via;
+        volatile long confirmedMs = -1;
+
+        Trail(long sentMs, String via) { this.sentMs = sentMs; this.via = via; }
+
+        @Override public String toString() {
+            return "sent at " + sentMs + " ms via " + via + (confirmedMs >= 0 ? ", confirmed at " + confirmedMs + " ms" : "");
+        }
+    }
+
+    private final Map<Long, Trail> trail = new ConcurrentHashMap<>();
     private final long t0 = System.currentTimeMillis();
     private final AtomicLong lastConfirmAt = new AtomicLong(), maxGapMs = new AtomicLong();
     final AtomicLong reconnects = new AtomicLong();
@@ -97,7 +109,8 @@ final class QueueWorkload {
             long at = System.currentTimeMillis() - t0;
             for (long[] e : m.values()) {
                 confirmed.add(e[0]);
-                trail.computeIfPresent(e[0], (k, v) -> v + ", confirmed at " + at + " ms");
+                Trail tr = trail.get(e[0]);
+                if (tr != null) tr.confirmedMs = at;
             }
             m.clear();
             long now = System.currentTimeMillis();
@@ -117,57 +130,73 @@ final class QueueWorkload {
         }
     }
 
-    private void publish(int client) {
-        java.util.Random rnd = new java.util.Random(client);
-        long seq = 0;
-        long intervalNs = 1_000_000_000L / ratePerPublisher;
-        for (int attempt = client; !stopPublishing; attempt++) {
+    /** What a client does on one connection, until it stops or the connection fails. */
+    private interface Session { void run(Connection c) throws Exception; }
+
+    /** A client's life: connect (attempt n may reach another node), run, and after any failure close and connect again. */
+    private void reconnecting(int clientId, int firstAttempt, java.util.function.BooleanSupplier stopped, Session session) {
+        for (int attempt = firstAttempt; !stopped.getAsBoolean(); attempt++) {
             Connection c = null;
-            Tracker t = new Tracker();
             try {
-                c = endpoint.connect(client, attempt);
-                Channel ch = c.createChannel();
-                ch.confirmSelect();
-                ch.addConfirmListener(t);
-                if (endpoint.recovers()) {
-                    // a recovered channel numbers its publishes afresh: what was outstanding stays unknown
-                    ((com.rabbitmq.client.Recoverable) c).addRecoveryListener(new com.rabbitmq.client.RecoveryListener() {
-                        @Override public void handleRecovery(com.rabbitmq.client.Recoverable r) { }
-                        @Override public void handleRecoveryStarted(com.rabbitmq.client.Recoverable r) { t.outstanding.clear(); }
-                    });
-                }
-                long next = System.nanoTime();
-                while (!stopPublishing) {
-                    if (t.stale()) throw new java.util.concurrent.TimeoutException("confirms overdue");
-                    if (t.outstanding.size() >= WINDOW) { Thread.sleep(1); continue; }
-                    long now = System.nanoTime();
-                    if (now < next) { Thread.sleep(Math.max(0, (next - now) / 1_000_000), (int) ((next - now) % 1_000_000)); continue; }
-                    next += intervalNs;
-                    if (next < now - 1_000_000_000L) next = now; // no burst after an outage
-                    int q = rnd.nextInt(queues.size());
-                    long id = id(client, q, seq++);
-                    attempted.add(id);
-                    trail.put(id, "sent at " + (System.currentTimeMillis() - t0) + " ms via " + c.getAddress().getHostAddress());
-                    try {
-                        t.outstanding.put(ch.getNextPublishSeqNo(), new long[]{id, System.currentTimeMillis()});
-                        ch.basicPublish("", queues.get(q), MessageProperties.PERSISTENT_BASIC, body(id));
-                    } catch (com.rabbitmq.client.AlreadyClosedException e) {
-                        if (!endpoint.recovers()) throw e;
-                        t.outstanding.clear();
-                        Thread.sleep(100); // recovering
-                    }
-                }
-                long deadline = System.currentTimeMillis() + confirmTimeoutMs;
-                while (!t.outstanding.isEmpty() && System.currentTimeMillis() < deadline && c.isOpen()) Thread.sleep(10);
+                c = endpoint.connect(clientId, attempt);
+                session.run(c);
             } catch (InterruptedException e) {
                 return;
             } catch (Exception e) {
                 reconnects.incrementAndGet();
             } finally {
-                t.outstanding.clear(); // whatever was not confirmed by now is unknown
                 if (c != null) c.abort(1_000);
             }
-            if (!stopPublishing) sleepQuietly(250);
+            if (!stopped.getAsBoolean()) sleepQuietly(250);
+        }
+    }
+
+    private void publish(int client) {
+        java.util.Random rnd = new java.util.Random(client);
+        long[] seq = {0};
+        reconnecting(client, client, () -> stopPublishing, c -> publishOn(c, client, rnd, seq));
+    }
+
+    private void publishOn(Connection c, int client, java.util.Random rnd, long[] seq) throws Exception {
+        Tracker t = new Tracker();
+        try {
+            Channel ch = c.createChannel();
+            ch.confirmSelect();
+            ch.addConfirmListener(t);
+            if (endpoint.recovers()) {
+                // a recovered channel numbers its publishes afresh: what was outstanding stays unknown
+                ((com.rabbitmq.client.Recoverable) c).addRecoveryListener(new com.rabbitmq.client.RecoveryListener() {
+                    @Override public void handleRecovery(com.rabbitmq.client.Recoverable r) { }
+                    @Override public void handleRecoveryStarted(com.rabbitmq.client.Recoverable r) { t.outstanding.clear(); }
+                });
+            }
+            String via = c.getAddress().getHostAddress();
+            long intervalNs = 1_000_000_000L / ratePerPublisher;
+            long next = System.nanoTime();
+            while (!stopPublishing) {
+                if (t.stale()) throw new java.util.concurrent.TimeoutException("confirms overdue");
+                if (t.outstanding.size() >= WINDOW) { Thread.sleep(1); continue; }
+                long now = System.nanoTime();
+                if (now < next) { Thread.sleep(Math.max(0, (next - now) / 1_000_000), (int) ((next - now) % 1_000_000)); continue; }
+                next += intervalNs;
+                if (next < now - 1_000_000_000L) next = now; // no burst after an outage
+                int q = rnd.nextInt(queues.size());
+                long id = id(client, q, seq[0]++);
+                attempted.add(id);
+                trail.put(id, new Trail(System.currentTimeMillis() - t0, via));
+                try {
+                    t.outstanding.put(ch.getNextPublishSeqNo(), new long[]{id, System.currentTimeMillis()});
+                    ch.basicPublish("", queues.get(q), MessageProperties.PERSISTENT_BASIC, body(id));
+                } catch (com.rabbitmq.client.AlreadyClosedException e) {
+                    if (!endpoint.recovers()) throw e;
+                    t.outstanding.clear();
+                    Thread.sleep(100); // recovering
+                }
+            }
+            long deadline = System.currentTimeMillis() + confirmTimeoutMs;
+            while (!t.outstanding.isEmpty() && System.currentTimeMillis() < deadline && c.isOpen()) Thread.sleep(10);
+        } finally {
+            t.outstanding.clear(); // whatever was not confirmed by now is unknown
         }
     }
 
@@ -179,63 +208,41 @@ final class QueueWorkload {
     }
 
     private void consume(int client) {
-        for (int attempt = client + 1; !stopConsuming; attempt++) {
-            Connection c = null;
-            try {
-                c = endpoint.connect(100 + client, attempt);
-                Channel ch = c.createChannel();
-                ch.basicQos(50);
-                for (String q : queues) {
-                    ch.basicConsume(q, false, new DefaultConsumer(ch) {
-                        @Override public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] b) throws java.io.IOException {
-                            record(ByteBuffer.wrap(b).getLong(), q);
-                            getChannel().basicAck(env.getDeliveryTag(), false);
-                        }
-                    });
-                }
-                while (!stopConsuming && (c.isOpen() || endpoint.recovers())) Thread.sleep(100);
-            } catch (InterruptedException e) {
-                return;
-            } catch (Exception e) {
-                reconnects.incrementAndGet();
-            } finally {
-                if (c != null) c.abort(1_000);
+        reconnecting(100 + client, client + 1, () -> stopConsuming, c -> {
+            Channel ch = c.createChannel();
+            ch.basicQos(50);
+            for (String q : queues) {
+                ch.basicConsume(q, false, new DefaultConsumer(ch) {
+                    @Override public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] b) throws java.io.IOException {
+                        record(ByteBuffer.wrap(b).getLong(), q);
+                        getChannel().basicAck(env.getDeliveryTag(), false);
+                    }
+                });
             }
-            if (!stopConsuming) sleepQuietly(250);
-        }
+            while (!stopConsuming && (c.isOpen() || endpoint.recovers())) Thread.sleep(100);
+        });
     }
 
     private void poll(int client) {
-        for (int attempt = client + 2; !stopConsuming; attempt++) {
-            Connection c = null;
-            try {
-                c = endpoint.connect(100 + client, attempt);
-                Channel ch = c.createChannel();
-                int empty = 0;
-                for (int i = 0; !stopConsuming; i++) {
-                    String q = queues.get(i % queues.size());
-                    try {
-                        GetResponse r = ch.basicGet(q, false);
-                        if (r == null) {
-                            if (++empty % queues.size() == 0) Thread.sleep(50);
-                            continue;
-                        }
-                        record(ByteBuffer.wrap(r.getBody()).getLong(), q);
-                        ch.basicAck(r.getEnvelope().getDeliveryTag(), false);
-                    } catch (com.rabbitmq.client.AlreadyClosedException e) {
-                        if (!endpoint.recovers()) throw e;
-                        Thread.sleep(200);
+        reconnecting(100 + client, client + 2, () -> stopConsuming, c -> {
+            Channel ch = c.createChannel();
+            int empty = 0;
+            for (int i = 0; !stopConsuming; i++) {
+                String q = queues.get(i % queues.size());
+                try {
+                    GetResponse r = ch.basicGet(q, false);
+                    if (r == null) {
+                        if (++empty % queues.size() == 0) Thread.sleep(50);
+                        continue;
                     }
+                    record(ByteBuffer.wrap(r.getBody()).getLong(), q);
+                    ch.basicAck(r.getEnvelope().getDeliveryTag(), false);
+                } catch (com.rabbitmq.client.AlreadyClosedException e) {
+                    if (!endpoint.recovers()) throw e;
+                    Thread.sleep(200);
                 }
-            } catch (InterruptedException e) {
-                return;
-            } catch (Exception e) {
-                reconnects.incrementAndGet();
-            } finally {
-                if (c != null) c.abort(1_000);
             }
-            if (!stopConsuming) sleepQuietly(250);
-        }
+        });
     }
 
     private static void sleepQuietly(long ms) {

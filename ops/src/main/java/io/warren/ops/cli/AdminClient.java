@@ -64,54 +64,50 @@ public final class AdminClient implements AutoCloseable {
         call(LinkProtocol.request(LinkProtocol.CLEAR_POLICY).shortStr(vhost).shortStr(name));
     }
 
-    public List<Map<String, Object>> listPolicies(String vhost) throws Exception {
-        BinaryReader r = call(LinkProtocol.request(LinkProtocol.LIST_POLICIES).shortStr(vhost));
+    /** Calls a listing of {@code vhost}: a count, then that many rows, each read by {@code row}. */
+    private List<Map<String, Object>> list(int op, String vhost, java.util.function.Function<BinaryReader, Map<String, Object>> row) throws Exception {
+        BinaryReader r = call(LinkProtocol.request(op).shortStr(vhost));
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (int i = r.i32(); i > 0; i--) {
+        for (int i = r.i32(); i > 0; i--) rows.add(row.apply(r));
+        return rows;
+    }
+
+    /** vhost, name, pattern, apply-to, definition, priority. */
+    public List<Map<String, Object>> listPolicies(String vhost) throws Exception {
+        return list(LinkProtocol.LIST_POLICIES, vhost, r -> {
             Map<String, Object> row = row("vhost", vhost, "name", r.shortStr(), "pattern", r.longStr(), "apply-to", r.shortStr());
             int priority = r.i32();
             row.put("definition", FieldTables.readTable(r));
             row.put("priority", priority);
-            rows.add(row);
-        }
-        return rows;
+            return row;
+        });
     }
 
     /** name, type, group, leader ("" when unknown), members. */
     public List<Map<String, Object>> listQueues(String vhost) throws Exception {
-        BinaryReader r = call(LinkProtocol.request(LinkProtocol.LIST_QUEUES).shortStr(vhost));
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (int i = r.i32(); i > 0; i--) {
+        return list(LinkProtocol.LIST_QUEUES, vhost, r -> {
             Map<String, Object> row = row("name", r.shortStr(), "type", r.shortStr(), "group", r.shortStr(), "leader", r.shortStr());
             List<String> members = new ArrayList<>();
             for (int k = r.i32(); k > 0; k--) members.add(r.shortStr());
             row.put("members", members);
-            rows.add(row);
-        }
-        return rows;
+            return row;
+        });
     }
 
     /** name, type, durable, auto_delete, internal. */
     public List<Map<String, Object>> listExchanges(String vhost) throws Exception {
-        BinaryReader r = call(LinkProtocol.request(LinkProtocol.LIST_EXCHANGES).shortStr(vhost));
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (int i = r.i32(); i > 0; i--) {
-            rows.add(row("name", r.shortStr(), "type", r.shortStr(), "durable", r.bool(), "auto_delete", r.bool(), "internal", r.bool()));
-        }
-        return rows;
+        return list(LinkProtocol.LIST_EXCHANGES, vhost,
+                r -> row("name", r.shortStr(), "type", r.shortStr(), "durable", r.bool(), "auto_delete", r.bool(), "internal", r.bool()));
     }
 
     /** source_name, destination_name, destination_kind, routing_key, arguments: the explicit bindings. */
     public List<Map<String, Object>> listBindings(String vhost) throws Exception {
-        BinaryReader r = call(LinkProtocol.request(LinkProtocol.LIST_BINDINGS).shortStr(vhost));
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (int i = r.i32(); i > 0; i--) {
+        return list(LinkProtocol.LIST_BINDINGS, vhost, r -> {
             String source = r.shortStr();
             boolean toExchange = r.bool();
-            rows.add(row("source_name", source, "destination_name", r.shortStr(), "destination_kind", toExchange ? "exchange" : "queue",
-                    "routing_key", r.shortStr(), "arguments", FieldTables.readTable(r)));
-        }
-        return rows;
+            return row("source_name", source, "destination_name", r.shortStr(), "destination_kind", toExchange ? "exchange" : "queue",
+                    "routing_key", r.shortStr(), "arguments", FieldTables.readTable(r));
+        });
     }
 
     private static Map<String, Object> row(Object... kv) {

@@ -169,62 +169,57 @@ public final class Ctl implements Callable<Integer> {
         }
     }
 
-    @Command(name = "list_policies", description = "lists the policies of a vhost")
-    static final class ListPolicies implements Callable<Integer> {
+    /** A listing of one vhost: fetched from the node, printed as a table or JSON. */
+    abstract static class Listing implements Callable<Integer> {
         @CommandLine.ParentCommand Ctl ctl;
 
         @Option(names = {"-p", "--vhost"}, defaultValue = "/") String vhost;
 
+        private final String what;
+        private final String[] columns;
+
+        Listing(String what, String... columns) {
+            this.what = what;
+            this.columns = columns;
+        }
+
+        abstract List<Map<String, Object>> fetch(AdminClient a) throws Exception;
+
         @Override public Integer call() throws Exception {
             try (AdminClient a = ctl.admin()) {
-                ctl.printRows("policies", vhost, a.listPolicies(vhost), "vhost", "name", "pattern", "apply-to", "definition", "priority");
+                ctl.printRows(what, vhost, fetch(a), columns);
             }
             return 0;
         }
+    }
+
+    @Command(name = "list_policies", description = "lists the policies of a vhost")
+    static final class ListPolicies extends Listing {
+        ListPolicies() { super("policies", "vhost", "name", "pattern", "apply-to", "definition", "priority"); }
+
+        @Override List<Map<String, Object>> fetch(AdminClient a) throws Exception { return a.listPolicies(vhost); }
     }
 
     @Command(name = "list_queues", description = "lists the queues of a vhost: name, type, Raft group, leader, members")
-    static final class ListQueues implements Callable<Integer> {
-        @CommandLine.ParentCommand Ctl ctl;
+    static final class ListQueues extends Listing {
+        ListQueues() { super("queues", "name", "type", "group", "leader", "members"); }
 
-        @Option(names = {"-p", "--vhost"}, defaultValue = "/") String vhost;
-
-        @Override public Integer call() throws Exception {
-            try (AdminClient a = ctl.admin()) {
-                ctl.printRows("queues", vhost, a.listQueues(vhost), "name", "type", "group", "leader", "members");
-            }
-            return 0;
-        }
+        @Override List<Map<String, Object>> fetch(AdminClient a) throws Exception { return a.listQueues(vhost); }
     }
 
     @Command(name = "list_exchanges", description = "lists the exchanges of a vhost as this node has applied them")
-    static final class ListExchanges implements Callable<Integer> {
-        @CommandLine.ParentCommand Ctl ctl;
+    static final class ListExchanges extends Listing {
+        ListExchanges() { super("exchanges", "name", "type", "durable", "auto_delete", "internal"); }
 
-        @Option(names = {"-p", "--vhost"}, defaultValue = "/") String vhost;
-
-        @Override public Integer call() throws Exception {
-            try (AdminClient a = ctl.admin()) {
-                ctl.printRows("exchanges", vhost, a.listExchanges(vhost), "name", "type", "durable", "auto_delete", "internal");
-            }
-            return 0;
-        }
+        @Override List<Map<String, Object>> fetch(AdminClient a) throws Exception { return a.listExchanges(vhost); }
     }
 
     @Command(name = "list_bindings", description = "lists the explicit bindings of a vhost as this node has applied them")
-    static final class ListBindings implements Callable<Integer> {
-        @CommandLine.ParentCommand Ctl ctl;
+    static final class ListBindings extends Listing {
+        ListBindings() { super("bindings", "source_name", "destination_name", "destination_kind", "routing_key", "arguments"); }
 
-        @Option(names = {"-p", "--vhost"}, defaultValue = "/") String vhost;
-
-        @Override public Integer call() throws Exception {
-            try (AdminClient a = ctl.admin()) {
-                ctl.printRows("bindings", vhost, a.listBindings(vhost), "source_name", "destination_name", "destination_kind", "routing_key", "arguments");
-            }
-            return 0;
-        }
+        @Override List<Map<String, Object>> fetch(AdminClient a) throws Exception { return a.listBindings(vhost); }
     }
-
 
     public static void main(String[] args) {
         java.util.logging.Logger.getLogger("org.apache.ratis.thirdparty.io.grpc").setLevel(java.util.logging.Level.WARNING);
