@@ -909,6 +909,12 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
         }
         link.close();
         housekeeping.shutdownNow();
+        try {
+            // a group drop under way finishes its batch; the store's close would wait for it in any case
+            housekeeping.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         store.close();
     }
 }

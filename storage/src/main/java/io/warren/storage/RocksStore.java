@@ -23,12 +23,17 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One RocksDB per node, shared by every Raft group on it, behind a small byte-level API. RocksDB's own WAL
  * is off: the Raft log is the write-ahead log, and each group writes its applied index in the same batch as
  * the state it describes, so after a crash the store is consistent at a known index per group and the log
  * is replayed from there. {@link #flush} makes everything written so far durable (a snapshot).
+ *
+ * <p>Closing frees RocksDB's native handles; a thread still using them would crash the JVM. Every use therefore
+ * counts itself in ({@link #enter}) and {@link #close} waits for the uses under way to end; a use that starts
+ * after close has begun fails with {@link StoreClosedException} instead.
  */
 public final class RocksStore implements AutoCloseable {
     static { RocksDB.loadLibrary(); }
@@ -41,6 +46,10 @@ public final class RocksStore implements AutoCloseable {
     private final Map<Keyspace, ColumnFamilyHandle> cf = new EnumMap<>(Keyspace.class);
     private final WriteOptions writeOptions;
     private final ReadOptions readOptions = new ReadOptions();
+    /** Uses under way; {@link #CLOSING} is added when close begins, so a positive count below it means open. */
+    private final AtomicInteger users = new AtomicInteger();
+    private static final int CLOSING = 1 << 30;
+    private static final long CLOSE_WAIT_MS = 30_000;
 
     public RocksStore(Path dir) throws IOException {
         Files.createDirectories(dir);
@@ -64,17 +73,39 @@ public final class RocksStore implements AutoCloseable {
     }
 
     public byte[] get(Keyspace ks, byte[] key) {
+        enter();
         try {
             return db.get(cf.get(ks), readOptions, key);
         } catch (RocksDBException e) {
             throw new StoreException("read failed", e);
+        } finally {
+            exit();
         }
     }
 
-    public Batch batch() { return new Batch(); }
+    /** A batch counts as a use of the store from here until it is closed. */
+    public Batch batch() {
+        enter();
+        try {
+            return new Batch();
+        } catch (RuntimeException | Error e) {
+            exit();
+            throw e;
+        }
+    }
+
+    private void enter() {
+        if (users.incrementAndGet() >= CLOSING) {
+            exit();
+            throw new StoreClosedException();
+        }
+    }
+
+    private void exit() { users.decrementAndGet(); }
 
     /** Calls {@code visitor} for every key in [from, to) in order; it returns false to stop. */
     public void scan(Keyspace ks, byte[] from, byte[] to, EntryVisitor visitor) {
+        enter();
         try (ReadOptions ro = new ReadOptions(); Slice upper = new Slice(to)) {
             ro.setIterateUpperBound(upper);
             try (RocksIterator it = db.newIterator(cf.get(ks), ro)) {
@@ -85,12 +116,23 @@ public final class RocksStore implements AutoCloseable {
             } catch (RocksDBException e) {
                 throw new StoreException("scan failed", e);
             }
+        } finally {
+            exit();
         }
     }
 
     /** A consistent read-only view of the store as it is now (for exporting a group to a follower). */
-    public View view() { return new View(); }
+    public View view() {
+        enter();
+        try {
+            return new View();
+        } catch (RuntimeException | Error e) {
+            exit();
+            throw e;
+        }
+    }
 
+    /** Counts as a use of the store until it is closed. */
     public final class View implements AutoCloseable {
         private final org.rocksdb.Snapshot snapshot = db.getSnapshot();
 
@@ -113,30 +155,64 @@ public final class RocksStore implements AutoCloseable {
             }
         }
 
-        @Override public void close() { db.releaseSnapshot(snapshot); snapshot.close(); }
+        @Override public void close() {
+            db.releaseSnapshot(snapshot);
+            snapshot.close();
+            exit();
+        }
     }
 
     /** Flushes every memtable to SST files: all writes so far are durable afterwards. */
     public void flush() {
+        enter();
         try (FlushOptions fo = new FlushOptions().setWaitForFlush(true)) {
             db.flush(fo, new ArrayList<>(cf.values()));
         } catch (RocksDBException e) {
             throw new StoreException("flush failed", e);
+        } finally {
+            exit();
         }
     }
 
     public long approximateSize() {
+        try {
+            enter();
+        } catch (StoreClosedException e) {
+            return -1;
+        }
         try {
             long total = 0;
             for (ColumnFamilyHandle h : cf.values()) total += db.getLongProperty(h, "rocksdb.total-sst-files-size");
             return total;
         } catch (RocksDBException e) {
             return -1;
+        } finally {
+            exit();
         }
     }
 
+    /**
+     * Waits (up to {@value #CLOSE_WAIT_MS} ms) for the uses under way to end, then frees the store. Uses that begin
+     * meanwhile fail. A use still running after the wait keeps the native handles from being freed (a leak at
+     * shutdown rather than a crash).
+     */
     @Override
     public void close() {
+        if (users.getAndAdd(CLOSING) >= CLOSING) return; // closed already
+        long deadline = System.currentTimeMillis() + CLOSE_WAIT_MS;
+        while (users.get() > CLOSING) {
+            if (System.currentTimeMillis() > deadline) {
+                System.getLogger(RocksStore.class.getName()).log(System.Logger.Level.WARNING,
+                        "RocksDB still in use after " + CLOSE_WAIT_MS + " ms; not freeing it");
+                return;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
         for (ColumnFamilyHandle h : handles) h.close();
         db.close();
         writeOptions.close();
@@ -177,10 +253,19 @@ public final class RocksStore implements AutoCloseable {
             try { db.write(writeOptions, wb); } catch (RocksDBException e) { throw new StoreException("write failed", e); }
         }
 
-        @Override public void close() { wb.close(); }
+        @Override public void close() {
+            wb.close();
+            exit();
+        }
     }
 
-    public static final class StoreException extends RuntimeException {
+    public static class StoreException extends RuntimeException {
         StoreException(String msg, Throwable cause) { super(msg + ": " + cause.getMessage(), cause); }
+        StoreException(String msg) { super(msg); }
+    }
+
+    /** The store is closing or closed (the node is shutting down). */
+    public static final class StoreClosedException extends StoreException {
+        StoreClosedException() { super("the store is closed"); }
     }
 }
