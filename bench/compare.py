@@ -55,6 +55,17 @@ def rss_mb(pid):
     return 0
 
 
+def disk_mb(path):
+    total = 0
+    for dirpath, _, files in os.walk(path):
+        for f in files:
+            try:
+                total += os.path.getsize(os.path.join(dirpath, f))
+            except OSError:
+                pass  # a segment deleted while we walk
+    return total // 2 ** 20
+
+
 def port_open(port):
     with socket.socket() as s:
         s.settimeout(0.5)
@@ -159,12 +170,16 @@ class Warren:
         return f"w{i + 1}@127.0.0.1"
 
     def heap_mb(self, i):
+        """Live heap: GC.class_histogram runs a full collection first, then sums what is left."""
         p = self.procs[i]
         if not p or p.poll() is not None:
             return None
-        out = subprocess.run(["jcmd", str(p.pid), "GC.heap_info"], capture_output=True, text=True, timeout=30).stdout
-        m = re.search(r"used (\d+)K", out)
-        return int(m.group(1)) // 1024 if m else None
+        out = subprocess.run(["jcmd", str(p.pid), "GC.class_histogram"], capture_output=True, text=True, timeout=120).stdout
+        m = re.search(r"Total\s+\d+\s+(\d+)", out)
+        return int(m.group(1)) // 2 ** 20 if m else None
+
+    def data_dir(self, i):
+        return os.path.join(self.dir, f"w{i + 1}")
 
 
 class RabbitMQ:
@@ -306,6 +321,9 @@ class RabbitMQ:
 
     def heap_mb(self, i):
         return None
+
+    def data_dir(self, i):
+        return os.path.join(self.dir, self.nodes[i], "mnesia")
 
 
 # ------------------------------------------------------------------ AMQP helpers (pika)
@@ -507,12 +525,14 @@ def run_backlog(brokers, n, outdir, results):
         time.sleep(5)
         pids = b.pids()
         rss_full = [rss_mb(p) for p in pids]
+        disk_full = [disk_mb(b.data_dir(i)) for i in range(3)]
         heap_full = b.heap_mb(0)
         drain = perftest(["--uri", b.uri(0), "--quorum-queue", "--queue", q, "-x", "0", "-y", "1", "--qos", "200",
                           "--multi-ack-every", "100", "-D", str(n), "--id", q + "-drain"], os.path.join(outdir, q + "-drain.log"), 3600)
         log(f"  backlog {b.name}: published {pub['sent']} msg/s, drained {drain['recv']} msg/s; leader rss {rss_full[0]} MB"
-            + (f", heap {heap_full} MB" if heap_full is not None else ""))
-        results.setdefault("backlog", {})[b.name] = {"pub": pub["sent"], "drain": drain["recv"], "rss": rss_full, "heap": heap_full}
+            + (f", live heap {heap_full} MB" if heap_full is not None else "") + f"; disk {disk_full} MB")
+        results.setdefault("backlog", {})[b.name] = {"pub": pub["sent"], "drain": drain["recv"], "rss": rss_full, "heap": heap_full,
+                                                     "disk": disk_full}
         b.delete_queues([q])
 
 
@@ -668,9 +688,11 @@ def report(results, args, started, path, failures):
         L.append("")
     if "backlog" in results:
         L += [f"## Backlog: {args.backlog:,} messages of 1000 B, no consumer, then one consumer drains", "",
-              "| broker | publish msg/s | drain msg/s | RSS MB per node with the backlog | heap used on the leader MB |", "|---|---|---|---|---|"]
+              "| broker | publish msg/s | drain msg/s | RSS MB per node with the backlog | live heap on the leader MB (after a full GC) | data on disk MB per node |",
+              "|---|---|---|---|---|---|"]
         for bn, m in results["backlog"].items():
-            L.append(f"| {bn} | {fmt(m['pub'])} | {fmt(m['drain'])} | {' / '.join(map(str, m['rss']))} | {fmt(m['heap'])} |")
+            L.append(f"| {bn} | {fmt(m['pub'])} | {fmt(m['drain'])} | {' / '.join(map(str, m['rss']))} | {fmt(m['heap'])}"
+                     f" | {' / '.join(map(str, m.get('disk', [])))} |")
         L.append("")
     if "failover" in results:
         L += ["## Failover: kill -9 of the queue leader's node under load a", "",
