@@ -8,6 +8,7 @@ import io.warren.metadata.port.ConsumerSink;
 import io.warren.metadata.port.ConsumerSpec;
 import io.warren.metadata.port.Delivery;
 import io.warren.metadata.port.QueueConsumer;
+import io.warren.raft.link.FrameBatcher;
 import io.warren.raft.link.LinkProtocol;
 import org.apache.ratis.thirdparty.io.grpc.stub.StreamObserver;
 import org.slf4j.Logger;
@@ -184,14 +185,14 @@ final class ManagedConsumer implements QueueConsumer {
     private final class RemoteStream implements QueueConsumer, StreamObserver<byte[]> {
         private final String address;
         private final CompletableFuture<QueueConsumer> subscribed = new CompletableFuture<>();
-        private StreamObserver<byte[]> out;
+        private FrameBatcher out;
         private int granted;
         private boolean ended;
 
         RemoteStream(String address) { this.address = address; }
 
         CompletableFuture<QueueConsumer> open() {
-            out = broker.link().consume(address, this);
+            out = new FrameBatcher(broker.link().consume(address, this));
             BinaryWriter w = new BinaryWriter(128).u8(LinkProtocol.SUBSCRIBE);
             LinkProtocol.queue(w, queue);
             LinkProtocol.spec(w, spec);
@@ -200,12 +201,7 @@ final class ManagedConsumer implements QueueConsumer {
         }
 
         private synchronized void send(byte[] frame) {
-            if (ended) return;
-            try {
-                out.onNext(frame);
-            } catch (RuntimeException e) {
-                LOG.debug("consumer stream to {}: {}", address, e.toString());
-            }
+            if (!ended) out.send(frame);
         }
 
         /** Takes what credit the channel gives and passes it on. */
@@ -226,7 +222,9 @@ final class ManagedConsumer implements QueueConsumer {
             return true;
         }
 
-        @Override public void onNext(byte[] frame) {
+        @Override public void onNext(byte[] frames) { FrameBatcher.forEach(frames, this::onFrame); }
+
+        private void onFrame(byte[] frame) {
             BinaryReader r = new BinaryReader(frame);
             switch (r.u8()) {
                 case LinkProtocol.SUBSCRIBED -> {
@@ -269,9 +267,7 @@ final class ManagedConsumer implements QueueConsumer {
         @Override public void cancel() {
             send(new BinaryWriter(4).u8(LinkProtocol.CANCEL).toByteArray());
             end();
-            synchronized (this) {
-                try { out.onCompleted(); } catch (RuntimeException ignored) { }
-            }
+            out.end(null);
         }
     }
 }

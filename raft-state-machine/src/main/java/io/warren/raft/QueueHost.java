@@ -12,6 +12,7 @@ import io.warren.metadata.port.QueueConsumer;
 import io.warren.metadata.port.QueueStats;
 import io.warren.metadata.queue.ClassicQueue;
 import io.warren.metadata.queue.QueueEngine;
+import io.warren.raft.link.FrameBatcher;
 import io.warren.raft.link.LinkProtocol;
 import io.warren.raft.queue.GroupProposer;
 import io.warren.raft.queue.QueueGroupStateMachine;
@@ -185,7 +186,7 @@ final class QueueHost {
     StreamObserver<byte[]> consume(StreamObserver<byte[]> out) {
         RemoteSink sink = new RemoteSink(out);
         return new StreamObserver<>() {
-            @Override public void onNext(byte[] frame) { sink.onFrame(frame); }
+            @Override public void onNext(byte[] frames) { FrameBatcher.forEach(frames, sink::onFrame); }
 
             @Override public void onError(Throwable t) { sink.ended(true); }
 
@@ -195,15 +196,14 @@ final class QueueHost {
 
     /** A consumer on another node, as the queue here sees it. */
     private final class RemoteSink implements ConsumerSink {
-        private final StreamObserver<byte[]> out;
+        private final FrameBatcher out;
         private final AtomicInteger credit = new AtomicInteger();
         private final Set<Long> outstanding = ConcurrentHashMap.newKeySet();
         private volatile QueueRecord queue;
         private volatile QueueConsumer handle;
         private volatile boolean noAck;
-        private boolean finished;
 
-        RemoteSink(StreamObserver<byte[]> out) { this.out = out; }
+        RemoteSink(StreamObserver<byte[]> out) { this.out = new FrameBatcher(out); }
 
         void onFrame(byte[] frame) {
             BinaryReader r = new BinaryReader(frame);
@@ -255,25 +255,9 @@ final class QueueHost {
             finish(null);
         }
 
-        private synchronized void send(byte[] frame) {
-            if (finished) return;
-            try {
-                out.onNext(frame);
-            } catch (RuntimeException e) {
-                finished = true;
-            }
-        }
+        private void send(byte[] frame) { out.send(frame); }
 
-        private synchronized void finish(byte[] last) {
-            if (finished) return;
-            try {
-                if (last != null) out.onNext(last);
-                out.onCompleted();
-            } catch (RuntimeException ignored) {
-                // the peer is gone already
-            }
-            finished = true;
-        }
+        private void finish(byte[] last) { out.end(last); }
 
         @Override public boolean tryReserve() {
             while (true) {

@@ -59,10 +59,10 @@ public final class LinkClient implements AutoCloseable {
         }
     }
 
-    /** One stream per peer; answers matched to calls by sequence number. */
+    /** One stream per peer; answers matched to calls by sequence number. Calls and answers travel in batches. */
     private final class Ordered implements StreamObserver<byte[]> {
         private final Map<Long, CompletableFuture<byte[]>> pending = new ConcurrentHashMap<>();
-        private final StreamObserver<byte[]> out;
+        private final FrameBatcher out;
         private long seq;
         private boolean broken;
 
@@ -70,7 +70,7 @@ public final class LinkClient implements AutoCloseable {
 
         Ordered(String address) {
             this.address = address;
-            out = ClientCalls.asyncBidiStreamingCall(channel(address).newCall(Link.ORDERED, CallOptions.DEFAULT), this);
+            out = new FrameBatcher(ClientCalls.asyncBidiStreamingCall(channel(address).newCall(Link.ORDERED, CallOptions.DEFAULT), this));
         }
 
         synchronized CompletableFuture<byte[]> call(byte[] request) {
@@ -78,11 +78,13 @@ public final class LinkClient implements AutoCloseable {
             long s = ++seq;
             CompletableFuture<byte[]> f = new CompletableFuture<>();
             pending.put(s, f);
-            out.onNext(java.nio.ByteBuffer.allocate(8 + request.length).putLong(s).put(request).array());
+            out.send(java.nio.ByteBuffer.allocate(8 + request.length).putLong(s).put(request).array());
             return f;
         }
 
-        @Override public void onNext(byte[] reply) {
+        @Override public void onNext(byte[] replies) { FrameBatcher.forEach(replies, this::answered); }
+
+        private void answered(byte[] reply) {
             java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(reply);
             CompletableFuture<byte[]> f = pending.remove(b.getLong());
             byte[] answer = new byte[b.remaining()];
@@ -92,6 +94,7 @@ public final class LinkClient implements AutoCloseable {
 
         @Override public void onError(Throwable t) {
             synchronized (this) { broken = true; }
+            out.abandon();
             ManagedChannel c = channels.get(address);
             if (c != null) c.resetConnectBackoff();
             for (CompletableFuture<byte[]> f : pending.values()) f.completeExceptionally(t);

@@ -32,30 +32,29 @@ public final class LinkServer {
 
     private LinkServer() { }
 
-    /** Runs each call as it arrives (so their synchronous parts keep the caller's order); answers as they complete. */
-    private static StreamObserver<byte[]> ordered(Handler handler, StreamObserver<byte[]> out) {
+    /**
+     * Runs each call as it arrives (so their synchronous parts keep the caller's order); answers as they complete.
+     * Calls arrive and answers leave in batches ({@link FrameBatcher}).
+     */
+    private static StreamObserver<byte[]> ordered(Handler handler, StreamObserver<byte[]> stream) {
+        FrameBatcher out = new FrameBatcher(stream);
         return new StreamObserver<>() {
-            @Override public void onNext(byte[] frame) {
+            @Override public void onNext(byte[] frames) { FrameBatcher.forEach(frames, this::call); }
+
+            private void call(byte[] frame) {
                 java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(frame);
                 long seq = b.getLong();
                 byte[] req = new byte[b.remaining()];
                 b.get(req);
                 handler.call(req).whenComplete((res, err) -> {
                     byte[] answer = err != null ? io.warren.raft.link.LinkProtocol.error(err) : res;
-                    byte[] reply = java.nio.ByteBuffer.allocate(8 + answer.length).putLong(seq).put(answer).array();
-                    synchronized (out) {
-                        try { out.onNext(reply); } catch (RuntimeException ignored) { /* the caller is gone */ }
-                    }
+                    out.send(java.nio.ByteBuffer.allocate(8 + answer.length).putLong(seq).put(answer).array());
                 });
             }
 
-            @Override public void onError(Throwable t) { }
+            @Override public void onError(Throwable t) { out.abandon(); }
 
-            @Override public void onCompleted() {
-                synchronized (out) {
-                    try { out.onCompleted(); } catch (RuntimeException ignored) { }
-                }
-            }
+            @Override public void onCompleted() { out.end(null); }
         };
     }
 
