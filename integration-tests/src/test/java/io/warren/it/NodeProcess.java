@@ -78,6 +78,16 @@ final class NodeProcess implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** SIGSTOP / SIGCONT: the node stops answering without closing its connections (as behind a partition). */
+    void pause() throws Exception { signal("STOP"); }
+
+    void resume() throws Exception { signal("CONT"); }
+
+    private void signal(String sig) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + sig, String.valueOf(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) throw new IllegalStateException("kill -" + sig + " " + process.pid() + " failed");
+    }
+
     /** SIGTERM: a clean stop. Returns the exit code. */
     int terminate() throws InterruptedException {
         process.destroy();
@@ -92,6 +102,7 @@ final class NodeProcess implements AutoCloseable {
     @Override
     public void close() throws IOException {
         if (process != null && process.isAlive()) {
+            try { resume(); } catch (Exception ignored) { } // a paused JVM is killed all the same, but let it go
             process.destroyForcibly();
             try { process.waitFor(30, TimeUnit.SECONDS); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
         }

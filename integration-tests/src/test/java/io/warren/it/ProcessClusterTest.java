@@ -13,13 +13,18 @@ import org.junit.jupiter.api.Test;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** Three nodes as separate processes: kill -9 of a queue's leader under load, of all nodes at once. */
+/**
+ * Three nodes as separate processes: kill -9 of a queue's leader under load, of all nodes at once; a channel's
+ * confirms while one of its queues cannot answer.
+ */
 class ProcessClusterTest {
     /** Three node processes forming one cluster; closes (kills) them all. */
     static final class Cluster implements AutoCloseable {
@@ -115,13 +120,67 @@ class ProcessClusterTest {
             for (NodeProcess p : cluster.nodes) p.awaitUp();
             try (Connection c = leader.factory().newConnection(); Channel ch = c.createChannel()) {
                 Set<Integer> got = new java.util.HashSet<>();
-                long d = System.currentTimeMillis() + 30_000;
+                long d = System.currentTimeMillis() + 90_000; // one get at a time: ~30 s on a machine loaded ~9 deep
                 while (got.size() < 1000 && System.currentTimeMillis() < d) {
                     GetResponse r = ch.basicGet("pk-while-down", true);
                     if (r == null) { Thread.sleep(100); continue; }
                     got.add(ByteBuffer.wrap(r.getBody()).getInt());
                 }
                 assertEquals(1000, got.size(), "confirmed messages after killing and restarting every node");
+            }
+        }
+    }
+
+    /**
+     * A channel publishes to a queue whose only node has stopped answering (SIGSTOP: connections stay open, as
+     * behind a partition) and then to a queue that works. The working queue's confirms arrive at once, each on its
+     * own, as RabbitMQ sends them; they used to wait until the stuck publish was nacked (15–30 s).
+     */
+    @Test
+    void confirmsAreNotHeldBackByAPublishToAQueueThatCannotAnswer() throws Exception {
+        try (Cluster cluster = new Cluster(3).start()) {
+            NodeProcess front = cluster.nodes.get(0), silent = cluster.nodes.get(2);
+            try (Connection c = silent.factory().newConnection(); Channel ch = c.createChannel()) {
+                ch.queueDeclare("stuck-q", true, false, false, Map.of("x-quorum-initial-group-size", 1)); // on the silent node only
+            }
+            try (Connection c = front.factory().newConnection(); Channel ch = c.createChannel()) {
+                ch.queueDeclare("ok-q", true, false, false, null);
+                ch.confirmSelect();
+                ch.basicPublish("", "ok-q", MessageProperties.PERSISTENT_BASIC, "warm".getBytes());
+                ch.waitForConfirmsOrDie(30_000);
+            }
+            silent.pause();
+            try (Connection c = front.factory().newConnection(); Channel ch = c.createChannel()) {
+                ch.confirmSelect();
+                ConcurrentSkipListSet<Long> unconfirmed = new ConcurrentSkipListSet<>();
+                Set<Long> nacked = ConcurrentHashMap.newKeySet();
+                ch.addConfirmListener(new com.rabbitmq.client.ConfirmListener() {
+                    @Override public void handleAck(long tag, boolean multiple) {
+                        if (multiple) unconfirmed.headSet(tag, true).clear();
+                        else unconfirmed.remove(tag);
+                    }
+
+                    @Override public void handleNack(long tag, boolean multiple) {
+                        nacked.add(tag);
+                        handleAck(tag, multiple);
+                    }
+                });
+                for (long tag = 1; tag <= 11; tag++) unconfirmed.add(tag);
+                ch.basicPublish("", "stuck-q", MessageProperties.PERSISTENT_BASIC, "stuck".getBytes());
+                for (int i = 0; i < 10; i++) ch.basicPublish("", "ok-q", MessageProperties.PERSISTENT_BASIC, ("ok-" + i).getBytes());
+                long deadline = System.currentTimeMillis() + 8_000;
+                while (unconfirmed.size() > 1 && System.currentTimeMillis() < deadline) Thread.sleep(20);
+                assertEquals(Set.of(1L), Set.copyOf(unconfirmed),
+                        "the ten publishes to the working queue are confirmed while the stuck one is pending");
+                silent.resume();
+                deadline = System.currentTimeMillis() + 60_000;
+                while (!unconfirmed.isEmpty() && System.currentTimeMillis() < deadline) Thread.sleep(50);
+                assertTrue(unconfirmed.isEmpty(), "the stuck publish is settled (acked or nacked) in the end");
+            } finally {
+                silent.resume();
+            }
+            try (Connection c = front.factory().newConnection(); Channel ch = c.createChannel()) {
+                assertEquals(11, ch.queueDeclarePassive("ok-q").getMessageCount(), "the working queue has every message");
             }
         }
     }
