@@ -641,14 +641,22 @@ def report(results, args, started, path, failures):
     except Exception:
         pass
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2 ** 30
+    names = [b for b in ("warren", "rabbitmq") if b in args.brokers]
+    rmq = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "rabbitmq-server"], capture_output=True, text=True).stdout
+    who = (f"Warren and RabbitMQ {rmq}, three nodes each, on loopback" if len(names) == 2
+           else "Warren only (no reference broker in this run), three nodes on loopback" if names == ["warren"]
+           else f"RabbitMQ {rmq} only, three nodes on loopback")
     L = ["# Warren vs RabbitMQ 3.10 quorum queues", "",
          f"Produced by `bench/compare {' '.join(sys.argv[1:])}` on {started:%Y-%m-%d %H:%M} UTC; machine: {os.cpu_count()} cores"
-         f" ({cpu_model}), {mem:.0f} GiB RAM, {platform.system()} {platform.release()}; RabbitMQ "
-         + subprocess.run(["dpkg-query", "-W", "-f=${Version}", "rabbitmq-server"], capture_output=True, text=True).stdout
-         + f", three nodes each, on loopback; PerfTest 2.22.1, identical flags for both (only the URI differs), {args.duration} s"
-         f" per run after {args.warmup} s of unrecorded warm-up load on each, {args.reps} runs each, interleaved Warren, RabbitMQ, Warren, ... The load tool shares the machine with"
-         " both clusters (the idle one costs a little CPU). Medians; spread = min–max over the runs. CPU: % of one core"
-         " per node process over the run; RSS: peak per node (MB). Warren JVMs run with `" + args.java_opts + "`.", ""]
+         f" ({cpu_model}), {mem:.0f} GiB RAM, {platform.system()} {platform.release()}; {who}; PerfTest 2.22.1"
+         + (" with identical flags for both (only the URI differs)" if len(names) == 2 else "") + "."]
+    if any(s in THROUGHPUT for s in results):
+        L[-1] += (f" {args.duration} s per run after {args.warmup} s of unrecorded warm-up load on each, {args.reps} runs each,"
+                  " interleaved Warren, RabbitMQ, Warren, ... The load tool shares the machine with both clusters (the idle one"
+                  " costs a little CPU). Medians; spread = min–max over the runs. CPU: % of one core per node process over the run;"
+                  " RSS: peak per node (MB).")
+    L[-1] += " Warren JVMs run with `" + args.java_opts + "`."
+    L.append("")
     thr = [s for s in THROUGHPUT if s in results]
     if thr:
         L += ["## Throughput and latency", "",
