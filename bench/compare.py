@@ -727,7 +727,7 @@ def main():
     ap.add_argument("--duration", type=int, default=30, help="seconds per PerfTest run")
     ap.add_argument("--queues", type=int, default=1000, help="idle quorum queues in 'many'")
     ap.add_argument("--idle-seconds", type=int, default=60)
-    ap.add_argument("--warmup", type=int, default=60, help="seconds of unrecorded load on each broker before the throughput runs")
+    ap.add_argument("--warmup", type=int, default=60, help="seconds of unrecorded load on each broker before the throughput runs (half a, half b2)")
     ap.add_argument("--backlog", type=int, default=1_000_000, help="messages in 'backlog'")
     ap.add_argument("--failover-runs", type=int, default=5)
     ap.add_argument("--brokers", default="warren,rabbitmq", help="warren,rabbitmq or one of them")
@@ -762,10 +762,12 @@ def main():
         time.sleep(10)
         if args.warmup > 0 and any(s in THROUGHPUT for s in only):
             for b in brokers:  # the JVM compiles its hot paths in the first minute; neither broker is measured cold
-                log(f"warming {b.name} up: scenario a for {args.warmup} s, not recorded")
-                wargs, wq = scenario_args("a", b, f"warmup-{b.name.lower()}")
-                perftest(wargs + ["-z", str(args.warmup)], os.path.join(outdir, f"warmup-{b.name.lower()}.log"), args.warmup + 120)
-                b.delete_queues(wq)
+                for ws in ("a", "b2"):  # a: the local path; b2: publishes and deliveries between nodes as well
+                    secs = max(1, args.warmup // 2)
+                    log(f"warming {b.name} up: scenario {ws} for {secs} s, not recorded")
+                    wargs, wq = scenario_args(ws, b, f"warmup-{ws}-{b.name.lower()}")
+                    perftest(wargs + ["-z", str(secs)], os.path.join(outdir, f"warmup-{ws}-{b.name.lower()}.log"), secs + 120)
+                    b.delete_queues(wq)
         for s in only:
             log(f"scenario {s}")
             try:
