@@ -155,7 +155,11 @@ public final class RocksStore implements AutoCloseable {
             }
         }
 
-        @Override public void close() {
+        private boolean closed;
+
+        @Override public synchronized void close() {
+            if (closed) return;
+            closed = true;
             db.releaseSnapshot(snapshot);
             snapshot.close();
             exit();
@@ -253,7 +257,11 @@ public final class RocksStore implements AutoCloseable {
             try { db.write(writeOptions, wb); } catch (RocksDBException e) { throw new StoreException("write failed", e); }
         }
 
+        private boolean closed;
+
         @Override public void close() {
+            if (closed) return; // a batch belongs to one thread
+            closed = true;
             wb.close();
             exit();
         }

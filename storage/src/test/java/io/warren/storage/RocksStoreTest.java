@@ -65,4 +65,22 @@ class RocksStoreTest {
             assertArrayEquals(new byte[]{2}, again.get(Keyspace.MESSAGE, Keys.of(7, 1)), "the last batch was kept");
         }
     }
+
+    @Test
+    void aBatchClosedTwiceIsCountedOnce() throws Exception {
+        RocksStore s = new RocksStore(dir);
+        RocksStore.Batch once = s.batch();
+        once.close();
+        once.close();
+        Thread closer;
+        try (RocksStore.Batch inUse = s.batch()) {
+            inUse.put(Keyspace.MESSAGE, Keys.of(8, 0), new byte[]{1});
+            closer = new Thread(s::close, "closer");
+            closer.start();
+            closer.join(300);
+            assertTrue(closer.isAlive(), "the batch in use still holds the store open");
+        }
+        closer.join(10_000);
+        assertFalse(closer.isAlive());
+    }
 }

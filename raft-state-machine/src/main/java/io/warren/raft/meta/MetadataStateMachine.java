@@ -58,6 +58,7 @@ public final class MetadataStateMachine extends io.warren.raft.SnapshottingState
         if (snap != null) {
             state = CommandCodec.decodeState(Files.readAllBytes(snap.getFile().getPath()));
             setLastAppliedTermIndex(snap.getTermIndex());
+            appliedUpTo(snap.getTermIndex().getIndex());
         }
         running();
     }
@@ -77,12 +78,17 @@ public final class MetadataStateMachine extends io.warren.raft.SnapshottingState
     }
 
     private final java.util.TreeMap<Long, java.util.List<CompletableFuture<Void>>> waiters = new java.util.TreeMap<>();
+    /**
+     * The index up to which commands are applied and {@code onApplied} has heard of them. The applied index itself
+     * moves first (with the state, under one lock); a caller waiting for a command it committed through another node
+     * waits for this one, so that the command's local effects (a classic queue registered on its node) are there.
+     */
+    private long announced = -1;
 
-    /** Completes once this replica has applied {@code index} (a command another node committed). */
+    /** Completes once this replica has applied {@code index} (a command another node committed) and acted on it. */
     public CompletableFuture<Void> awaitApplied(long index) {
         synchronized (waiters) {
-            TermIndex last = getLastAppliedTermIndex();
-            if (last != null && last.getIndex() >= index) return CompletableFuture.completedFuture(null);
+            if (announced >= index) return CompletableFuture.completedFuture(null);
             CompletableFuture<Void> f = new CompletableFuture<>();
             waiters.computeIfAbsent(index, k -> new java.util.ArrayList<>()).add(f);
             return f;
@@ -92,6 +98,7 @@ public final class MetadataStateMachine extends io.warren.raft.SnapshottingState
     private void appliedUpTo(long index) {
         java.util.List<CompletableFuture<Void>> done = new java.util.ArrayList<>();
         synchronized (waiters) {
+            announced = Math.max(announced, index);
             var head = waiters.headMap(index, true);
             head.values().forEach(done::addAll);
             head.clear();
