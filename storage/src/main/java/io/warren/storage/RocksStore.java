@@ -84,10 +84,13 @@ public final class RocksStore implements AutoCloseable {
     }
 
     /** A batch counts as a use of the store from here until it is closed. */
-    public Batch batch() {
+    public Batch batch() { return opened(Batch::new); }
+
+    /** Counts a use that lasts until the returned object is closed. */
+    private <T> T opened(java.util.function.Supplier<T> open) {
         enter();
         try {
-            return new Batch();
+            return open.get();
         } catch (RuntimeException | Error e) {
             exit();
             throw e;
@@ -122,15 +125,7 @@ public final class RocksStore implements AutoCloseable {
     }
 
     /** A consistent read-only view of the store as it is now (for exporting a group to a follower). */
-    public View view() {
-        enter();
-        try {
-            return new View();
-        } catch (RuntimeException | Error e) {
-            exit();
-            throw e;
-        }
-    }
+    public View view() { return opened(View::new); }
 
     /** Counts as a use of the store until it is closed. */
     public final class View implements AutoCloseable {
