@@ -216,10 +216,10 @@ final class QueueHost {
                     try {
                         handle = engine(q).addConsumer(spec, this);
                         remoteSinks.computeIfAbsent(q.id(), k -> ConcurrentHashMap.newKeySet()).add(this);
-                        send(new BinaryWriter(8).u8(LinkProtocol.SUBSCRIBED).toByteArray());
+                        out.send(new BinaryWriter(8).u8(LinkProtocol.SUBSCRIBED).toByteArray());
                     } catch (DomainException e) {
                         if (e.kind() == DomainException.Kind.UNAVAILABLE) moved();
-                        else finish(new BinaryWriter(64).u8(LinkProtocol.REFUSED).u8(e.kind().ordinal()).longStr(e.getMessage()).toByteArray());
+                        else out.end(new BinaryWriter(64).u8(LinkProtocol.REFUSED).u8(e.kind().ordinal()).longStr(e.getMessage()).toByteArray());
                     }
                 }
                 case LinkProtocol.CREDIT -> {
@@ -252,12 +252,8 @@ final class QueueHost {
                     }
                 }
             }
-            finish(null);
+            out.end(null);
         }
-
-        private void send(byte[] frame) { out.send(frame); }
-
-        private void finish(byte[] last) { out.end(last); }
 
         @Override public boolean tryReserve() {
             while (true) {
@@ -273,11 +269,11 @@ final class QueueHost {
             if (!noAck) outstanding.add(d.offset());
             BinaryWriter w = new BinaryWriter(d.message().footprint() + 32).u8(LinkProtocol.DELIVER);
             LinkProtocol.delivery(w, d);
-            send(w.toByteArray());
+            out.send(w.toByteArray());
         }
 
-        @Override public void cancelledByServer() { finish(new BinaryWriter(4).u8(LinkProtocol.CANCELLED).toByteArray()); }
+        @Override public void cancelledByServer() { out.end(new BinaryWriter(4).u8(LinkProtocol.CANCELLED).toByteArray()); }
 
-        @Override public void moved() { finish(new BinaryWriter(4).u8(LinkProtocol.MOVED).toByteArray()); }
+        @Override public void moved() { out.end(new BinaryWriter(4).u8(LinkProtocol.MOVED).toByteArray()); }
     }
 }

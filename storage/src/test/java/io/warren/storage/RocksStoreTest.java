@@ -42,16 +42,22 @@ class RocksStoreTest {
      * WriteBatch.put: the column family handle had been freed by close). Close now waits for the writes under way
      * and refuses new ones.
      */
+    /** Starts closing {@code s} on another thread and checks that the close is still waiting 300 ms later. */
+    private static Thread closeWhileInUse(RocksStore s, String why) throws InterruptedException {
+        Thread closer = new Thread(s::close, "closer");
+        closer.start();
+        closer.join(300);
+        assertTrue(closer.isAlive(), why);
+        return closer;
+    }
+
     @Test
     void closeWaitsForWritesUnderWayAndRefusesNewOnes() throws Exception {
         RocksStore s = new RocksStore(dir);
         Thread closer;
         try (RocksStore.Batch b = s.batch()) {
             b.put(Keyspace.MESSAGE, Keys.of(7, 0), new byte[]{1});
-            closer = new Thread(s::close, "closer");
-            closer.start();
-            closer.join(300);
-            assertTrue(closer.isAlive(), "close waits for the batch in use");
+            closer = closeWhileInUse(s, "close waits for the batch in use");
             assertThrows(RocksStore.StoreClosedException.class, s::batch, "no new batch while closing");
             assertThrows(RocksStore.StoreClosedException.class, () -> s.get(Keyspace.MESSAGE, Keys.of(7, 0)));
             b.put(Keyspace.MESSAGE, Keys.of(7, 1), new byte[]{2}); // the batch under way still works
@@ -75,10 +81,7 @@ class RocksStoreTest {
         Thread closer;
         try (RocksStore.Batch inUse = s.batch()) {
             inUse.put(Keyspace.MESSAGE, Keys.of(8, 0), new byte[]{1});
-            closer = new Thread(s::close, "closer");
-            closer.start();
-            closer.join(300);
-            assertTrue(closer.isAlive(), "the batch in use still holds the store open");
+            closer = closeWhileInUse(s, "the batch in use still holds the store open");
         }
         closer.join(10_000);
         assertFalse(closer.isAlive());

@@ -40,22 +40,16 @@ public final class FrameBatcher {
     public FrameBatcher(StreamObserver<byte[]> out) { this.out = out; }
 
     /** Queues a frame; dropped once the stream has ended. */
-    public void send(byte[] frame) {
-        synchronized (this) {
-            if (ending || ended) return;
-            queued.add(frame);
-            if (flushing) return;
-            flushing = true;
-        }
-        SENDER.execute(this::flush);
-    }
+    public void send(byte[] frame) { queue(frame, false); }
 
     /** Sends what is queued, then {@code last} (if any), then completes the stream. */
-    public void end(byte[] last) {
+    public void end(byte[] last) { queue(last, true); }
+
+    private void queue(byte[] frame, boolean last) {
         synchronized (this) {
             if (ending || ended) return;
-            if (last != null) queued.add(last);
-            ending = true;
+            if (frame != null) queued.add(frame);
+            ending = last;
             if (flushing) return;
             flushing = true;
         }
