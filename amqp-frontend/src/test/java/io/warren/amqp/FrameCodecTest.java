@@ -205,11 +205,17 @@ class FrameCodecTest {
         }
     }
 
+    /** As RabbitMQ: a heartbeat on a channel is an unexpected frame (505); a heartbeat with a payload is a frame error. */
     @Test
-    void heartbeatOnAChannelIsFrameError() {
+    void heartbeatOnAChannelIsUnexpectedFrame() {
         try (Wire w = new Wire()) {
             w.handshake(131072);
             w.send(Wire.frame(8, 3, new byte[0], 0xCE));
+            assertEquals(505, connectionClose(w).replyCode());
+        }
+        try (Wire w = new Wire()) {
+            w.handshake(131072);
+            w.send(Wire.frame(8, 0, new byte[]{1}, 0xCE));
             assertEquals(501, connectionClose(w).replyCode());
         }
     }
@@ -218,10 +224,34 @@ class FrameCodecTest {
     void badCredentialsAreAccessRefused() {
         try (Wire w = new Wire()) {
             w.send(FrameDecoder.PROTOCOL_HEADER);
-            w.send(Wire.method(0, new ConnectionMethod.StartOk(Map.of(), "PLAIN", "\0guest\0wrong".getBytes(StandardCharsets.UTF_8), "en_US")));
+            w.send(Wire.method(0, new ConnectionMethod.StartOk(Map.of("capabilities", Map.of("authentication_failure_close", true)),
+                    "PLAIN", "\0guest\0wrong".getBytes(StandardCharsets.UTF_8), "en_US")));
             ConnectionMethod.Close c = connectionClose(w);
             assertEquals(403, c.replyCode());
             assertTrue(c.replyText().startsWith("ACCESS_REFUSED - Login was refused"), c.replyText());
+        }
+    }
+
+    /** A client that does not announce authentication_failure_close only understands the socket closing (as RabbitMQ). */
+    @Test
+    void badCredentialsWithoutTheCapabilityCloseTheSocket() {
+        try (Wire w = new Wire()) {
+            w.send(FrameDecoder.PROTOCOL_HEADER);
+            w.send(Wire.method(0, new ConnectionMethod.StartOk(Map.of(), "PLAIN", "\0guest\0wrong".getBytes(StandardCharsets.UTF_8), "en_US")));
+            List<Method> ms = w.methods();
+            assertTrue(ms.stream().noneMatch(m -> m instanceof ConnectionMethod.Close), "no connection.close: " + ms);
+            assertFalse(w.ch.isOpen(), "the socket is closed");
+        }
+    }
+
+    /** Until tune-ok, frames may not exceed AMQP's minimum frame size: a start-ok of 5,000 bytes is a frame error. */
+    @Test
+    void handshakeFramesAreHeldToTheMinimumSize() {
+        try (Wire w = new Wire()) {
+            w.send(FrameDecoder.PROTOCOL_HEADER);
+            w.send(Wire.method(0, new ConnectionMethod.StartOk(Map.of("too_long", "x".repeat(5000)), "PLAIN",
+                    "\0guest\0guest".getBytes(StandardCharsets.UTF_8), "en_US")));
+            assertEquals(501, connectionClose(w).replyCode());
         }
     }
 

@@ -316,4 +316,67 @@ class BasicTest {
         Channel ch = c.createChannel();
         Errors.connectionError(540, () -> ch.basicQos(1024, 10, false));
     }
+
+    /** x-priority must be an integer: void, a string, a table or an array is 406, as RabbitMQ. */
+    @Test
+    void consumerPriorityMustBeAnInteger() throws Exception {
+        try (Connection c = node.connect()) {
+            String q = c.createChannel().queueDeclare().getQueue();
+            java.util.Map<String, Object> voidPriority = new java.util.HashMap<>();
+            voidPriority.put("x-priority", null);
+            for (java.util.Map<String, Object> args : List.of(voidPriority, Map.<String, Object>of("x-priority", "high"),
+                    Map.<String, Object>of("x-priority", List.of(1)))) {
+                Channel ch = c.createChannel();
+                Errors.channelError(406, () -> ch.basicConsume(q, true, args, new DefaultConsumer(ch)));
+            }
+            Channel ch = c.createChannel();
+            ch.basicConsume(q, true, Map.of("x-priority", 5L), new DefaultConsumer(ch));
+        }
+    }
+
+    /** With a channel-wide prefetch of 1 over three queues, every queue gets its turn (one was starved before). */
+    @Test
+    void channelWidePrefetchServesEveryQueue() throws Exception {
+        try (Connection c = node.connect()) {
+            Channel ch = c.createChannel();
+            List<String> queues = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                String q = ch.queueDeclare().getQueue();
+                for (int m = 0; m < 30; m++) ch.basicPublish("", q, null, q.getBytes());
+                queues.add(q);
+            }
+            ch.basicQos(1, true);
+            BlockingQueue<String> got = new LinkedBlockingQueue<>();
+            for (String q : queues) {
+                ch.basicConsume(q, false, new DefaultConsumer(ch) {
+                    @Override public void handleDelivery(String t, Envelope e, AMQP.BasicProperties p, byte[] b) throws java.io.IOException {
+                        got.add(new String(b));
+                        getChannel().basicAck(e.getDeliveryTag(), false);
+                    }
+                });
+            }
+            java.util.Set<String> served = new java.util.HashSet<>();
+            for (int i = 0; i < 30; i++) served.add(got.poll(10, TimeUnit.SECONDS));
+            assertEquals(new java.util.HashSet<>(queues), served, "30 deliveries with a shared window of 1");
+        }
+    }
+
+    /** A no-ack consumer is held back while the channel-wide window is full, as RabbitMQ's limiter holds it. */
+    @Test
+    void noAckConsumersObeyTheChannelWideLimit() throws Exception {
+        try (Connection c = node.connect()) {
+            Channel ch = c.createChannel();
+            ch.basicQos(1, true);
+            String acking = ch.queueDeclare().getQueue(), noAck = ch.queueDeclare().getQueue();
+            Recorder r1 = new Recorder(ch), r2 = new Recorder(ch);
+            ch.basicConsume(acking, false, r1);
+            ch.basicPublish("", acking, null, "a1".getBytes());
+            Got a1 = r1.next();
+            ch.basicConsume(noAck, true, r2);
+            ch.basicPublish("", noAck, null, "n1".getBytes());
+            r2.assertNothingFor(300);
+            ch.basicAck(a1.deliveryTag(), false);
+            assertEquals("n1", r2.next().body());
+        }
+    }
 }

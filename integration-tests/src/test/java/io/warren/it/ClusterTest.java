@@ -243,4 +243,32 @@ class ClusterTest {
             Errors.channelError(406, () -> ch.queueDeclare("sh-bad", true, false, false, java.util.Map.of("x-queue-group", "huge")));
         }
     }
+
+    /**
+     * One channel, one order through a node that does not serve the queue: a quorum queue led by n1 and a durable
+     * classic queue kept on n1, used from a channel on n2 (ChannelOrderTest does the same on one node).
+     */
+    @Test
+    void publishThenGetThroughANodeThatDoesNotServeTheQueue() throws Exception {
+        try (Connection c1 = cluster.node(0).connect(); Connection c2 = cluster.node(1).connect()) {
+            Channel ch1 = c1.createChannel();
+            ch1.queueDeclare("order-qq", true, false, false, java.util.Map.of("x-queue-type", "quorum"));
+            ch1.queueDeclare("order-dc", true, false, false, java.util.Map.of("x-queue-type", "classic"));
+            assertEquals("n1@127.0.0.1", record("order-qq").preferredLeader());
+            assertEquals(java.util.List.of("n1@127.0.0.1"), record("order-dc").members(), "a durable classic queue: one member, its node");
+            Channel ch2 = c2.createChannel();
+            for (String q : new String[]{"order-qq", "order-dc"}) {
+                for (int i = 0; i < 100; i++) {
+                    ch2.basicPublish("", q, null, ("m" + i).getBytes());
+                    GetResponse r = ch2.basicGet(q, false);
+                    assertNotNull(r, q + ": publish " + i + " not seen by the next basic.get through n2");
+                    assertEquals("m" + i, new String(r.getBody()));
+                    ch2.basicAck(r.getEnvelope().getDeliveryTag(), false);
+                    assertEquals(0, ch2.queueDeclarePassive(q).getMessageCount(), q + ": an ack is seen by the next declare");
+                }
+            }
+            ch1.queueDelete("order-qq");
+            ch1.queueDelete("order-dc");
+        }
+    }
 }

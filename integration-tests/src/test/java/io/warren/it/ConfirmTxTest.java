@@ -139,4 +139,68 @@ class ConfirmTxTest {
             assertTrue(again.getEnvelope().isRedeliver());
         }
     }
+
+    /** A nack or reject with requeue in a transaction waits for tx.commit, and a rollback undoes it (as RabbitMQ). */
+    @Test
+    void requeuesInATransactionTakeEffectAtCommitOnly() throws Exception {
+        try (Connection c = node.connect()) {
+            Channel ch = c.createChannel();
+            ch.queueDeclare("tx-requeue", true, false, false, null);
+            ch.confirmSelect(); // another channel sees the messages once they are confirmed
+            ch.basicPublish("", "tx-requeue", null, "a".getBytes());
+            ch.basicPublish("", "tx-requeue", null, "b".getBytes());
+            ch.waitForConfirmsOrDie(10_000);
+            Channel tx = c.createChannel();
+            tx.txSelect();
+            GetResponse a = tx.basicGet("tx-requeue", false);
+            GetResponse b = tx.basicGet("tx-requeue", false);
+            tx.basicNack(a.getEnvelope().getDeliveryTag(), false, true);
+            tx.basicReject(b.getEnvelope().getDeliveryTag(), true);
+            assertNull(tx.basicGet("tx-requeue", false), "nothing requeued before the commit");
+            tx.txRollback();
+            assertNull(tx.basicGet("tx-requeue", false), "nor after a rollback: both are still unacked here");
+            tx.basicNack(b.getEnvelope().getDeliveryTag(), true, true); // both, again
+            tx.txCommit();
+            GetResponse again = tx.basicGet("tx-requeue", true);
+            assertNotNull(again, "requeued at commit");
+            assertTrue(again.getEnvelope().isRedeliver());
+            assertNotNull(tx.basicGet("tx-requeue", true));
+            tx.txCommit();
+        }
+    }
+
+    /** basic.get, ack(1) in a tx, rollback, ack(1, multiple): tag 1 is unacked again, in its place (it was 406). */
+    @Test
+    void aRolledBackAckCanBeAckedAgainWithMultiple() throws Exception {
+        try (Connection c = node.connect(); Channel ch = c.createChannel()) {
+            ch.queueDeclare("tx-multi", false, false, false, null);
+            for (int i = 0; i < 3; i++) ch.basicPublish("", "tx-multi", null, new byte[1]);
+            ch.txSelect();
+            long first = ch.basicGet("tx-multi", false).getEnvelope().getDeliveryTag();
+            ch.basicGet("tx-multi", false);
+            ch.basicGet("tx-multi", false);
+            ch.basicAck(first, false);
+            ch.txRollback();
+            ch.basicAck(first, true);
+            ch.txCommit();
+            assertEquals(0, ch.queueDeclarePassive("tx-multi").getMessageCount());
+        }
+    }
+
+    /** An unroutable mandatory publish in a transaction is returned at tx.commit, and never after a rollback. */
+    @Test
+    void returnsInATransactionComeAtCommit() throws Exception {
+        try (Connection c = node.connect(); Channel ch = c.createChannel()) {
+            java.util.concurrent.BlockingQueue<String> returned = new java.util.concurrent.LinkedBlockingQueue<>();
+            ch.addReturnListener(r -> returned.add(new String(r.getBody())));
+            ch.txSelect();
+            ch.basicPublish("", "tx-nowhere", true, null, "rolled-back".getBytes());
+            ch.txRollback();
+            ch.basicPublish("", "tx-nowhere", true, null, "committed".getBytes());
+            assertNull(returned.poll(300, TimeUnit.MILLISECONDS), "no basic.return before tx.commit");
+            ch.txCommit();
+            assertEquals("committed", returned.poll(10, TimeUnit.SECONDS));
+            assertNull(returned.poll(200, TimeUnit.MILLISECONDS), "the rolled-back publish is never returned");
+        }
+    }
 }

@@ -46,7 +46,8 @@ class ConnectionTest {
             @SuppressWarnings("unchecked")
             Map<String, Object> caps = (Map<String, Object>) props.get("capabilities");
             assertEquals(Set.of("publisher_confirms", "exchange_exchange_bindings", "basic.nack", "consumer_cancel_notify",
-                    "connection.blocked", "authentication_failure_close", "per_consumer_qos", "direct_reply_to"), caps.keySet());
+                    "connection.blocked", "authentication_failure_close", "per_consumer_qos", "direct_reply_to", "consumer_priorities"),
+                    caps.keySet());
         }
     }
 
@@ -191,5 +192,29 @@ class ConnectionTest {
             ch.waitForConfirmsOrDie(10_000);
             assertEquals("while-blocked", new String(ch.basicGet("alarm-q", true).getBody()), "nothing lost");
         }
+    }
+
+    /**
+     * A client that does not announce authentication_failure_close gets the socket closed on a bad login, without
+     * connection.close (the Java client then reports a possible, not a certain, authentication failure).
+     */
+    @Test
+    void badLoginWithoutTheCapabilityClosesTheSocket() {
+        ConnectionFactory f = node.factory();
+        f.setPassword("wrong");
+        Map<String, Object> props = com.rabbitmq.client.impl.AMQConnection.defaultClientProperties();
+        props.remove("capabilities");
+        f.setClientProperties(props);
+        Exception e = assertThrows(Exception.class, f::newConnection);
+        assertInstanceOf(com.rabbitmq.client.PossibleAuthenticationFailureException.class, e, e.toString());
+        assertFalse(e instanceof AuthenticationFailureException, "the broker did not say why: " + e);
+    }
+
+    /** Before tune, frames are held to 4,096 bytes: client properties larger than that fail the handshake. */
+    @Test
+    void oversizedHandshakeFramesAreRefused() {
+        ConnectionFactory f = node.factory();
+        f.getClientProperties().put("too_long", LongStringHelper.asLongString(new byte[4096]));
+        assertThrows(java.io.IOException.class, f::newConnection);
     }
 }

@@ -120,6 +120,46 @@ class CrashRecoveryTest {
         }
     }
 
+    /**
+     * A durable classic queue lives on its node (a one-member Raft group there): every confirmed message, its binding
+     * and its arguments survive kill -9 of that node. Before, it was kept in memory and came back empty. A transient
+     * classic queue beside it is gone, as in RabbitMQ.
+     */
+    @Test
+    void durableClassicQueueKeepsConfirmedMessagesAcrossKill9() throws Exception {
+        int n = 2000;
+        java.util.Map<String, Object> args = java.util.Map.of("x-queue-type", "classic", "x-single-active-consumer", true);
+        try (NodeProcess node = new NodeProcess()) {
+            node.start();
+            try (Connection c = node.factory().newConnection(); Channel ch = c.createChannel()) {
+                ch.exchangeDeclare("dc-x", "direct", true);
+                ch.queueDeclare("dc-q", true, false, false, args);
+                ch.queueBind("dc-q", "dc-x", "to.dc");
+                ch.queueDeclare("dc-transient", false, false, false, java.util.Map.of("x-queue-type", "classic"));
+                ch.confirmSelect();
+                for (int i = 0; i < n; i++) ch.basicPublish("dc-x", "to.dc", MessageProperties.PERSISTENT_BASIC, body(0, i));
+                ch.basicPublish("", "dc-transient", null, body(1, 0));
+                ch.waitForConfirmsOrDie(60_000);
+            }
+            node.kill9();
+            node.start();
+            try (Connection c = node.factory().newConnection()) {
+                Channel ch = c.createChannel();
+                ch.queueDeclare("dc-q", true, false, false, args); // the same arguments: equivalent
+                assertEquals(n, ch.queueDeclarePassive("dc-q").getMessageCount());
+                assertExactly(ch, "dc-q", 0, n);
+                ch.confirmSelect();
+                ch.basicPublish("dc-x", "to.dc", null, body(0, 0)); // the binding came back
+                ch.waitForConfirmsOrDie(10_000);
+                assertNotNull(ch.basicGet("dc-q", true));
+                String text = Errors.channelError(406, () -> ch.queueDeclare("dc-q", true, false, false, java.util.Map.of("x-queue-type", "quorum")));
+                assertTrue(text.contains("current is the value 'classic'"), text);
+                Channel ch2 = c.createChannel();
+                Errors.channelError(404, () -> ch2.queueDeclarePassive("dc-transient"));
+            }
+        }
+    }
+
     @Test
     void cleanRestartKeepsEverythingDurableAndDropsTransient() throws Exception {
         try (NodeProcess node = new NodeProcess()) {

@@ -216,4 +216,85 @@ class ExchangeTest {
             assertEquals(List.of("cc"), drain(ch, b));
         }
     }
+
+    /** A void binding value means "the header is there": x-match all needs h3 present, whatever its value. */
+    @Test
+    void headersBindingWithAVoidValueNeedsTheHeader() throws Exception {
+        try (Connection c = node.connect(); Channel ch = c.createChannel()) {
+            ch.confirmSelect();
+            String all = queue(ch), any = queue(ch);
+            Map<String, Object> spec = new HashMap<>();
+            spec.put("h1", "12345");
+            spec.put("h3", null);
+            spec.put("x-match", "all");
+            ch.queueBind(all, "amq.match", "", spec);
+            spec.put("x-match", "any");
+            ch.queueBind(any, "amq.match", "", spec);
+            Map<String, Object> without = new HashMap<>(Map.of("h1", "12345"));
+            Map<String, Object> with = new HashMap<>(without);
+            with.put("h3", "anything");
+            Map<String, Object> onlyH3 = new HashMap<>();
+            onlyH3.put("h3", null);
+            publish(ch, "amq.match", "", "without-h3", without);
+            publish(ch, "amq.match", "", "with-h3", with);
+            publish(ch, "amq.match", "", "only-h3", onlyH3);
+            assertEquals(List.of("with-h3"), drain(ch, all));
+            assertEquals(List.of("without-h3", "with-h3", "only-h3"), drain(ch, any));
+        }
+    }
+
+    @Test
+    void invalidXMatchIsRefused() throws Exception {
+        try (Connection c = node.connect()) {
+            String q = queue(c.createChannel());
+            Channel ch = c.createChannel();
+            String t = Errors.channelError(406, () -> ch.queueBind(q, "amq.headers", "", Map.of("x-match", 23)));
+            assertTrue(t.contains("Invalid x-match field type signedint"), t);
+            Channel ch2 = c.createChannel();
+            t = Errors.channelError(406, () -> ch2.queueBind(q, "amq.headers", "", Map.of("x-match", "all or any")));
+            assertTrue(t.contains("expected all, any, all-with-x, or any-with-x"), t);
+            c.createChannel().queueBind(q, "amq.headers", "", Map.of("x-match", "any-with-x"));
+        }
+    }
+
+    /** BCC routes but is not delivered; CC is; a CC that is not an array is refused with 406. */
+    @Test
+    void bccIsRemovedAndAnInvalidCcRefused() throws Exception {
+        try (Connection c = node.connect()) {
+            Channel ch = c.createChannel();
+            String a = queue(ch), b = queue(ch);
+            Map<String, Object> h = new HashMap<>();
+            h.put("BCC", List.of(b));
+            h.put("CC", List.of(a, 7)); // a non-string entry is ignored
+            ch.basicPublish("", a, new com.rabbitmq.client.AMQP.BasicProperties.Builder().headers(h).build(), "m".getBytes());
+            for (String q : List.of(a, b)) {
+                Map<String, Object> got = ch.basicGet(q, true).getProps().getHeaders();
+                assertTrue(got.containsKey("CC"), q);
+                assertFalse(got.containsKey("BCC"), q + ": BCC must not be delivered");
+            }
+            assertNull(ch.basicGet(a, true), "routed once to a, though named twice");
+            String t = Errors.channelError(406, () -> {
+                ch.basicPublish("", a, new com.rabbitmq.client.AMQP.BasicProperties.Builder().headers(Map.of("CC", 0)).build(), new byte[0]);
+                ch.basicGet(a, true);
+            });
+            assertTrue(t.contains("CC"), t);
+        }
+    }
+
+    /** As RabbitMQ: line feeds and carriage returns go from declared and deleted exchange names; unbinding what is not there succeeds. */
+    @Test
+    void lineFeedsAreStrippedAndMissingUnbindsSucceed() throws Exception {
+        try (Connection c = node.connect(); Channel ch = c.createChannel()) {
+            ch.exchangeDeclare("lf\r\n-x\n", "direct", false, true, null);
+            ch.exchangeDeclarePassive("lf-x");
+            String q = queue(ch);
+            ch.queueUnbind(q, "lf-x", "never-bound");
+            ch.queueUnbind("no-such-queue", "lf-x", "k");
+            ch.queueUnbind(q, "no-such-exchange", "k");
+            ch.exchangeUnbind("no-such-dest", "lf-x", "k");
+            ch.exchangeDelete("lf-x\n");
+            Channel ch2 = c.createChannel();
+            Errors.channelError(404, () -> ch2.exchangeDeclarePassive("lf-x"));
+        }
+    }
 }

@@ -233,4 +233,44 @@ class QueueTest {
             assertTrue(t3.contains("default exchange"), t3);
         }
     }
+
+    /** Redeclaring with another exclusive flag is 405 RESOURCE_LOCKED in RabbitMQ, not 406. */
+    @Test
+    void exclusiveMismatchIs405() throws Exception {
+        try (Connection c = node.connect()) {
+            c.createChannel().queueDeclare("q-excl-mismatch", false, false, false, null);
+            Channel ch = c.createChannel();
+            Errors.channelError(405, () -> ch.queueDeclare("q-excl-mismatch", false, true, false, null));
+            c.createChannel().queueDelete("q-excl-mismatch");
+        }
+    }
+
+    /** Line feeds and carriage returns go from declared and deleted queue names, as RabbitMQ does. */
+    @Test
+    void lineFeedsAreStrippedFromQueueNames() throws Exception {
+        try (Connection c = node.connect(); Channel ch = c.createChannel()) {
+            ch.queueDeclare("q\ru\ne\r\nue_lf\n", false, false, true, null);
+            assertEquals("queue_lf", ch.queueDeclarePassive("queue_lf").getQueue());
+            ch.queueDelete("queue_lf\n");
+            Channel ch2 = c.createChannel();
+            Errors.channelError(404, () -> ch2.queueDeclarePassive("queue_lf"));
+        }
+    }
+
+    /** A direct reply-to name answers a declare while its consumer is there (count 0, one consumer), 404 otherwise. */
+    @Test
+    void directReplyToNamesAnswerDeclares() throws Exception {
+        try (Connection c = node.connect()) {
+            Channel requester = c.createChannel();
+            requester.basicConsume("amq.rabbitmq.reply-to", true, new DefaultConsumer(requester));
+            String q = requester.queueDeclare().getQueue();
+            requester.basicPublish("", q, new AMQP.BasicProperties.Builder().replyTo("amq.rabbitmq.reply-to").build(), new byte[0]);
+            String replyTo = requester.basicGet(q, true).getProps().getReplyTo();
+            var ok = c.createChannel().queueDeclarePassive(replyTo);
+            assertEquals(0, ok.getMessageCount());
+            assertEquals(1, ok.getConsumerCount());
+            Channel ch = c.createChannel();
+            Errors.channelError(404, () -> ch.queueDeclarePassive(replyTo.substring(0, replyTo.length() - 5) + "xxxxx"));
+        }
+    }
 }

@@ -16,7 +16,7 @@ import io.warren.raft.link.FrameBatcher;
 import io.warren.raft.link.LinkProtocol;
 import io.warren.raft.queue.GroupProposer;
 import io.warren.raft.queue.QueueGroupStateMachine;
-import io.warren.raft.queue.QuorumQueue;
+import io.warren.raft.queue.GroupQueue;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.thirdparty.io.grpc.stub.StreamObserver;
 import org.slf4j.Logger;
@@ -30,8 +30,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The queues this node serves: its classic queues, and the quorum queues whose group it leads. Serves them
- * to local channels directly and to other nodes over the link (calls and consumer streams).
+ * The queues this node serves: its in-memory classic queues, and the queues whose group it leads (quorum queues,
+ * durable classic queues). Serves them to local channels directly and to other nodes over the link (calls and
+ * consumer streams).
  */
 final class QueueHost {
     private static final Logger LOG = LoggerFactory.getLogger(QueueHost.class);
@@ -39,7 +40,7 @@ final class QueueHost {
     private final RaftBroker broker;
     private final RaftNode node;
     final Map<Long, ClassicQueue> classicQueues = new ConcurrentHashMap<>();
-    private final Map<Long, QuorumQueue> quorumQueues = new ConcurrentHashMap<>();
+    private final Map<Long, GroupQueue> groupQueues = new ConcurrentHashMap<>();
     private final Map<RaftGroupId, GroupProposer> proposers = new ConcurrentHashMap<>();
     /** Remote consumers by queue id: their outstanding deliveries are dropped as settles arrive. */
     private final Map<Long, Set<RemoteSink>> remoteSinks = new ConcurrentHashMap<>();
@@ -53,21 +54,21 @@ final class QueueHost {
 
     /** The engine serving {@code q} on this node; UNAVAILABLE when another node serves it now. */
     QueueEngine engine(QueueRecord q) {
-        if (!q.isQuorum()) {
+        if (!q.hasGroup()) {
             ClassicQueue c = classicQueues.get(q.id());
             if (c == null) throw DomainException.notFound(q.describe());
             return c;
         }
-        QuorumQueue existing = quorumQueues.get(q.id());
+        GroupQueue existing = groupQueues.get(q.id());
         if (existing != null && !existing.isClosed()) return existing;
         RaftGroupId gid = GroupIds.forQueueGroup(q.groupId());
         if (!node.isLeaderReady(gid)) throw notHere(q);
         try {
             QueueGroupStateMachine sm = (QueueGroupStateMachine) node.stateMachine(gid);
             GroupProposer p = proposers.computeIfAbsent(gid, g -> new GroupProposer(node, g));
-            return quorumQueues.compute(q.id(), (id, old) -> {
+            return groupQueues.compute(q.id(), (id, old) -> {
                 if (old != null && !old.isClosed()) return old;
-                QuorumQueue qq = new QuorumQueue(q, sm.queue(id), p);
+                GroupQueue qq = new GroupQueue(q, sm.queue(id), p);
                 if (q.autoDelete()) qq.onUnused(() -> broker.autoDelete(q));
                 sm.attach(id, qq);
                 return qq;
@@ -88,7 +89,7 @@ final class QueueHost {
     }
 
     void queueDeleted(QueueRecord q) {
-        QueueEngine e = q.isQuorum() ? quorumQueues.remove(q.id()) : classicQueues.remove(q.id());
+        QueueEngine e = q.hasGroup() ? groupQueues.remove(q.id()) : classicQueues.remove(q.id());
         if (e != null) e.close();
         remoteSinks.remove(q.id());
     }
@@ -96,9 +97,9 @@ final class QueueHost {
     /** The group's leader changed: if it is no longer this node, consumers are sent to the new one. */
     void leaderChanged(RaftGroupId gid, boolean leadingHere) {
         if (leadingHere) return;
-        for (QuorumQueue q : quorumQueues.values()) {
+        for (GroupQueue q : groupQueues.values()) {
             if (GroupIds.forQueueGroup(q.record().groupId()).equals(gid)) {
-                quorumQueues.remove(q.record().id(), q);
+                groupQueues.remove(q.record().id(), q);
                 q.handOver();
             }
         }
@@ -108,19 +109,19 @@ final class QueueHost {
 
     void close() {
         classicQueues.values().forEach(QueueEngine::close);
-        quorumQueues.values().forEach(QueueEngine::handOver);
+        groupQueues.values().forEach(QueueEngine::handOver);
     }
 
     // ---- local operations (also what link calls run) ----
 
     CompletableFuture<Void> publish(QueueRecord q, Message m) {
         QueueEngine e = engine(q);
-        return e instanceof QuorumQueue qq ? qq.publish(m) : ((ClassicQueue) e).publish(m);
+        return e instanceof GroupQueue qq ? qq.publish(m) : ((ClassicQueue) e).publish(m);
     }
 
     CompletableFuture<Long> purge(QueueRecord q) {
         QueueEngine e = engine(q);
-        return e instanceof QuorumQueue qq ? qq.purge() : CompletableFuture.completedFuture(((ClassicQueue) e).purge());
+        return e instanceof GroupQueue qq ? qq.purge() : CompletableFuture.completedFuture(((ClassicQueue) e).purge());
     }
 
     CompletableFuture<Void> settle(QueueRecord q, long[] offsets, boolean requeue) {

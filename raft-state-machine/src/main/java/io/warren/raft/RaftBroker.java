@@ -202,7 +202,7 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
     private void reconcileGroupsNow() throws IOException {
         Set<RaftGroupId> wanted = new HashSet<>();
         for (QueueRecord q : state().allQueues()) {
-            if (!q.isQuorum() || !q.members().contains(config.nodeName())) continue;
+            if (!q.hasGroup() || !q.members().contains(config.nodeName())) continue;
             RaftGroupId g = GroupIds.forQueueGroup(q.groupId());
             wanted.add(g);
             if (!node.hasGroup(g)) await(node.addGroup(queueGroup(q)), 30);
@@ -586,7 +586,7 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
 
     /** The node serving {@code q} now: a classic queue's node, a quorum queue's leader (waiting a little for one). */
     CompletableFuture<String> locate(QueueRecord q) {
-        if (!q.isQuorum()) return CompletableFuture.completedFuture(q.ownerNode());
+        if (!q.hasGroup()) return CompletableFuture.completedFuture(q.ownerNode());
         RaftGroupId gid = GroupIds.forQueueGroup(q.groupId());
         CompletableFuture<String> f = new CompletableFuture<>();
         long deadline = System.currentTimeMillis() + 10_000;
@@ -690,7 +690,7 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
             }
             return r;
         }).thenCompose(r -> {
-            if (r instanceof CommandResult.QueueDeclared d && d.queue().isQuorum()) {
+            if (r instanceof CommandResult.QueueDeclared d && d.queue().hasGroup()) {
                 return locate(d.queue()).thenApply(leader -> r); // declare-ok once the group can take messages
             }
             return CompletableFuture.completedFuture(r);
@@ -728,8 +728,8 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
     private void onMetadataApplied(MetadataCommand cmd, CommandResult result) {
         if (result instanceof CommandResult.QueueDeclared d && d.created()) {
             QueueRecord q = d.queue();
-            if (!q.isQuorum() && isSelf(q.ownerNode())) host.classicDeclared(q);
-            if (q.isQuorum() && q.members().contains(config.nodeName())) {
+            if (!q.hasGroup() && isSelf(q.ownerNode())) host.classicDeclared(q);
+            if (q.hasGroup() && q.members().contains(config.nodeName())) {
                 housekeeping.execute(() -> {
                     RaftGroupId g = GroupIds.forQueueGroup(q.groupId());
                     if (!node.hasGroup(g)) node.addGroup(queueGroup(q)).exceptionally(e -> {
@@ -741,7 +741,7 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
         } else if (result instanceof CommandResult.QueuesDeleted del) {
             for (QueueRecord q : del.queues()) {
                 host.queueDeleted(q);
-                if (q.isQuorum() && q.members().contains(config.nodeName())) {
+                if (q.hasGroup() && q.members().contains(config.nodeName())) {
                     boolean shared = state().allQueues().stream().anyMatch(o -> q.groupId().equals(o.groupId()));
                     housekeeping.execute(() -> { if (shared) dropQueueOfSharedGroup(q); else dropGroup(q); });
                 }

@@ -30,6 +30,8 @@ public final class AmqpChannel implements ServerMethodHandler {
     final Declarations declarations;
     final Publishing publishing;
     final Consuming consuming;
+    /** Publishes and settlements of this channel that their queues have not applied yet. */
+    final QueueEffects effects = new QueueEffects();
     private State state = State.OPEN;
     private final ArrayDeque<Frame> held = new ArrayDeque<>();
     /** Frames held behind a pending operation before the socket stops being read. */
@@ -250,6 +252,17 @@ public final class AmqpChannel implements ServerMethodHandler {
                 while (!held.isEmpty()) handleWhileClosing(held.poll());
             }
         }));
+    }
+
+    /**
+     * Runs {@code then} once every earlier publish, ack, nack and reject of this channel on {@code q} has taken
+     * effect there (at once when none is under way); later frames wait meanwhile. Every method that looks at a queue
+     * goes through here: one channel, one order.
+     */
+    void afterEffects(QueueRecord q, Runnable then) {
+        CompletableFuture<Void> landed = effects.settled(q);
+        if (landed == null) then.run();
+        else await(landed, v -> then.run());
     }
 
     // ---- output ----

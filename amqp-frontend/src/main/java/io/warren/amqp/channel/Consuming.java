@@ -14,8 +14,10 @@ import io.warren.metadata.port.QueuePort;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
-import java.util.Iterator;
+import java.util.TreeMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,22 +33,25 @@ final class Consuming {
 
     private final AmqpChannel ch;
     private final Map<String, ChannelConsumer> consumers = new LinkedHashMap<>();
-    /** delivery tag → what it delivered, in tag order. */
-    private final LinkedHashMap<Long, Unacked> unacked = new LinkedHashMap<>();
-    /** Acks, nacks and rejects waiting for tx.commit. */
+    /** delivery tag → what it delivered, in tag order (a rollback puts tags back where they were). */
+    private final TreeMap<Long, Unacked> unacked = new TreeMap<>();
+    /** Acks, nacks and rejects waiting for tx.commit, in the order they came. */
     private final List<Settlement> txSettlements = new ArrayList<>();
     private long nextTag;
     private int prefetchCount;
     private int globalPrefetch;
     private int globalInflight;
+    private int creditTurn;
     private boolean flowActive = true;
     private String replyToName;
     private String replyToTag;
 
     record Unacked(long tag, QueueRecord queue, long offset, ChannelConsumer consumer) { }
 
-    /** {@code settle}: an ack; otherwise a reject without requeue. */
-    record Settlement(Unacked message, boolean settle) { }
+    /** What an ack, nack or reject does to a message: settles it, drops it, or returns it to its queue. */
+    enum Outcome { ACK, DISCARD, REQUEUE }
+
+    record Settlement(Unacked message, Outcome outcome) { }
 
     Consuming(AmqpChannel ch) { this.ch = ch; }
 
@@ -54,7 +59,9 @@ final class Consuming {
 
     synchronized boolean reserve(ChannelConsumer c) {
         if (!flowActive) return false;
-        if (c.noAck) return ch.host.isWritable();
+        if (c.noAck) { // not counted, but held back while the channel-wide window is full (as RabbitMQ's limiter does)
+            return (globalPrefetch == 0 || globalInflight < globalPrefetch) && ch.host.isWritable();
+        }
         if (c.prefetch > 0 && c.inflight >= c.prefetch) return false;
         if (globalPrefetch > 0 && globalInflight >= globalPrefetch) return false;
         c.inflight++;
@@ -69,11 +76,19 @@ final class Consuming {
     }
 
     /** Credit came back: let the queues deliver again. */
-    void creditAvailable(Set<ChannelConsumer> which) {
+    void creditAvailable(Collection<ChannelConsumer> which) {
         for (ChannelConsumer c : which) c.creditAvailable();
     }
 
-    private Set<ChannelConsumer> all() { return new HashSet<>(consumers.values()); }
+    /**
+     * Every consumer of the channel, starting one further along each time: when a channel-wide window frees one unit,
+     * the consumer told first takes it, so the turn goes round and no queue is left behind.
+     */
+    private List<ChannelConsumer> all() {
+        List<ChannelConsumer> l = new ArrayList<>(consumers.values());
+        if (l.size() > 1) Collections.rotate(l, -(creditTurn++ % l.size()));
+        return l;
+    }
 
     // ---- deliveries (handed to the event loop) ----
 
@@ -86,7 +101,7 @@ final class Consuming {
         }
         if (!c.noAck && (!ch.isOpen() || c.cancelled)) {
             // the consumer went away while this was in flight: the message goes back
-            ch.host.broker().queues().requeue(d.queue(), new long[]{d.offset()});
+            ch.effects.track(d.queue(), ch.host.broker().queues().requeue(d.queue(), new long[]{d.offset()}));
             unreserve(c);
             return;
         }
@@ -139,13 +154,24 @@ final class Consuming {
         }
         QueueRecord q = ch.queue(m.queue());
         ch.checkAccess(Access.READ, "queue", q.name());
-        int priority = 0;
-        Object p = m.arguments().get("x-priority");
-        if (p instanceof Number n) priority = n.intValue();
-        else if (p != null) throw DomainException.precondition("invalid arg 'x-priority' for " + q.describe() + ": must be a number");
+        int priority = priority(m, q);
         ChannelConsumer c;
         synchronized (this) { c = new ChannelConsumer(this, tag, q, m.noAck(), prefetchCount); }
         consumers.put(tag, c);
+        ch.afterEffects(q, () -> register(m, q, c, priority));
+    }
+
+    /** x-priority: an integer (RabbitMQ refuses any other type, void included). */
+    private static int priority(BasicMethod.Consume m, QueueRecord q) {
+        if (!m.arguments().containsKey("x-priority")) return 0;
+        Object p = m.arguments().get("x-priority");
+        if (p instanceof Integer || p instanceof Long || p instanceof Short || p instanceof Byte) return ((Number) p).intValue();
+        throw DomainException.precondition("invalid arg 'x-priority' for " + q.describe() + ": "
+                + (p == null ? "void" : p.getClass().getSimpleName().toLowerCase()) + " is not an integer");
+    }
+
+    private void register(BasicMethod.Consume m, QueueRecord q, ChannelConsumer c, int priority) {
+        String tag = c.tag;
         CompletableFuture<io.warren.metadata.port.QueueConsumer> registered = ch.host.broker().queues().consume(q,
                 new ConsumerSpec(tag, m.noAck(), m.exclusive(), priority, ch.host.connectionId() + "/" + ch.id), c);
         // deliveries reach the event loop after this step completes, so consume-ok goes out first
@@ -178,7 +204,7 @@ final class Consuming {
     void get(BasicMethod.Get m) {
         QueueRecord q = ch.queue(m.queue());
         ch.checkAccess(Access.READ, "queue", q.name());
-        ch.await(ch.host.broker().queues().get(q, m.noAck()), d -> {
+        ch.afterEffects(q, () -> ch.await(ch.host.broker().queues().get(q, m.noAck()), d -> {
             if (d == null) {
                 ch.send(new BasicMethod.GetEmpty(""));
                 return;
@@ -188,19 +214,13 @@ final class Consuming {
             Message msg = d.message();
             ch.sendContent(new BasicMethod.GetOk(tag, d.redelivered(), msg.exchange(), msg.routingKey(),
                     (int) Math.min(Integer.MAX_VALUE, d.messageCount())), msg.properties(), msg.body());
-        });
+        }));
     }
 
-    void ack(long tag, boolean multiple) { settle(take(tag, multiple), true); }
+    void ack(long tag, boolean multiple) { settle(take(tag, multiple), Outcome.ACK); }
 
     void reject(long tag, boolean multiple, boolean requeue) {
-        List<Unacked> l = take(tag, multiple);
-        if (requeue) {
-            release(l);
-            returnToQueues(l);
-        } else {
-            settle(l, false);
-        }
+        settle(take(tag, multiple), requeue ? Outcome.REQUEUE : Outcome.DISCARD);
     }
 
     void recover(boolean requeue) {
@@ -215,12 +235,9 @@ final class Consuming {
     private List<Unacked> take(long tag, boolean multiple) {
         List<Unacked> l = new ArrayList<>();
         if (multiple) {
-            for (Iterator<Unacked> it = unacked.values().iterator(); it.hasNext(); ) {
-                Unacked u = it.next();
-                if (tag != 0 && u.tag() > tag) break;
-                l.add(u);
-                it.remove();
-            }
+            Map<Long, Unacked> upTo = tag == 0 ? unacked : unacked.headMap(tag, true);
+            l.addAll(upTo.values());
+            upTo.clear();
             if (l.isEmpty() && tag != 0) throw DomainException.precondition("unknown delivery tag " + tag);
         } else {
             Unacked u = unacked.remove(tag);
@@ -230,23 +247,29 @@ final class Consuming {
         return l;
     }
 
-    /** ack (settle=true) or reject without requeue (settle=false, discarded). */
-    private void settle(List<Unacked> l, boolean ack) {
+    /** An ack, nack or reject: done now, or at tx.commit in a transaction. */
+    private void settle(List<Unacked> l, Outcome outcome) {
         if (ch.publishing.transactional()) {
-            for (Unacked u : l) txSettlements.add(new Settlement(u, ack));
+            for (Unacked u : l) txSettlements.add(new Settlement(u, outcome));
             return;
         }
         release(l);
-        QueuePort qp = ch.host.broker().queues();
-        forEachQueue(l, (q, offsets) -> {
-            if (ack) qp.settle(q, offsets); else qp.discard(q, offsets);
-        });
+        apply(l, outcome);
     }
 
-    private void returnToQueues(List<Unacked> l) {
+    /** Sends the outcome to the messages' queues; each queue's future is tracked as an effect of the channel. */
+    private List<CompletableFuture<Void>> apply(List<Unacked> l, Outcome outcome) {
         QueuePort qp = ch.host.broker().queues();
-        forEachQueue(l, qp::requeue);
+        List<CompletableFuture<Void>> fs = new ArrayList<>();
+        forEachQueue(l, (q, offsets) -> fs.add(ch.effects.track(q, switch (outcome) {
+            case ACK -> qp.settle(q, offsets);
+            case DISCARD -> qp.discard(q, offsets);
+            case REQUEUE -> qp.requeue(q, offsets);
+        })));
+        return fs;
     }
+
+    private void returnToQueues(List<Unacked> l) { apply(l, Outcome.REQUEUE); }
 
     private static void forEachQueue(List<Unacked> l, java.util.function.BiConsumer<QueueRecord, long[]> f) {
         Map<Long, List<Unacked>> byQueue = new LinkedHashMap<>();
@@ -272,20 +295,22 @@ final class Consuming {
         creditAvailable(globalPrefetch > 0 ? all() : touched);
     }
 
+    /** tx.commit: the held acks, nacks and rejects take effect, in the order they came. */
     List<CompletableFuture<Void>> commitAcks() {
-        List<Unacked> acks = new ArrayList<>();
-        List<Unacked> discards = new ArrayList<>();
-        for (Settlement s : txSettlements) (s.settle() ? acks : discards).add(s.message());
-        txSettlements.clear();
-        release(acks);
-        release(discards);
         List<CompletableFuture<Void>> fs = new ArrayList<>();
-        QueuePort qp = ch.host.broker().queues();
-        forEachQueue(acks, (q, offsets) -> fs.add(qp.settle(q, offsets)));
-        forEachQueue(discards, (q, offsets) -> fs.add(qp.discard(q, offsets)));
+        int i = 0;
+        while (i < txSettlements.size()) { // runs of one outcome, in order
+            Outcome o = txSettlements.get(i).outcome();
+            List<Unacked> run = new ArrayList<>();
+            for (; i < txSettlements.size() && txSettlements.get(i).outcome() == o; i++) run.add(txSettlements.get(i).message());
+            release(run);
+            fs.addAll(apply(run, o));
+        }
+        txSettlements.clear();
         return fs;
     }
 
+    /** tx.rollback: the held acks, nacks and rejects never happened; their messages are unacked again. */
     void rollbackAcks() {
         for (Settlement s : txSettlements) unacked.put(s.message().tag(), s.message());
         txSettlements.clear();

@@ -18,7 +18,6 @@ import io.warren.metadata.model.QueueType;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 /** exchange.* and queue.* methods: checks, then a command to the metadata group; the -ok after it applied. */
 final class Declarations {
@@ -38,6 +37,11 @@ final class Declarations {
         if (exchange.isEmpty()) throw DomainException.refused("operation not permitted on the default exchange");
     }
 
+    /** Line feeds and carriage returns are taken out of declared and deleted names, as RabbitMQ does. */
+    static String stripCrLf(String name) {
+        return name.indexOf('\n') < 0 && name.indexOf('\r') < 0 ? name : name.replace("\n", "").replace("\r", "");
+    }
+
     private static void refuseReserved(String kind, String name) {
         if (name.startsWith("amq.")) {
             throw DomainException.refused(kind + " name '" + name + "' contains reserved prefix 'amq.*'");
@@ -47,7 +51,7 @@ final class Declarations {
     // ---- exchanges ----
 
     void exchangeDeclare(ExchangeMethod.Declare m) {
-        String name = m.exchange();
+        String name = stripCrLf(m.exchange());
         if (m.passive()) {
             if (!name.isEmpty()) ch.exchange(name);
             if (!m.nowait()) ch.send(new ExchangeMethod.DeclareOk());
@@ -63,7 +67,7 @@ final class Declarations {
     }
 
     void exchangeDelete(ExchangeMethod.Delete m) {
-        String name = m.exchange();
+        String name = stripCrLf(m.exchange());
         refuseDefault(name);
         refuseReserved("exchange", name);
         ch.checkAccess(Access.CONFIGURE, "exchange", name);
@@ -96,7 +100,14 @@ final class Declarations {
     // ---- queues ----
 
     void queueDeclare(QueueMethod.Declare m) {
-        String name = m.queue();
+        String name = stripCrLf(m.queue());
+        if (name.equals(ReplyToRegistry.PSEUDO_QUEUE) || name.startsWith(ReplyToRegistry.PREFIX)) {
+            // direct reply-to names are answered as passive declares: there while their consumer is
+            boolean there = name.equals(ReplyToRegistry.PSEUDO_QUEUE) || ch.host.replyTo().lookup(name) != null;
+            if (!there) throw DomainException.notFound("queue '" + name + "' in vhost '" + ch.host.vhost() + "'");
+            if (!m.nowait()) ch.send(new QueueMethod.DeclareOk(name, 0, 1));
+            return;
+        }
         if (m.passive()) {
             QueueRecord q = ch.queue(name);
             ch.lastQueue = q.name();
@@ -122,10 +133,10 @@ final class Declarations {
         });
     }
 
-    /** declare-ok carries the counts, asked of the node that serves the queue. */
+    /** declare-ok carries the counts, asked of the node that serves the queue once this channel's earlier effects landed. */
     private void sendDeclareOk(QueueRecord q) {
-        ch.await(ch.host.broker().queues().stats(q), s ->
-                ch.send(new QueueMethod.DeclareOk(q.name(), (int) Math.min(Integer.MAX_VALUE, s.messagesReady()), s.consumers())));
+        ch.afterEffects(q, () -> ch.await(ch.host.broker().queues().stats(q), s ->
+                ch.send(new QueueMethod.DeclareOk(q.name(), (int) Math.min(Integer.MAX_VALUE, s.messagesReady()), s.consumers()))));
     }
 
     /** Quorum unless the queue is exclusive, auto-delete, non-durable, server-named or asks to be classic. */
@@ -167,30 +178,39 @@ final class Declarations {
         submit(new MetadataCommand.Bind(b), m.nowait(), () -> ch.send(new QueueMethod.BindOk()));
     }
 
+    /** Unbinding what is not bound, or from a queue or exchange that does not exist, succeeds (as in RabbitMQ). */
     void queueUnbind(QueueMethod.Unbind m) {
-        BindingRecord b = queueBinding(m.queue(), m.exchange(), m.routingKey(), m.arguments());
+        refuseDefault(m.exchange());
+        String name = ch.queueName(m.queue());
+        QueueRecord q = ch.vhost().queue(name);
+        if (q != null) ch.checkExclusive(q);
+        BindingRecord b = queueBinding(name, m.queue().isEmpty(), m.exchange(), m.routingKey(), m.arguments());
         submit(new MetadataCommand.Unbind(b), false, () -> ch.send(new QueueMethod.UnbindOk()));
     }
 
     private BindingRecord queueBinding(String queue, String exchange, String key, Map<String, Object> args) {
         refuseDefault(exchange);
         QueueRecord q = ch.queue(queue);
-        ch.checkAccess(Access.WRITE, "queue", q.name());
+        return queueBinding(q.name(), queue.isEmpty(), exchange, key, args);
+    }
+
+    private BindingRecord queueBinding(String queue, boolean lastDeclared, String exchange, String key, Map<String, Object> args) {
+        ch.checkAccess(Access.WRITE, "queue", queue);
         ch.checkAccess(Access.READ, "exchange", exchange);
-        String rk = key.isEmpty() && queue.isEmpty() ? q.name() : key;
-        return new BindingRecord(ch.host.vhost(), exchange, false, q.name(), rk, args);
+        String rk = key.isEmpty() && lastDeclared ? queue : key;
+        return new BindingRecord(ch.host.vhost(), exchange, false, queue, rk, args);
     }
 
     void queuePurge(QueueMethod.Purge m) {
         QueueRecord q = ch.queue(m.queue());
         ch.checkAccess(Access.READ, "queue", q.name());
-        ch.await(ch.host.broker().queues().purge(q), n -> {
+        ch.afterEffects(q, () -> ch.await(ch.host.broker().queues().purge(q), n -> {
             if (!m.nowait()) ch.send(new QueueMethod.PurgeOk((int) Math.min(Integer.MAX_VALUE, n)));
-        });
+        }));
     }
 
     void queueDelete(QueueMethod.Delete m) {
-        String name = ch.queueName(m.queue());
+        String name = ch.queueName(stripCrLf(m.queue()));
         QueueRecord q = ch.vhost().queue(name);
         if (q == null) { // deleting what is not there succeeds, as in RabbitMQ
             if (!m.nowait()) ch.send(new QueueMethod.DeleteOk(0));
@@ -198,9 +218,8 @@ final class Declarations {
         }
         ch.checkExclusive(q);
         ch.checkAccess(Access.CONFIGURE, "queue", name);
-        CompletableFuture<Long> f = ch.host.broker().deleteQueue(q, m.ifUnused(), m.ifEmpty());
-        ch.await(f, n -> {
+        ch.afterEffects(q, () -> ch.await(ch.host.broker().deleteQueue(q, m.ifUnused(), m.ifEmpty()), n -> {
             if (!m.nowait()) ch.send(new QueueMethod.DeleteOk((int) Math.min(Integer.MAX_VALUE, n)));
-        });
+        }));
     }
 }

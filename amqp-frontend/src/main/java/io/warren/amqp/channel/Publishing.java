@@ -30,6 +30,8 @@ final class Publishing {
     private Confirms confirms;
     private boolean tx;
     private final List<Routed> txPublishes = new ArrayList<>();
+    /** basic.return of unroutable mandatory publishes in a transaction: sent at tx.commit, dropped by rollback. */
+    private final List<Runnable> txReturns = new ArrayList<>();
 
     /** A message resolved to its queues. */
     record Routed(Message message, List<QueueRecord> queues) { }
@@ -73,11 +75,18 @@ final class Publishing {
                 throw DomainException.precondition("user_id property set to '" + p.userId()
                         + "' but authenticated user was '" + ch.host.user() + "'");
             }
+            BasicProperties out = p;
             if (ReplyToRegistry.PSEUDO_QUEUE.equals(p.replyTo())) {
                 String name = ch.consuming.replyToName();
                 if (name == null) throw DomainException.precondition("fast reply consumer does not exist");
-                outProps = p.withReplyTo(name).encode();
+                out = out.withReplyTo(name);
             }
+            if (headers != null && headers.containsKey("BCC")) { // routes, but is not delivered
+                Map<String, Object> delivered = new java.util.LinkedHashMap<>(headers);
+                delivered.remove("BCC");
+                out = out.withHeaders(delivered);
+            }
+            if (out != p) outProps = out.encode();
         }
         Message msg = new Message(m.exchange(), m.routingKey(), outProps, body);
         if (x.name().isEmpty() && m.routingKey().startsWith(ReplyToRegistry.PREFIX)) {
@@ -95,7 +104,10 @@ final class Publishing {
         long seq = confirms != null ? confirms.next() : 0;
         if (queues.isEmpty()) {
             if (m.mandatory()) {
-                ch.sendContent(new BasicMethod.Return(ReplyCode.NO_ROUTE.code(), "NO_ROUTE", m.exchange(), m.routingKey()), outProps, body);
+                byte[] returned = outProps;
+                Runnable ret = () -> ch.sendContent(new BasicMethod.Return(ReplyCode.NO_ROUTE.code(), "NO_ROUTE", m.exchange(),
+                        m.routingKey()), returned, body);
+                if (tx) txReturns.add(ret); else ret.run();
             }
             if (confirms != null) confirms.complete(seq, true);
             return;
@@ -134,9 +146,9 @@ final class Publishing {
 
     private CompletableFuture<Void> enqueue(Routed r) {
         QueuePort qp = ch.host.broker().queues();
-        if (r.queues().size() == 1) return qp.publish(r.queues().get(0), r.message());
+        if (r.queues().size() == 1) return ch.effects.track(r.queues().get(0), qp.publish(r.queues().get(0), r.message()));
         CompletableFuture<?>[] fs = new CompletableFuture<?>[r.queues().size()];
-        for (int i = 0; i < fs.length; i++) fs[i] = qp.publish(r.queues().get(i), r.message());
+        for (int i = 0; i < fs.length; i++) fs[i] = ch.effects.track(r.queues().get(i), qp.publish(r.queues().get(i), r.message()));
         return CompletableFuture.allOf(fs);
     }
 
@@ -158,6 +170,8 @@ final class Publishing {
 
     void txCommit() {
         if (!tx) throw DomainException.precondition("channel is not transactional");
+        txReturns.forEach(Runnable::run);
+        txReturns.clear();
         List<CompletableFuture<?>> fs = new ArrayList<>();
         fs.addAll(ch.consuming.commitAcks());
         for (Routed r : txPublishes) fs.add(enqueue(r));
@@ -168,11 +182,13 @@ final class Publishing {
     void txRollback() {
         if (!tx) throw DomainException.precondition("channel is not transactional");
         txPublishes.clear();
+        txReturns.clear();
         ch.consuming.rollbackAcks();
         ch.send(new TxMethod.RollbackOk());
     }
 
     void release() {
         txPublishes.clear();
+        txReturns.clear();
     }
 }

@@ -76,6 +76,11 @@ public record BasicProperties(String contentType, String contentEncoding, Map<St
         return w.toByteArray();
     }
 
+    public BasicProperties withHeaders(Map<String, Object> h) {
+        return new BasicProperties(contentType, contentEncoding, h, deliveryMode, priority, correlationId, replyTo,
+                expiration, messageId, timestamp, type, userId, appId, clusterId);
+    }
+
     public BasicProperties withReplyTo(String r) {
         return new BasicProperties(contentType, contentEncoding, headers, deliveryMode, priority, correlationId, r,
                 expiration, messageId, timestamp, type, userId, appId, clusterId);

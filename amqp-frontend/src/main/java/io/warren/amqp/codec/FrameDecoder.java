@@ -90,8 +90,9 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             case Frame.METHOD -> method(channel, payload);
             case Frame.HEADER -> header(channel, payload);
             case Frame.BODY -> new Frame.BodyFrame(channel, payload.retain());
-            default -> channel == 0 && len == 0 ? new Frame.Heartbeat()
-                    : fail(ReplyCode.FRAME_ERROR, "heartbeat frame on channel " + channel + " with " + len + " octets");
+            default -> channel != 0 ? fail(ReplyCode.UNEXPECTED_FRAME, "unexpected heartbeat frame on channel " + channel)
+                    : len == 0 ? new Frame.Heartbeat()
+                    : fail(ReplyCode.FRAME_ERROR, "heartbeat frame with " + len + " octets");
         };
     }
 

@@ -9,6 +9,9 @@ import java.util.Set;
  */
 public record AmqpConfig(String bindHost, int port, int frameMax, int channelMax, int heartbeatSeconds,
                          long bodySizeMax, int handshakeTimeoutMs, Set<String> loopbackExempt) {
+    /** The largest frame before connection.tune-ok has negotiated frame_max: AMQP's minimum frame size. */
+    public static final int HANDSHAKE_FRAME_MAX = 4096;
+
     public AmqpConfig {
         loopbackExempt = Set.copyOf(loopbackExempt);
     }

@@ -47,7 +47,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     public static final String PRODUCT_VERSION = "3.13.7";
     private static final List<String> CAPABILITIES = List.of("publisher_confirms", "exchange_exchange_bindings",
             "basic.nack", "consumer_cancel_notify", "connection.blocked", "authentication_failure_close",
-            "per_consumer_qos", "direct_reply_to");
+            "per_consumer_qos", "direct_reply_to", "consumer_priorities");
 
     private enum State { AWAIT_HEADER, AWAIT_START_OK, AWAIT_TUNE_OK, AWAIT_OPEN, OPEN, CLOSING, CLOSED }
 
@@ -222,6 +222,11 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         }
         if (!ok) {
             LOG.warn("connection {}: login refused for user '{}' via {}", id, c == null ? "?" : c.user(), s.mechanism());
+            if (!clientCapability("authentication_failure_close")) { // such a client only understands the socket closing
+                shutdown();
+                ctx.close();
+                return;
+            }
             sendCloseAndDrop(AmqpException.of(ReplyCode.ACCESS_REFUSED, "Login was refused using authentication mechanism "
                     + s.mechanism() + ". For details see the broker logfile.").during(10, 11));
             return;

@@ -47,7 +47,8 @@ public final class AmqpServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        FrameDecoder decoder = new FrameDecoder(config.frameMax());
+                        // until tune-ok, frames are held to AMQP's minimum frame size, as RabbitMQ holds them
+                        FrameDecoder decoder = new FrameDecoder(AmqpConfig.HANDSHAKE_FRAME_MAX);
                         ch.pipeline()
                                 .addLast("idle", new IdleStateHandler(config.handshakeTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS))
                                 .addLast("flush", new FlushConsolidationHandler(256, true))

@@ -20,6 +20,14 @@ public final class FieldTables {
 
     private FieldTables() { }
 
+    /**
+     * A void field value kept in a record's arguments (decoded tables carry {@code null}; immutable maps cannot):
+     * a headers binding with a void value matches a message that has that header, whatever its value.
+     */
+    public enum VoidValue { VOID; @Override public String toString() { return "void"; } }
+
+    public static final VoidValue VOID = VoidValue.VOID;
+
     public static Map<String, Object> readTable(BinaryReader r) { return readTable(r, 0); }
 
     private static Map<String, Object> readTable(BinaryReader r, int depth) {
@@ -100,7 +108,7 @@ public final class FieldTables {
 
     @SuppressWarnings("unchecked")
     public static void writeValue(BinaryWriter w, Object v) {
-        if (v == null) w.u8('V');
+        if (v == null || v == VOID) w.u8('V');
         else if (v instanceof String s) { w.u8('S'); w.longStr(s); }
         else if (v instanceof Boolean b) { w.u8('t'); w.bool(b); }
         else if (v instanceof Byte b) { w.u8('b'); w.u8(b); }
@@ -132,6 +140,8 @@ public final class FieldTables {
 
     /** Value equality for field values, comparing arrays and nested tables by content. */
     public static boolean valueEquals(Object a, Object b) {
+        if (a == VOID) a = null;
+        if (b == VOID) b = null;
         if (a instanceof byte[] x && b instanceof byte[] y) return java.util.Arrays.equals(x, y);
         if (a instanceof Number x && b instanceof Number y && !(a instanceof BigDecimal) && !(b instanceof BigDecimal)
                 && !(a instanceof Float || a instanceof Double || b instanceof Float || b instanceof Double)) {
@@ -150,6 +160,25 @@ public final class FieldTables {
             return true;
         }
         return java.util.Objects.equals(a, b);
+    }
+
+    /** The name RabbitMQ gives a value's field type in error texts. */
+    public static String typeName(Object v) {
+        if (v == null || v == VOID) return "void";
+        if (v instanceof String) return "longstr";
+        if (v instanceof Long) return "long";
+        if (v instanceof Integer) return "signedint";
+        if (v instanceof Short) return "short";
+        if (v instanceof Byte) return "byte";
+        if (v instanceof Boolean) return "bool";
+        if (v instanceof Float) return "float";
+        if (v instanceof Double) return "double";
+        if (v instanceof BigDecimal) return "decimal";
+        if (v instanceof byte[]) return "binary";
+        if (v instanceof Date) return "timestamp";
+        if (v instanceof Map) return "table";
+        if (v instanceof List) return "array";
+        return v.getClass().getSimpleName().toLowerCase();
     }
 
     /** Renders a value as RabbitMQ does in error texts. */

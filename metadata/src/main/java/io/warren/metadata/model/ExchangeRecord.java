@@ -10,9 +10,9 @@ public record ExchangeRecord(String vhost, String name, ExchangeType type, boole
 
     static Map<String, Object> nullToEmpty(Map<String, Object> m) {
         if (m == null) return Map.of();
-        // Map.copyOf rejects null values; field tables may carry void values, which carry no meaning here
+        // Map.copyOf rejects null values: a void value is kept as FieldTables.VOID (headers bindings match on it)
         java.util.Map<String, Object> c = new java.util.LinkedHashMap<>();
-        m.forEach((k, v) -> { if (v != null) c.put(k, v); });
+        m.forEach((k, v) -> c.put(k, v == null ? io.warren.metadata.codec.FieldTables.VOID : v));
         return c;
     }
 

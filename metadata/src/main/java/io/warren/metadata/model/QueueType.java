@@ -4,7 +4,10 @@ package io.warren.metadata.model;
 public enum QueueType {
     /** Replicated through a Raft group, state applied into RocksDB. */
     QUORUM("quorum"),
-    /** Node-local, in memory on the node of the declaring connection. */
+    /**
+     * Node-local, on the node of the declaring connection: in memory, or (durable and not exclusive) in a
+     * one-member Raft group there, so it survives that node's restart.
+     */
     CLASSIC("classic");
 
     private final String wireName;

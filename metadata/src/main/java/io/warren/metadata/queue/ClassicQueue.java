@@ -9,8 +9,8 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A node-local queue held in memory: exclusive, auto-delete, non-durable and server-named queues. Cheap to
- * create and delete (no Raft group), gone when its node restarts.
+ * A node-local queue held in memory: classic queues that are non-durable or exclusive (a durable classic queue is
+ * kept in a one-member Raft group instead). Cheap to create and delete (no Raft group), gone when its node restarts.
  */
 public final class ClassicQueue extends QueueEngine {
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);

@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * Headers-exchange matching as RabbitMQ does it: {@code x-match} all (default) or any, and the
  * {@code all-with-x}/{@code any-with-x} forms that also compare {@code x-}-prefixed arguments. A binding
- * argument with a void value matches any value of that header.
+ * argument with a void value matches a message that has that header, with any value.
  */
 public final class HeadersMatcher {
     private HeadersMatcher() { }
@@ -21,7 +21,8 @@ public final class HeadersMatcher {
         for (Map.Entry<String, Object> e : bindingArgs.entrySet()) {
             String k = e.getKey();
             if (k.equals("x-match") || (!withX && k.startsWith("x-"))) continue;
-            boolean ok = h.containsKey(k) && (e.getValue() == null || FieldTables.valueEquals(e.getValue(), h.get(k)));
+            Object want = e.getValue();
+            boolean ok = h.containsKey(k) && (want == null || want == FieldTables.VOID || FieldTables.valueEquals(want, h.get(k)));
             if (any && ok) return true;
             if (!any && !ok) return false;
         }

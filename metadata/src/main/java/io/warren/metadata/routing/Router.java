@@ -1,6 +1,8 @@
 package io.warren.metadata.routing;
 
+import io.warren.metadata.codec.FieldTables;
 import io.warren.metadata.model.BindingRecord;
+import io.warren.metadata.model.DomainException;
 import io.warren.metadata.model.ExchangeRecord;
 import io.warren.metadata.model.QueueRecord;
 import io.warren.metadata.state.VhostState;
@@ -28,12 +30,21 @@ public final class Router {
         return new ArrayList<>(out.values());
     }
 
+    /**
+     * The routing key and the sender-selected ones: the string entries of the {@code CC} and {@code BCC} arrays (other
+     * entries are ignored); a {@code CC} or {@code BCC} header that is not an array is refused, as RabbitMQ does.
+     */
     private static List<String> routingKeys(String rk, Map<String, Object> headers) {
         if (headers == null || (!headers.containsKey("CC") && !headers.containsKey("BCC"))) return List.of(rk);
         List<String> keys = new ArrayList<>();
         keys.add(rk);
         for (String h : new String[]{"CC", "BCC"}) {
-            if (headers.get(h) instanceof List<?> l) for (Object o : l) if (o != null) keys.add(o.toString());
+            if (!headers.containsKey(h)) continue;
+            if (!(headers.get(h) instanceof List<?> l)) {
+                throw DomainException.precondition("invalid message: {unacceptable_type_in_header,\"" + h + "\","
+                        + FieldTables.typeName(headers.get(h)) + "}");
+            }
+            for (Object o : l) if (o instanceof String s) keys.add(s);
         }
         return keys;
     }

@@ -148,9 +148,7 @@ public final class MetadataState {
 
     private static String describeArg(Object v) {
         if (v == null) return "none";
-        String type = v instanceof String ? "longstr" : v instanceof Long ? "long" : v instanceof Integer ? "signedint"
-                : v instanceof Boolean ? "bool" : v.getClass().getSimpleName().toLowerCase();
-        return "the value '" + FieldTables.render(v) + "' of type '" + type + "'";
+        return "the value '" + FieldTables.render(v) + "' of type '" + FieldTables.typeName(v) + "'";
     }
 
     public static final List<String> QUEUE_EQUIVALENCE_ARGS = List.of("x-queue-type", "x-message-ttl", "x-expires",
@@ -205,24 +203,26 @@ public final class MetadataState {
         QueueRecord existing = v.queues.get(c.name());
         String object = "queue '" + c.name() + "' in vhost '" + c.vhost() + "'";
         if (existing != null) {
-            if (existing.exclusiveOwner() != null && !existing.exclusiveOwner().equals(c.exclusiveOwner())) {
+            // another connection's exclusive queue, or a redeclare that differs in exclusivity: 405, as in RabbitMQ
+            boolean ownerDiffers = existing.exclusiveOwner() != null && !existing.exclusiveOwner().equals(c.exclusiveOwner());
+            if (ownerDiffers || existing.exclusive() != c.exclusive()) {
                 throw DomainException.locked("cannot obtain exclusive access to locked " + object
                         + ". It could be originally declared on another connection or the exclusive property value"
                         + " does not match that of the original declaration.");
             }
             checkEquivalent("durable", object, c.durable(), existing.durable());
-            checkEquivalent("exclusive", object, c.exclusive(), existing.exclusive());
             checkEquivalent("auto_delete", object, c.autoDelete(), existing.autoDelete());
             checkArgsEquivalent(object, withType(c.arguments(), c.type()), withType(existing.arguments(), existing.type()),
                     QUEUE_EQUIVALENCE_ARGS);
             return new CommandResult.QueueDeclared(existing, false);
         }
         long id = nextQueueId++;
-        boolean quorum = c.type() == QueueType.QUORUM;
         String group = null;
         List<String> members = List.of();
-        if (quorum) {
-            Placement.Group g = Placement.group(this, id, c.arguments(), v.policyFor(c.name()), c.ownerNode());
+        if (QueueRecord.keptInGroup(c.type(), c.durable(), c.exclusive())) {
+            List<String> on = c.type() == QueueType.QUORUM ? Placement.members(this, c.arguments(), v.policyFor(c.name()), c.ownerNode())
+                    : List.of(c.ownerNode()); // a durable classic queue: a group of one, on its node
+            Placement.Group g = Placement.group(this, id, c.arguments(), v.policyFor(c.name()), on);
             group = g.id();
             members = g.members();
         }
@@ -266,7 +266,8 @@ public final class MetadataState {
     }
 
     private CommandResult nodeStarted(NodeStarted c) {
-        CommandResult r = dropQueues(q -> q.type() == QueueType.CLASSIC && c.node().equals(q.ownerNode()));
+        // what it kept in memory is gone; what it kept in groups (durable classic queues) came back with it
+        CommandResult r = dropQueues(q -> q.type() == QueueType.CLASSIC && !q.hasGroup() && c.node().equals(q.ownerNode()));
         if (c.dropTransientExchanges()) {
             for (VhostState v : vhosts.values()) {
                 for (ExchangeRecord x : List.copyOf(v.exchanges.values())) {
@@ -297,6 +298,7 @@ public final class MetadataState {
     private CommandResult bind(BindingRecord b) {
         VhostState v = requireVhost(b.vhost());
         checkBindingEnds(v, b);
+        if (v.exchanges.get(b.source()).type() == ExchangeType.HEADERS) checkXMatch(b.arguments());
         List<BindingRecord> l = v.bindingsFrom(b.source());
         for (BindingRecord e : l) if (e.sameAs(b)) return CommandResult.OK;
         List<BindingRecord> n = new ArrayList<>(l);
@@ -315,9 +317,22 @@ public final class MetadataState {
         }
     }
 
+    /** A headers binding's x-match: all, any, all-with-x or any-with-x (a string), or absent. */
+    private static void checkXMatch(Map<String, Object> args) {
+        if (!args.containsKey("x-match")) return;
+        Object m = args.get("x-match");
+        if (!(m instanceof String s)) {
+            throw DomainException.precondition("Invalid x-match field type " + FieldTables.typeName(m) + " (value "
+                    + FieldTables.render(m) + "); expected longstr");
+        }
+        if (!List.of("all", "any", "all-with-x", "any-with-x").contains(s)) {
+            throw DomainException.precondition("Invalid x-match field value \"" + s + "\"; expected all, any, all-with-x, or any-with-x");
+        }
+    }
+
+    /** Unbinding what is not bound, or from a queue or exchange that does not exist, succeeds (as in RabbitMQ). */
     private CommandResult unbind(BindingRecord b) {
         VhostState v = requireVhost(b.vhost());
-        checkBindingEnds(v, b);
         List<BindingRecord> l = v.bindingsFrom(b.source());
         List<BindingRecord> kept = l.stream().filter(e -> !e.sameAs(b)).toList();
         if (kept.size() == l.size()) return CommandResult.OK; // unbinding what is not bound is not an error

@@ -14,7 +14,8 @@ import java.util.Map;
  * Where a new quorum queue's group lives: {@code x-quorum-initial-group-size} members (default 3, capped by
  * the cluster size), the fewest-loaded nodes first; the leader by {@code x-queue-leader-locator}:
  * {@code client-local} (the declaring node, RabbitMQ's default) or {@code balanced} (the node leading the
- * fewest queues). Deterministic: a function of the metadata state and the command only.
+ * fewest queues); whether that is a group of its own or a shared one. A durable classic queue gets a group of one
+ * member, its node, by the same rules. Deterministic: a function of the metadata state and the command only.
  */
 final class Placement {
     static final int DEFAULT_GROUP_SIZE = 3;
@@ -36,14 +37,14 @@ final class Placement {
     /** A queue's group: its id ({@code q<queue id>} dedicated, {@code s<id>} shared) and members, leader first. */
     record Group(String id, List<String> members) { }
 
+    /** The group of a new queue whose members are {@code members} (from {@link #members}, or the one node of a durable classic queue). */
     static Group group(MetadataState s, long queueId, Map<String, Object> args, io.warren.metadata.model.PolicyRecord policy,
-                       String declaringNode) {
-        List<String> members = members(s, args, policy, declaringNode);
+                       List<String> members) {
         Map<String, Integer> dedicatedPerNode = new HashMap<>();
         Map<String, Integer> sharedLoad = new HashMap<>();
         Map<String, List<String>> sharedMembers = new HashMap<>();
         for (QueueRecord q : s.allQueues()) {
-            if (!q.isQuorum() || q.groupId() == null) continue;
+            if (!q.hasGroup()) continue;
             if (q.groupId().startsWith(DEDICATED_PREFIX)) {
                 for (String m : q.members()) dedicatedPerNode.merge(m, 1, Integer::sum);
             } else {

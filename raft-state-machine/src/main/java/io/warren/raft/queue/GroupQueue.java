@@ -7,14 +7,15 @@ import io.warren.metadata.queue.QueueEngine;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Delivery for a quorum queue on its group's leader. What is present comes from the applied state
- * ({@link QueueData}); settles and returns are replicated through the group's log before they take effect.
+ * Delivery for a queue kept in a Raft group (a quorum queue, or a durable classic queue in its one-member group), on
+ * the group's leader. What is present comes from the applied state ({@link QueueData}); settles and returns are
+ * replicated through the group's log before they take effect.
  */
-public final class QuorumQueue extends QueueEngine implements QueueData.QueueListener {
+public final class GroupQueue extends QueueEngine implements QueueData.QueueListener {
     private final QueueData data;
     private final GroupProposer proposer;
 
-    public QuorumQueue(QueueRecord record, QueueData data, GroupProposer proposer) {
+    public GroupQueue(QueueRecord record, QueueData data, GroupProposer proposer) {
         super(record);
         this.data = data;
         this.proposer = proposer;
