@@ -79,6 +79,9 @@ class FrameCodecTest {
             f[f.length - 1] = 0x42;
             w.send(f);
             assertEquals(501, connectionClose(w).replyCode());
+            assertTrue(w.ch.isActive(), "the peer has a moment to read the close before the socket goes");
+            w.ch.advanceTimeBy(2, java.util.concurrent.TimeUnit.SECONDS);
+            w.ch.runScheduledPendingTasks();
             assertFalse(w.ch.isActive());
         }
     }

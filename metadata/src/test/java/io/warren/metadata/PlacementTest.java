@@ -66,4 +66,24 @@ class PlacementTest {
         QueueRecord f = declare(s, "f", "n1", Map.of());
         assertTrue(f.groupId().startsWith("s"), "beyond the budget: shared");
     }
+
+    /** A durable classic queue: a group of one member, its node; it outlives the node's restart, in-memory ones do not. */
+    @Test
+    void durableClassicQueueGetsAGroupOfOneOnItsNode() {
+        MetadataState s = cluster(3);
+        QueueRecord durable = ((CommandResult.QueueDeclared) s.apply(new MetadataCommand.DeclareQueue("/", "dc", QueueType.CLASSIC,
+                true, false, false, Map.of(), "n2", null))).queue();
+        QueueRecord transientQ = ((CommandResult.QueueDeclared) s.apply(new MetadataCommand.DeclareQueue("/", "tc", QueueType.CLASSIC,
+                false, false, false, Map.of(), "n2", null))).queue();
+        QueueRecord exclusive = ((CommandResult.QueueDeclared) s.apply(new MetadataCommand.DeclareQueue("/", "ec", QueueType.CLASSIC,
+                true, true, false, Map.of(), "n2", "n2/1"))).queue();
+        assertEquals(List.of("n2"), durable.members());
+        assertTrue(durable.hasGroup());
+        assertFalse(transientQ.hasGroup(), "a transient classic queue stays in memory");
+        assertFalse(exclusive.hasGroup(), "an exclusive queue stays in memory, durable or not");
+        s.apply(new MetadataCommand.NodeStarted("n2", false));
+        assertNotNull(s.vhost("/").queue("dc"), "kept across its node's restart");
+        assertNull(s.vhost("/").queue("tc"));
+        assertNull(s.vhost("/").queue("ec"));
+    }
 }

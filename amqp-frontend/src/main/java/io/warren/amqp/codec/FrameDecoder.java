@@ -38,6 +38,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                 while (state == State.FRAMES) {
                     Frame f = decodeFrame(in);
                     if (f == null) return;
+                    // a broken frame: what follows it is not read (Netty also insists that a decoded frame consumed input)
+                    if (state == State.FAILED) in.skipBytes(in.readableBytes());
                     out.add(f);
                 }
             }

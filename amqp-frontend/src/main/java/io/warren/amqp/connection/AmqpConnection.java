@@ -315,14 +315,21 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         ctx.executor().schedule(() -> ctx.close(), 2, TimeUnit.SECONDS);
     }
 
-    /** Sends connection.close and drops the socket once it is written (the input cannot be trusted). */
+    /**
+     * Sends connection.close when the input cannot be trusted: nothing more is acted on (what arrives is discarded), and
+     * the socket closes when the peer closes it or after {@value #CLOSE_LINGER_MS} ms. Closing at once, with the peer's
+     * bytes still unread (the rest of an oversized frame), would reset the connection and could lose the close frame on
+     * its way to the client.
+     */
     private void sendCloseAndDrop(AmqpException e) {
         LOG.info("connection {}: closing with {}", id, e.replyText());
-        send(new ConnectionMethod.Close(e.code().code(), AmqpChannel.truncate(e.replyText()),
-                e.classId(), e.methodId())).addListener(ChannelFutureListener.CLOSE);
+        send(new ConnectionMethod.Close(e.code().code(), AmqpChannel.truncate(e.replyText()), e.classId(), e.methodId()));
         shutdown();
         state = State.CLOSED;
+        ctx.executor().schedule(() -> ctx.close(), CLOSE_LINGER_MS, TimeUnit.MILLISECONDS);
     }
+
+    static final long CLOSE_LINGER_MS = 1000;
 
     private void shutdown() {
         if (state == State.CLOSED) return;
