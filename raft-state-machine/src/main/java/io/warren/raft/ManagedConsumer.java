@@ -157,13 +157,13 @@ final class ManagedConsumer implements QueueConsumer {
         if (a != null) a.creditAvailable();
     }
 
-    @Override public void cancel() {
+    @Override public CompletableFuture<Void> cancel() {
         QueueConsumer a;
         synchronized (this) {
             cancelled = true;
             a = attached;
         }
-        if (a != null) a.cancel();
+        return a != null ? a.cancel() : CompletableFuture.completedFuture(null);
     }
 
     /** The sink given to a local engine: passes everything through, but a hand-over means re-registering. */
@@ -264,10 +264,11 @@ final class ManagedConsumer implements QueueConsumer {
 
         @Override public void creditAvailable() { topUp(); }
 
-        @Override public void cancel() {
+        @Override public CompletableFuture<Void> cancel() {
             send(new BinaryWriter(4).u8(LinkProtocol.CANCEL).toByteArray());
             end();
             out.end(null);
+            return CompletableFuture.completedFuture(null);
         }
     }
 }

@@ -646,9 +646,10 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
         });
     }
 
-    void autoDelete(QueueRecord q) {
-        submit(new MetadataCommand.DeleteQueue(q.vhost(), q.name(), q.id())).exceptionally(e -> {
-            LOG.warn("auto-delete of {} failed: {}", q.describe(), e.toString());
+    /** An auto-delete queue lost its last consumer: completes once its deletion is applied on this node. */
+    CompletableFuture<Void> autoDelete(QueueRecord q) {
+        return submit(new MetadataCommand.DeleteQueue(q.vhost(), q.name(), q.id())).handle((r, e) -> {
+            if (e != null) LOG.warn("auto-delete of {} failed: {}", q.describe(), e.toString());
             return null;
         });
     }

@@ -38,11 +38,14 @@ final class ChannelConsumer implements ConsumerSink {
         if (cancelled) h.cancel();
     }
 
-    /** Client cancel, channel close: no more deliveries. */
-    synchronized void cancel() {
-        if (cancelled) return;
+    /** Client cancel, channel close: no more deliveries. Completes as {@link QueueConsumer#cancel} does. */
+    synchronized java.util.concurrent.CompletableFuture<Void> cancel() {
+        if (cancelled || handle == null) {
+            cancelled = true;
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
         cancelled = true;
-        if (handle != null) handle.cancel();
+        return handle.cancel();
     }
 
     void creditAvailable() {

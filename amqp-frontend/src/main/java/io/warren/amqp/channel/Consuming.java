@@ -196,7 +196,7 @@ final class Consuming {
             replyToTag = null;
         } else {
             ChannelConsumer c = consumers.remove(m.consumerTag());
-            if (c != null) c.cancel();
+            if (c != null) ch.effects.track(c.queue, c.cancel()); // an auto-delete queue that goes: the next method sees it gone
         }
         if (!m.nowait()) ch.send(new BasicMethod.CancelOk(m.consumerTag()));
     }

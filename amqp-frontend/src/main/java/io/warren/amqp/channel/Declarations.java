@@ -109,9 +109,12 @@ final class Declarations {
             return;
         }
         if (m.passive()) {
-            QueueRecord q = ch.queue(name);
-            ch.lastQueue = q.name();
-            if (!m.nowait()) sendDeclareOk(q);
+            String passive = name;
+            ch.afterEffects(ch.queue(passive), () -> { // looked up again: an earlier cancel may have auto-deleted it
+                QueueRecord q = ch.queue(passive);
+                ch.lastQueue = q.name();
+                if (!m.nowait()) sendDeclareOk(q);
+            });
             return;
         }
         boolean serverNamed = name.isEmpty();

@@ -35,7 +35,8 @@ public abstract class QueueEngine {
     private int roundRobin;
     private boolean hadConsumer;
     private boolean closed;
-    private Runnable onUnused = () -> { };
+    private java.util.function.Supplier<CompletableFuture<Void>> onUnused = () -> DONE;
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     protected QueueEngine(QueueRecord record) {
         this.record = record;
@@ -144,8 +145,8 @@ public abstract class QueueEngine {
 
     public synchronized long messageCount() { return Math.max(0, presentCount() - checkedOut.size()); }
 
-    /** Called once the queue has had a consumer and has none left (auto-delete queues go then). */
-    public synchronized void onUnused(Runnable r) { this.onUnused = r; }
+    /** Called once the queue has had a consumer and has none left (auto-delete queues go then); completes when that is done. */
+    public synchronized void onUnused(java.util.function.Supplier<CompletableFuture<Void>> r) { this.onUnused = r; }
 
     /** The queue is gone: consumers are cancelled by the server. */
     public void close() { close(false); }
@@ -247,13 +248,13 @@ public abstract class QueueEngine {
 
         @Override public void creditAvailable() { dispatch(); }
 
-        @Override public void cancel() {
-            Runnable unused = null;
+        @Override public CompletableFuture<Void> cancel() {
+            java.util.function.Supplier<CompletableFuture<Void>> unused = null;
             synchronized (QueueEngine.this) {
                 if (consumers.remove(this) && consumers.isEmpty() && hadConsumer) unused = onUnused;
                 dispatch();
             }
-            if (unused != null) unused.run();
+            return unused != null ? unused.get() : DONE;
         }
     }
 }
