@@ -34,6 +34,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -191,8 +192,10 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
             }
             case OPEN -> {
                 if (m instanceof ConnectionMethod.Close) {
-                    send(new ConnectionMethod.CloseOk()).addListener(ChannelFutureListener.CLOSE);
-                    shutdown();
+                    // as RabbitMQ: the connection's exclusive queues are gone before close-ok, so the client's next
+                    // connection can declare them again
+                    shutdown().orTimeout(EXCLUSIVE_DROP_WAIT_MS, TimeUnit.MILLISECONDS).whenComplete((v, err) ->
+                            ctx.executor().execute(() -> send(new ConnectionMethod.CloseOk()).addListener(ChannelFutureListener.CLOSE)));
                 } else if (m instanceof ConnectionMethod.UpdateSecret) {
                     send(new ConnectionMethod.UpdateSecretOk());
                 } else if (!(m instanceof ConnectionMethod.CloseOk)) {
@@ -331,20 +334,23 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
 
     static final long CLOSE_LINGER_MS = 1000;
 
-    private void shutdown() {
-        if (state == State.CLOSED) return;
+    /** How long a client's connection.close waits for its exclusive queues to be removed before close-ok goes anyway. */
+    static final long EXCLUSIVE_DROP_WAIT_MS = 10_000;
+
+    /** The connection is done: its channels are released; completes once its exclusive queues are removed. */
+    private CompletableFuture<Void> shutdown() {
+        if (state == State.CLOSED) return CompletableFuture.completedFuture(null);
         state = State.CLOSED;
         for (AmqpChannel c : channels.values()) c.connectionClosed();
         channels.clear();
         for (Frame f; (f = deferred.poll()) != null; ) releaseFrame(f);
         broker.alarms().removeListener(alarmListener);
-        if (ownsExclusive) {
-            ownsExclusive = false;
-            broker.metadata().submit(new MetadataCommand.DropExclusiveQueues(id)).exceptionally(e -> {
-                LOG.warn("connection {}: removing exclusive queues failed: {}", id, e.toString());
-                return null;
-            });
-        }
+        if (!ownsExclusive) return CompletableFuture.completedFuture(null);
+        ownsExclusive = false;
+        return broker.metadata().submit(new MetadataCommand.DropExclusiveQueues(id)).handle((r, e) -> {
+            if (e != null) LOG.warn("connection {}: removing exclusive queues failed: {}", id, e.toString());
+            return null;
+        });
     }
 
     @Override
