@@ -229,6 +229,9 @@ class QueueTest {
             Channel ch = c.createChannel();
             Errors.channelError(405, () -> ch.queueDeclare("q-excl-mismatch", false, true, false, null));
             c.createChannel().queueDelete("q-excl-mismatch");
+            Channel ch2 = c.createChannel(); // as RabbitMQ: an exclusive queue is never durable, whatever the declare said
+            ch2.queueDeclare("q-excl-durable", true, true, false, null);
+            ch2.queueDeclare("q-excl-durable", false, true, false, null);
         }
     }
 

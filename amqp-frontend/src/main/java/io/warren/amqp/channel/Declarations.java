@@ -125,7 +125,8 @@ final class Declarations {
         ch.checkAccess(Access.CONFIGURE, "queue", name);
         QueueType type = queueType(name, m, serverNamed);
         if (m.exclusive()) ch.host.ownsExclusiveQueues();
-        MetadataCommand cmd = new MetadataCommand.DeclareQueue(ch.host.vhost(), name, type, m.durable(), m.exclusive(),
+        boolean durable = m.durable() && !m.exclusive(); // as RabbitMQ: an exclusive queue is never durable
+        MetadataCommand cmd = new MetadataCommand.DeclareQueue(ch.host.vhost(), name, type, durable, m.exclusive(),
                 m.autoDelete(), m.arguments(), ch.host.broker().nodeName(), m.exclusive() ? ch.host.connectionId() : null);
         String declared = name;
         ch.await(ch.host.broker().metadata().submit(cmd), r -> {
