@@ -302,6 +302,29 @@ class FrameCodecTest {
         }
     }
 
+    /** connection.close lets the channels carry out what they received before it (as RabbitMQ), then close-ok. */
+    @Test
+    void connectionCloseWaitsForPipelinedMethods() {
+        try (Wire w = new Wire()) {
+            w.handshake(131072);
+            w.send(Wire.method(1, new ChannelMethod.Open("")));
+            w.drain();
+            w.broker.gate = new java.util.concurrent.CompletableFuture<>(); // a slow metadata group
+            w.send(Wire.method(1, new QueueMethod.Declare(0, "pipelined", false, false, false, false, false, Map.of())));
+            w.send(Wire.method(1, new BasicMethod.Publish(0, "", "pipelined", false, false)));
+            w.send(Wire.frame(2, 1, new byte[]{0, 60, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0}, 0xCE));
+            w.send(Wire.frame(3, 1, new byte[]{42}, 0xCE));
+            w.send(Wire.method(0, new ConnectionMethod.Close(200, "bye", 0, 0)));
+            assertTrue(w.methods().isEmpty(), "nothing answered while the declare waits");
+            w.broker.gate.complete(null);
+            List<Method> replies = w.methods();
+            assertInstanceOf(QueueMethod.DeclareOk.class, replies.get(0));
+            assertInstanceOf(ConnectionMethod.CloseOk.class, replies.get(replies.size() - 1));
+            var q = w.broker.state().vhost("/").queue("pipelined");
+            assertEquals(1, w.broker.stats(q).join().messages(), "the publish behind the declare was not dropped");
+        }
+    }
+
     @Test
     void contentIsAssembledAcrossBodyFrames() {
         try (Wire w = new Wire()) {

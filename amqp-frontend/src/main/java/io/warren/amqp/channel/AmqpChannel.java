@@ -45,6 +45,8 @@ public final class AmqpChannel implements ServerMethodHandler {
         }
     }
     private boolean busy;
+    /** Completed once the channel has done what it received (see {@link #idle}). */
+    private CompletableFuture<Void> idleWaiter;
     private Method current;
     /** The last queue declared on this channel: "" in later methods means it. */
     String lastQueue;
@@ -215,6 +217,7 @@ public final class AmqpChannel implements ServerMethodHandler {
         contentHeader = null;
         consuming.release();
         publishing.release();
+        becameIdle();
     }
 
     /** The socket can take more: consumers held back by writability may go on. */
@@ -251,7 +254,24 @@ public final class AmqpChannel implements ServerMethodHandler {
             if (state != State.OPEN) {
                 while (!held.isEmpty()) handleWhileClosing(held.poll());
             }
+            if (!busy || state != State.OPEN) becameIdle();
         }));
+    }
+
+    /**
+     * Completes once every method this channel has received has been carried out (at once when none is waiting): a
+     * client's connection.close lets its channels finish what came before it, as RabbitMQ's channels do.
+     */
+    public CompletableFuture<Void> idle() {
+        if (!busy || state != State.OPEN) return CompletableFuture.completedFuture(null);
+        if (idleWaiter == null) idleWaiter = new CompletableFuture<>();
+        return idleWaiter;
+    }
+
+    private void becameIdle() {
+        CompletableFuture<Void> w = idleWaiter;
+        idleWaiter = null;
+        if (w != null) w.complete(null);
     }
 
     /**

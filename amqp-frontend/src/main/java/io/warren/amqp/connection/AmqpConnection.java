@@ -192,10 +192,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
             }
             case OPEN -> {
                 if (m instanceof ConnectionMethod.Close) {
-                    // as RabbitMQ: the connection's exclusive queues are gone before close-ok, so the client's next
-                    // connection can declare them again
-                    shutdown().orTimeout(EXCLUSIVE_DROP_WAIT_MS, TimeUnit.MILLISECONDS).whenComplete((v, err) ->
-                            ctx.executor().execute(() -> send(new ConnectionMethod.CloseOk()).addListener(ChannelFutureListener.CLOSE)));
+                    closeRequested();
                 } else if (m instanceof ConnectionMethod.UpdateSecret) {
                     send(new ConnectionMethod.UpdateSecretOk());
                 } else if (!(m instanceof ConnectionMethod.CloseOk)) {
@@ -334,8 +331,23 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
 
     static final long CLOSE_LINGER_MS = 1000;
 
-    /** How long a client's connection.close waits for its exclusive queues to be removed before close-ok goes anyway. */
-    static final long EXCLUSIVE_DROP_WAIT_MS = 10_000;
+    /** How long a client's connection.close waits for its channels and exclusive queues before close-ok goes anyway. */
+    static final long CLOSE_WAIT_MS = 10_000;
+
+    /**
+     * The client closes the connection. As RabbitMQ: its channels first carry out the methods they received before
+     * the close (a publish pipelined behind a declare is not dropped), then the connection's exclusive queues are
+     * removed, so its next connection can declare them again at once; then close-ok.
+     */
+    private void closeRequested() {
+        state = State.CLOSING; // nothing after connection.close is acted on
+        CompletableFuture<?>[] idle = channels.values().stream().map(AmqpChannel::idle).toArray(CompletableFuture<?>[]::new);
+        CompletableFuture.allOf(idle).orTimeout(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS).handle((v, err) -> null)
+                .thenComposeAsync(v -> shutdown(), ctx.executor())
+                .orTimeout(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS)
+                .whenComplete((v, err) -> ctx.executor().execute(() ->
+                        send(new ConnectionMethod.CloseOk()).addListener(ChannelFutureListener.CLOSE)));
+    }
 
     /** The connection is done: its channels are released; completes once its exclusive queues are removed. */
     private CompletableFuture<Void> shutdown() {
