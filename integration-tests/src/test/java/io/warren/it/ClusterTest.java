@@ -271,4 +271,24 @@ class ClusterTest {
             ch1.queueDelete("order-dc");
         }
     }
+
+    /** queue.delete-ok before the deleting channel's basic.cancel also when the queue lives on another node (QueueTest). */
+    @Test
+    void deleteOkComesBeforeTheServerCancelThroughAnotherNode() throws Exception {
+        try (Connection c1 = cluster.node(0).connect();
+             java.net.Socket s = RawClient.handshake(cluster.node(1).port(), 0, java.util.Map.of("consumer_cancel_notify", true))) {
+            Channel ch1 = c1.createChannel();
+            ch1.queueDeclare("del-order-qq", true, false, false, null);
+            ch1.queueDeclare("del-order-cq", false, false, false, null); // classic, on n1
+            RawClient.send(s, 1, new io.warren.amqp.method.ChannelMethod.Open(""));
+            RawClient.readMethod(s);
+            for (String q : new String[]{"del-order-qq", "del-order-cq"}) {
+                RawClient.send(s, 1, new io.warren.amqp.method.BasicMethod.Consume(0, q, "c-" + q, false, false, false, false, java.util.Map.of()));
+                assertInstanceOf(io.warren.amqp.method.BasicMethod.ConsumeOk.class, RawClient.readMethod(s), q);
+                RawClient.send(s, 1, new io.warren.amqp.method.QueueMethod.Delete(0, q, false, false, false));
+                assertInstanceOf(io.warren.amqp.method.QueueMethod.DeleteOk.class, RawClient.readMethod(s), q + ": delete-ok first");
+                assertInstanceOf(io.warren.amqp.method.BasicMethod.Cancel.class, RawClient.readMethod(s), q + ": then the cancel");
+            }
+        }
+    }
 }

@@ -263,4 +263,29 @@ class QueueTest {
             Errors.channelError(404, () -> ch.queueDeclarePassive(replyTo.substring(0, replyTo.length() - 5) + "xxxxx"));
         }
     }
+
+    /**
+     * On the channel that deletes a queue, queue.delete-ok comes before the basic.cancel of that channel's consumer, as
+     * in RabbitMQ. The other order made oslo.messaging lose RPC casts: kombu raised on the cancel while it waited for
+     * delete-ok (a stopping RPC server deleting its fanout queue), never closed its connection, and the stopped
+     * server's consumers on the topic queues took the next cast (seen with python3-oslo.messaging 14.0.3).
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void deleteOkComesBeforeTheServerCancelOfTheDeletingChannel(boolean durable) throws Exception {
+        try (java.net.Socket s = RawClient.handshake(node.port(), 0, Map.of("consumer_cancel_notify", true))) {
+            RawClient.send(s, 1, new io.warren.amqp.method.ChannelMethod.Open(""));
+            assertInstanceOf(io.warren.amqp.method.ChannelMethod.OpenOk.class, RawClient.readMethod(s));
+            String q = "q-delete-order-" + durable;
+            RawClient.send(s, 1, new io.warren.amqp.method.QueueMethod.Declare(0, q, false, durable, false, false, false, Map.of()));
+            assertInstanceOf(io.warren.amqp.method.QueueMethod.DeclareOk.class, RawClient.readMethod(s));
+            RawClient.send(s, 1, new io.warren.amqp.method.BasicMethod.Consume(0, q, "c1", false, false, false, false, Map.of()));
+            assertInstanceOf(io.warren.amqp.method.BasicMethod.ConsumeOk.class, RawClient.readMethod(s));
+            RawClient.send(s, 1, new io.warren.amqp.method.QueueMethod.Delete(0, q, false, false, false));
+            assertInstanceOf(io.warren.amqp.method.QueueMethod.DeleteOk.class, RawClient.readMethod(s), "delete-ok first");
+            var cancel = RawClient.readMethod(s);
+            assertInstanceOf(io.warren.amqp.method.BasicMethod.Cancel.class, cancel, "then the consumer's cancel");
+            assertEquals("c1", ((io.warren.amqp.method.BasicMethod.Cancel) cancel).consumerTag());
+        }
+    }
 }

@@ -27,7 +27,10 @@ final class RawClient {
     }
 
     /** Raw handshake up to connection.open-ok with the given heartbeat; returns the socket. */
-    static Socket handshake(int port, int heartbeat) throws Exception {
+    static Socket handshake(int port, int heartbeat) throws Exception { return handshake(port, heartbeat, java.util.Map.of()); }
+
+    /** The same, announcing these client capabilities (consumer_cancel_notify, ...). */
+    static Socket handshake(int port, int heartbeat, java.util.Map<String, Object> capabilities) throws Exception {
         Socket s = new Socket("127.0.0.1", port);
         s.setTcpNoDelay(true);
         s.setSoTimeout(15_000);
@@ -37,7 +40,8 @@ final class RawClient {
         ByteArrayOutputStream so = new ByteArrayOutputStream();
         DataOutputStream d = new DataOutputStream(so);
         d.writeShort(10); d.writeShort(11);
-        d.writeInt(0); // empty client properties
+        d.write(io.warren.metadata.codec.FieldTables.encode(capabilities.isEmpty() ? java.util.Map.of()
+                : java.util.Map.of("capabilities", capabilities))); // client properties
         d.writeByte(5); d.writeBytes("PLAIN");
         byte[] resp = "\0guest\0guest".getBytes(StandardCharsets.UTF_8);
         d.writeInt(resp.length); d.write(resp);
@@ -67,4 +71,24 @@ final class RawClient {
         return p;
     }
 
+    /** Sends a method (encoded by Warren's own codec: these tests are about order, not encoding). */
+    static void send(Socket s, int channel, io.warren.amqp.method.Method m) throws Exception {
+        io.netty.buffer.ByteBuf b = io.warren.amqp.codec.FrameWriter.method(io.netty.buffer.UnpooledByteBufAllocator.DEFAULT, channel, m);
+        byte[] a = new byte[b.readableBytes()];
+        b.readBytes(a);
+        b.release();
+        s.getOutputStream().write(a);
+    }
+
+    /** Reads the next method frame (content frames are skipped). */
+    static io.warren.amqp.method.Method readMethod(Socket s) throws Exception {
+        while (true) {
+            InputStream in = s.getInputStream();
+            byte[] h = in.readNBytes(7);
+            if (h.length < 7) throw new java.io.EOFException("socket closed");
+            byte[] p = in.readNBytes(((h[3] & 0xff) << 24) | ((h[4] & 0xff) << 16) | ((h[5] & 0xff) << 8) | (h[6] & 0xff));
+            in.read();
+            if (h[0] == 1) return io.warren.amqp.method.MethodCodec.decode(new io.warren.metadata.codec.BinaryReader(p));
+        }
+    }
 }

@@ -112,7 +112,13 @@ final class Consuming {
         ch.sendContent(new BasicMethod.Deliver(c.tag, tag, d.redelivered(), m.exchange(), m.routingKey()), m.properties(), m.body());
     }
 
-    void serverCancelLater(ChannelConsumer c) { ch.host.eventLoop().execute(() -> serverCancel(c)); }
+    /**
+     * The queue cancelled the consumer (it was deleted). The channel tells the client once it is done with the method it
+     * is carrying out: when this channel deleted the queue, its queue.delete-ok comes first, as in RabbitMQ. (kombu,
+     * under oslo.messaging, raises on a basic.cancel that comes while it waits for delete-ok; the RPC server that was
+     * stopping then never closed its connection, and its consumers took the next RPC cast.)
+     */
+    void serverCancelLater(ChannelConsumer c) { ch.host.eventLoop().execute(() -> ch.idle().thenRun(() -> serverCancel(c))); }
 
     private void serverCancel(ChannelConsumer c) {
         if (consumers.remove(c.tag) == null) return;
