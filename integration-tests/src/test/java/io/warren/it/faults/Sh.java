@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs system commands (ip, iptables, tc, apt-get) and fails with what they printed. */
-final class Sh {
+public final class Sh {
     private Sh() { }
 
     record Result(int exit, String out) { }
@@ -50,7 +50,7 @@ final class Sh {
      * Makes sure Debian's package providing {@code tool} is installed (the suite installs what it needs, as root), or
      * fails saying what is missing.
      */
-    static synchronized void ensure(String tool, String debianPackage) throws IOException, InterruptedException {
+    public static synchronized void ensure(String tool, String debianPackage) throws IOException, InterruptedException {
         if (onPath(tool)) return;
         if (!onPath("apt-get")) throw new IOException(tool + " is missing and there is no apt-get to install " + debianPackage);
         List<String> install = new ArrayList<>(List.of("apt-get", "install", "-y", "-q", "--no-install-recommends", debianPackage));
@@ -60,5 +60,24 @@ final class Sh {
             r = run(install, 600);
         }
         if (r.exit != 0 || !onPath(tool)) throw new IOException("could not install " + debianPackage + " for " + tool + ": " + r.out);
+    }
+
+    /** Makes sure these Debian packages are installed (as root, with apt-get), or fails saying which are missing. */
+    public static synchronized void ensurePackages(String... debianPackages) throws IOException, InterruptedException {
+        List<String> missing = new ArrayList<>();
+        for (String p : debianPackages) {
+            Result r = run(List.of("dpkg-query", "-W", "-f=${Status}", p), 60);
+            if (r.exit != 0 || !r.out.contains("install ok installed")) missing.add(p);
+        }
+        if (missing.isEmpty()) return;
+        if (!onPath("apt-get")) throw new IOException("Debian packages missing and no apt-get to install them: " + missing);
+        List<String> install = new ArrayList<>(List.of("apt-get", "install", "-y", "-q"));
+        install.addAll(missing);
+        Result r = run(install, 900);
+        if (r.exit != 0) {
+            run(List.of("apt-get", "update", "-q"), 600);
+            r = run(install, 900);
+        }
+        if (r.exit != 0) throw new IOException("could not install " + missing + ": " + r.out);
     }
 }
