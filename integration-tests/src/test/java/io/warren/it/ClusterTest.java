@@ -291,4 +291,67 @@ class ClusterTest {
             }
         }
     }
+
+    /**
+     * After queue.bind-ok (and declare-ok) on one node, a publish through another node routes with it at once, as in
+     * RabbitMQ, on a loaded cluster: 1,000 times declare and bind through n1, then publish (mandatory, confirmed)
+     * through n2; nothing may come back unroutable. (Before, n2 could route from metadata it had not applied yet.)
+     */
+    @Test
+    void aBindingAcknowledgedOnOneNodeRoutesAtOnceThroughAnother() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean loading = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread load = new Thread(() -> { // another client keeps the cluster busy meanwhile
+            try (Connection c = cluster.node(2).connect()) {
+                Channel ch = c.createChannel();
+                ch.queueDeclare("route-load", true, false, false, null);
+                ch.confirmSelect();
+                byte[] body = new byte[1024];
+                for (int i = 0; loading.get(); i++) {
+                    ch.basicPublish("", "route-load", null, body);
+                    if (i % 200 == 199) { ch.waitForConfirmsOrDie(30_000); ch.queuePurge("route-load"); }
+                }
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        load.start();
+        try (Connection c1 = cluster.node(0).connect(); Connection c2 = cluster.node(1).connect()) {
+            c1.createChannel().exchangeDeclare("route-x", "direct", false, true, null);
+            java.util.List<String> returned = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            int clients = 4, each = 250; // 1,000 in all, four clients at a time
+            java.util.List<java.util.concurrent.Future<?>> runs = new java.util.ArrayList<>();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+            try {
+                for (int t = 0; t < clients; t++) {
+                    int client = t;
+                    runs.add(pool.submit(() -> {
+                        Channel declare = c1.createChannel();
+                        Channel publish = c2.createChannel();
+                        publish.confirmSelect();
+                        publish.addReturnListener(r -> returned.add(r.getRoutingKey()));
+                        for (int i = 0; i < each; i++) {
+                            String key = client + "-" + i;
+                            declare.queueDeclare("route-q" + key, false, false, true, null);
+                            declare.queueBind("route-q" + key, "route-x", key);
+                            publish.basicPublish("route-x", key, true, null, key.getBytes());
+                        }
+                        publish.waitForConfirmsOrDie(60_000);
+                        assertEquals(1, declare.queueDeclarePassive("route-q" + client + "-" + (each - 1)).getMessageCount());
+                        for (int i = 0; i < each; i++) declare.queueDelete("route-q" + client + "-" + i);
+                        return null;
+                    }));
+                }
+                for (var r : runs) r.get(5, java.util.concurrent.TimeUnit.MINUTES);
+            } finally {
+                pool.shutdownNow();
+            }
+            int n = clients * each;
+            assertEquals(0, returned.size(), returned.size() + " of " + n + " published through n2 right after bind-ok on n1 were "
+                    + "unroutable, the first: " + returned.subList(0, Math.min(10, returned.size())));
+            c1.createChannel().exchangeDelete("route-x");
+        } finally {
+            loading.set(false);
+            load.join(30_000);
+        }
+    }
 }

@@ -81,6 +81,7 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
     private final QueueHost host;
     private final LinkClient link;
     private final Alarms alarms;
+    private final MetadataBarrier barrier;
     private final AtomicLong cacheBudget;
     private final ExecutorService housekeeping = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "warren-housekeeping");
@@ -124,6 +125,7 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
         }
         this.node = n;
         this.host = new QueueHost(this, n);
+        this.barrier = new MetadataBarrier(config.nodeName(), link, metadataSm);
     }
 
     // ---- start-up ----
@@ -288,6 +290,9 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
             }
             case LinkProtocol.STATUS -> {
                 return CompletableFuture.completedFuture(status().toByteArray());
+            }
+            case LinkProtocol.METADATA_APPLIED -> {
+                return barrier.applied(r.i64());
             }
             case LinkProtocol.SET_POLICY -> {
                 String vhost = r.shortStr(), name = r.shortStr(), pattern = r.longStr(), applyTo = r.shortStr();
@@ -690,7 +695,9 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
                         "metadata change not committed (no majority of the metadata group reachable?): " + rootMessage(err)));
             }
             return r;
-        }).thenCompose(r -> {
+        }).thenCompose(r -> r instanceof CommandResult.Refused ? CompletableFuture.completedFuture(r) // nothing changed
+                : barrier.everywhere(metadataSm.appliedIndex()).thenApply(v -> r)) // every reachable node routes with it
+        .thenCompose(r -> {
             if (r instanceof CommandResult.QueueDeclared d && d.queue().hasGroup()) {
                 return locate(d.queue()).thenApply(leader -> r); // declare-ok once the group can take messages
             }

@@ -21,7 +21,7 @@ public final class LinkProtocol {
     public static final int LEADER = 1, PUBLISH = 2, GET = 3, SETTLE = 4, REQUEUE = 5, PURGE = 6, STATS = 7,
             DISCARD = 8, STATUS = 9, JOIN = 10, JOIN_COMMIT = 11, FORGET = 12, EXPORT_METADATA = 13,
             SET_POLICY = 14, CLEAR_POLICY = 15, LIST_POLICIES = 16, LIST_QUEUES = 17,
-            LIST_EXCHANGES = 18, LIST_BINDINGS = 19;
+            LIST_EXCHANGES = 18, LIST_BINDINGS = 19, METADATA_APPLIED = 20;
 
     // consumer stream, client → server
     public static final int SUBSCRIBE = 1, CREDIT = 2, CANCEL = 3;

@@ -85,6 +85,11 @@ public final class MetadataStateMachine extends io.warren.raft.SnapshottingState
      */
     private long announced = -1;
 
+    /** The index up to which this replica has applied the metadata log and acted on it. */
+    public long appliedIndex() {
+        synchronized (waiters) { return announced; }
+    }
+
     /** Completes once this replica has applied {@code index} (a command another node committed) and acted on it. */
     public CompletableFuture<Void> awaitApplied(long index) {
         synchronized (waiters) {
