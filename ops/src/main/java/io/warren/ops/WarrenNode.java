@@ -44,6 +44,9 @@ public final class WarrenNode implements AutoCloseable {
 
     public RaftBroker broker() { return broker; }
 
+    /** The AMQP connections and channels open on this node. */
+    public io.warren.amqp.server.ConnectionCounts connections() { return amqp.counts(); }
+
     public ResourceAlarms alarms() { return alarms; }
 
     @Override

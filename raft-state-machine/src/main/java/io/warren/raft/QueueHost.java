@@ -107,6 +107,12 @@ final class QueueHost {
 
     void groupRemoved(RaftGroupId gid) { proposers.remove(gid); }
 
+    /** Queue engines this node holds (classic queues, and the group queues it leads), and their remote consumers. */
+    int[] engineCounts() {
+        int sinks = remoteSinks.values().stream().mapToInt(Set::size).sum();
+        return new int[]{classicQueues.size(), groupQueues.size(), sinks};
+    }
+
     void close() {
         classicQueues.values().forEach(QueueEngine::close);
         groupQueues.values().forEach(QueueEngine::handOver);

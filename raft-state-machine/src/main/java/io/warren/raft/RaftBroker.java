@@ -532,6 +532,9 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
         return done;
     }
 
+    /** For diagnostics and leak tests: [classic queues in memory, group queues led here, consumers of other nodes]. */
+    public int[] servedHere() { return host.engineCounts(); }
+
     /** Messages in this node's replica of a quorum queue (whether or not it leads), for diagnostics. */
     public long replicaMessageCount(QueueRecord q) {
         try {

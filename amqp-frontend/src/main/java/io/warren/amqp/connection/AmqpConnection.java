@@ -56,6 +56,8 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     private final AmqpConfig config;
     private final ReplyToRegistry replyTo;
     private final FrameDecoder decoder;
+    private final io.warren.amqp.server.ConnectionCounts counts;
+    private boolean counted;
     private final String id;
     private final Map<Integer, AmqpChannel> channels = new HashMap<>();
     private ChannelHandlerContext ctx;
@@ -71,8 +73,10 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     private final java.util.ArrayDeque<Frame> deferred = new java.util.ArrayDeque<>();
     private final Runnable alarmListener = () -> { if (ctx != null) ctx.executor().execute(this::alarmsChanged); };
 
-    public AmqpConnection(BrokerPort broker, AmqpConfig config, ReplyToRegistry replyTo, FrameDecoder decoder) {
+    public AmqpConnection(BrokerPort broker, AmqpConfig config, ReplyToRegistry replyTo, FrameDecoder decoder,
+                          io.warren.amqp.server.ConnectionCounts counts) {
         this.broker = broker;
+        this.counts = counts;
         this.config = config;
         this.replyTo = replyTo;
         this.decoder = decoder;
@@ -155,6 +159,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
                     + ") has reached the negotiated channel_max (" + channelMax + ")").during(20, 10);
         }
         channels.put(channel, new AmqpChannel(channel, this));
+        counts.channelsOpened(1);
         write(FrameWriter.method(alloc(), channel, new ChannelMethod.OpenOk(new byte[0])));
     }
 
@@ -354,6 +359,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         if (state == State.CLOSED) return CompletableFuture.completedFuture(null);
         state = State.CLOSED;
         for (AmqpChannel c : channels.values()) c.connectionClosed();
+        counts.channelsOpened(-channels.size());
         channels.clear();
         for (Frame f; (f = deferred.poll()) != null; ) releaseFrame(f);
         broker.alarms().removeListener(alarmListener);
@@ -366,7 +372,15 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     }
 
     @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        counted = true;
+        counts.connectionOpened();
+        ctx.fireChannelActive();
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (counted) { counted = false; counts.connectionClosed(); }
         shutdown();
         ctx.fireChannelInactive();
     }
@@ -432,7 +446,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
 
     @Override public ReplyToRegistry replyTo() { return replyTo; }
 
-    @Override public void channelClosed(int channel) { channels.remove(channel); }
+    @Override public void channelClosed(int channel) { if (channels.remove(channel) != null) counts.channelsOpened(-1); }
 
     private int holds;
 

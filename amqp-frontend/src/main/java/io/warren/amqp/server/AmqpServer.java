@@ -26,6 +26,7 @@ public final class AmqpServer implements AutoCloseable {
     private final BrokerPort broker;
     private final AmqpConfig config;
     private final ReplyToRegistry replyTo = new ReplyToRegistry();
+    private final ConnectionCounts counts = new ConnectionCounts();
     private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
             NioIoHandler.newFactory());
@@ -53,13 +54,16 @@ public final class AmqpServer implements AutoCloseable {
                                 .addLast("idle", new IdleStateHandler(config.handshakeTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS))
                                 .addLast("flush", new FlushConsolidationHandler(256, true))
                                 .addLast("frames", decoder)
-                                .addLast("amqp", new AmqpConnection(broker, config, replyTo, decoder));
+                                .addLast("amqp", new AmqpConnection(broker, config, replyTo, decoder, counts));
                     }
                 });
         listener = b.bind(new InetSocketAddress(config.bindHost(), config.port())).sync().channel();
     }
 
     public int port() { return ((InetSocketAddress) listener.localAddress()).getPort(); }
+
+    /** The connections and channels open now. */
+    public ConnectionCounts counts() { return counts; }
 
     @Override
     public void close() {
