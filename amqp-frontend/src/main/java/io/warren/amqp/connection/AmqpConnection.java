@@ -31,8 +31,6 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -45,11 +43,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class AmqpConnection extends ChannelInboundHandlerAdapter implements ChannelHost {
     private static final Logger LOG = LoggerFactory.getLogger(AmqpConnection.class);
     private static final AtomicLong SEQ = new AtomicLong();
-    public static final String PRODUCT_VERSION = "3.13.7";
-    private static final List<String> CAPABILITIES = List.of("publisher_confirms", "exchange_exchange_bindings",
-            "basic.nack", "consumer_cancel_notify", "connection.blocked", "authentication_failure_close",
-            "per_consumer_qos", "direct_reply_to", "consumer_priorities");
-
     private enum State { AWAIT_HEADER, AWAIT_START_OK, AWAIT_TUNE_OK, AWAIT_OPEN, OPEN, CLOSING, CLOSED }
 
     private final BrokerPort broker;
@@ -166,18 +159,8 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     // ---- handshake ----
 
     private void sendStart() {
-        Map<String, Object> caps = new LinkedHashMap<>();
-        for (String c : CAPABILITIES) caps.put(c, true);
-        Map<String, Object> props = new LinkedHashMap<>();
-        props.put("product", "Warren");
-        props.put("version", PRODUCT_VERSION);
-        props.put("platform", "Java " + Runtime.version().feature());
-        props.put("cluster_name", broker.nodeName());
-        props.put("copyright", "Warren contributors");
-        props.put("information", "AMQP 0-9-1 broker replicated with Raft");
-        props.put("capabilities", caps);
         state = State.AWAIT_START_OK;
-        send(new ConnectionMethod.Start(0, 9, props,
+        send(new ConnectionMethod.Start(0, 9, ServerProperties.of(broker.nodeName()),
                 "PLAIN AMQPLAIN".getBytes(StandardCharsets.UTF_8), "en_US".getBytes(StandardCharsets.UTF_8)));
     }
 
