@@ -82,6 +82,7 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
     private final LinkClient link;
     private final Alarms alarms;
     private final MetadataBarrier barrier;
+    private final GroupTransfer transfer;
     private final AtomicLong cacheBudget;
     private final ExecutorService housekeeping = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "warren-housekeeping");
@@ -96,6 +97,7 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
         String digest = Link.digest(config.secret() == null ? "" : config.secret());
         this.link = new LinkClient(digest);
         this.store = new RocksStore(config.dataDir().resolve("rocksdb"));
+        this.transfer = new GroupTransfer(housekeeping, store, link, this::addressOfPeer, this::raftNode);
         this.metadataSm = new MetadataStateMachine(this::onMetadataApplied, leader -> link.call(addressOfPeer(leader),
                 LinkProtocol.request(LinkProtocol.EXPORT_METADATA).toByteArray(), 60_000).thenApply(b -> {
                     BinaryReader r = LinkProtocol.answer(b);
@@ -105,7 +107,7 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
         try {
             n = new RaftNode(GroupIds.peerId(config.nodeName()), config.raftAddress(), config.dataDir().resolve("raft"),
                     config.raftPort(), gid -> GroupIds.isMetadata(gid) ? metadataSm
-                            : new QueueGroupStateMachine(store, cacheBudget, this::onQueueLeaderChanged, this::installQueueGroup),
+                            : new QueueGroupStateMachine(store, cacheBudget, this::onQueueLeaderChanged, transfer::install),
                     LinkServer.service(new LinkServer.Handler() {
                         // link calls arrive only once the node has started, when host is set
                         @Override public CompletableFuture<byte[]> call(byte[] request) { return host.call(request); }
@@ -114,7 +116,7 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
                                 org.apache.ratis.thirdparty.io.grpc.stub.StreamObserver<byte[]> out) { return host.consume(out); }
 
                         @Override public void export(byte[] request, org.apache.ratis.thirdparty.io.grpc.stub.StreamObserver<byte[]> out) {
-                            exportQueueGroup(request, out);
+                            transfer.export(request, out);
                         }
                     }, digest), config.snapshotThreshold());
         } finally {
@@ -468,68 +470,12 @@ public final class RaftBroker implements BrokerPort, MetadataPort, QueuePort, Au
         }
     }
 
-    // ---- snapshots for followers too far behind for the log ----
+    private RaftNode raftNode() { return node; }
 
     private String addressOfPeer(String peerId) {
         for (NodeRecord n : state().nodes()) if (GroupIds.peerId(n.name()).equals(peerId)) return n.raftAddress();
         for (NodeRecord n : config.peers()) if (GroupIds.peerId(n.name()).equals(peerId)) return n.raftAddress();
         throw new DomainException(DomainException.Kind.UNAVAILABLE, "unknown peer " + peerId);
-    }
-
-    /** Leader side: streams a consistent view of the group (chunks [0][entries], then [1][term][index]). */
-    private void exportQueueGroup(byte[] request, org.apache.ratis.thirdparty.io.grpc.stub.StreamObserver<byte[]> out) {
-        housekeeping.execute(() -> {
-            var server = (org.apache.ratis.thirdparty.io.grpc.stub.ServerCallStreamObserver<byte[]>) out;
-            try (RocksStore.View view = store.view()) {
-                RaftGroupId gid = RaftGroupId.valueOf(java.util.UUID.fromString(new String(request, java.nio.charset.StandardCharsets.UTF_8)));
-                QueueGroupStateMachine sm = (QueueGroupStateMachine) node.stateMachine(gid);
-                var ti = sm.export(view, chunk -> {
-                    long deadline = System.currentTimeMillis() + 60_000;
-                    while (!server.isReady() && !server.isCancelled() && System.currentTimeMillis() < deadline) {
-                        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-                    }
-                    out.onNext(new BinaryWriter(chunk.length + 1).u8(0).bytes(chunk).toByteArray());
-                });
-                if (ti == null) throw new IllegalStateException("nothing applied yet in group " + gid);
-                out.onNext(new BinaryWriter(17).u8(1).i64(ti.getTerm()).i64(ti.getIndex()).toByteArray());
-                out.onCompleted();
-            } catch (Exception e) {
-                LOG.warn("export of a queue group failed: {}", e.toString());
-                out.onError(org.apache.ratis.thirdparty.io.grpc.Status.INTERNAL.withDescription(e.toString()).asRuntimeException());
-            }
-        });
-    }
-
-    /** Follower side: replaces the group's state here with the leader's. */
-    private CompletableFuture<org.apache.ratis.server.protocol.TermIndex> installQueueGroup(QueueGroupStateMachine sm, String leader) {
-        CompletableFuture<org.apache.ratis.server.protocol.TermIndex> done = new CompletableFuture<>();
-        housekeeping.execute(() -> {
-            try {
-                sm.beginImport();
-                org.apache.ratis.server.protocol.TermIndex[] at = new org.apache.ratis.server.protocol.TermIndex[1];
-                link.export(addressOfPeer(leader), sm.getGroupId().getUuid().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                        new org.apache.ratis.thirdparty.io.grpc.stub.StreamObserver<>() {
-                            @Override public void onNext(byte[] frame) {
-                                BinaryReader r = new BinaryReader(frame);
-                                if (r.u8() == 0) sm.importChunk(r.bytes(r.remaining()));
-                                else at[0] = org.apache.ratis.server.protocol.TermIndex.valueOf(r.i64(), r.i64());
-                            }
-
-                            @Override public void onError(Throwable t) { done.completeExceptionally(t); }
-
-                            @Override public void onCompleted() {
-                                try {
-                                    done.complete(sm.finishImport(at[0]));
-                                } catch (Exception e) {
-                                    done.completeExceptionally(e);
-                                }
-                            }
-                        });
-            } catch (Exception e) {
-                done.completeExceptionally(e);
-            }
-        });
-        return done;
     }
 
     /** For diagnostics and leak tests: [classic queues in memory, group queues led here, consumers of other nodes]. */
