@@ -214,18 +214,18 @@ class ClusterTest {
         for (int i = 0; i < 3; i++) {
             try (var admin = new io.warren.ops.cli.AdminClient("127.0.0.1:" + cluster.node(i).config.raftPort, "test-secret", 10_000)) {
                 long deadline = System.currentTimeMillis() + 10_000;
-                while (admin.listBindings("/").stream().noneMatch(b -> b.get("source_name").equals("lx-topic"))
+                while (admin.bindings("/").join().stream().noneMatch(b -> b.source().equals("lx-topic"))
                         && System.currentTimeMillis() < deadline) Thread.sleep(50);
-                var x = admin.listExchanges("/").stream().filter(e -> e.get("name").equals("lx-topic")).findFirst().orElseThrow();
-                assertEquals("topic", x.get("type"));
-                assertEquals(true, x.get("durable"));
-                var b = admin.listBindings("/").stream().filter(e -> e.get("source_name").equals("lx-topic")).toList();
+                var x = admin.exchanges("/").join().stream().filter(e -> e.name().equals("lx-topic")).findFirst().orElseThrow();
+                assertEquals("topic", x.type().wireName());
+                assertEquals(true, x.durable());
+                var b = admin.bindings("/").join().stream().filter(e -> e.source().equals("lx-topic")).toList();
                 assertEquals(1, b.size(), "node " + i + ": " + b);
-                assertEquals("lx-q", b.get(0).get("destination_name"));
-                assertEquals("queue", b.get(0).get("destination_kind"));
-                assertEquals("a.#", b.get(0).get("routing_key"));
-                assertEquals("v", String.valueOf(((java.util.Map<?, ?>) b.get(0).get("arguments")).get("x-k")));
-                var e = assertThrows(RuntimeException.class, () -> admin.listBindings("/nowhere"));
+                assertEquals("lx-q", b.get(0).destination());
+                assertEquals(false, b.get(0).toExchange());
+                assertEquals("a.#", b.get(0).routingKey());
+                assertEquals("v", String.valueOf(b.get(0).arguments().get("x-k")));
+                var e = assertThrows(RuntimeException.class, () -> admin.bindings("/nowhere").join());
                 assertTrue(e.getMessage().contains("vhost '/nowhere'"), e.getMessage());
             }
         }

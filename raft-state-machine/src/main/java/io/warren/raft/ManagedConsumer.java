@@ -9,6 +9,7 @@ import io.warren.metadata.port.ConsumerSpec;
 import io.warren.metadata.port.Delivery;
 import io.warren.metadata.port.QueueConsumer;
 import io.warren.raft.link.FrameBatcher;
+import io.warren.raft.link.LinkClient;
 import io.warren.raft.link.LinkProtocol;
 import org.apache.ratis.thirdparty.io.grpc.stub.StreamObserver;
 import org.slf4j.Logger;
@@ -27,15 +28,22 @@ final class ManagedConsumer implements QueueConsumer {
     /** Credit a remote stream holds at most (also for no-ack consumers, whose sinks do not count). */
     private static final int REMOTE_CREDIT_MAX = 256;
 
-    private final RaftBroker broker;
+    private final QueueLocator locator;
+    private final QueueHost host;
+    private final LinkClient link;
+    private final Nodes nodes;
     private final QueueRecord queue;
     private final ConsumerSpec spec;
     private final ConsumerSink sink;
     private volatile boolean cancelled;
     private volatile QueueConsumer attached;
 
-    ManagedConsumer(RaftBroker broker, QueueRecord queue, ConsumerSpec spec, ConsumerSink sink) {
-        this.broker = broker;
+    ManagedConsumer(QueueLocator locator, QueueHost host, LinkClient link, Nodes nodes, QueueRecord queue, ConsumerSpec spec,
+                    ConsumerSink sink) {
+        this.locator = locator;
+        this.host = host;
+        this.link = link;
+        this.nodes = nodes;
         this.queue = queue;
         this.spec = spec;
         this.sink = sink;
@@ -47,25 +55,9 @@ final class ManagedConsumer implements QueueConsumer {
      * publishes are, so a client re-subscribing after a node loss is not turned away during the election.
      */
     CompletableFuture<QueueConsumer> start() {
-        CompletableFuture<QueueConsumer> f = new CompletableFuture<>();
-        firstAttach(f, System.currentTimeMillis() + RaftBroker.FAILOVER_WAIT_MS);
-        return f;
-    }
-
-    private void firstAttach(CompletableFuture<QueueConsumer> f, long deadline) {
-        attach().whenComplete((h, err) -> {
-            if (err == null) {
-                f.complete(this);
-                return;
-            }
-            Throwable c = RaftBroker.unwrap(err);
-            if (RaftBroker.unreachable(c) && !cancelled && System.currentTimeMillis() < deadline && broker.queueExists(queue)) {
-                broker.forgetLeader(queue);
-                CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS).execute(() -> firstAttach(f, deadline));
-            } else {
-                f.completeExceptionally(c);
-            }
-        });
+        return Retry.until(System.currentTimeMillis() + QueueForwarder.FAILOVER_WAIT_MS, 200, 200, () -> attach().whenComplete((h, err) -> {
+            if (err != null) locator.forgetLeader(queue);
+        }), c -> Retry.unreachable(c) && !cancelled && locator.exists(queue)).thenApply(h -> this);
     }
 
     /**
@@ -75,12 +67,9 @@ final class ManagedConsumer implements QueueConsumer {
      */
     private CompletableFuture<QueueConsumer> attach() {
         long gen = generation.incrementAndGet();
-        return broker.locate(queue).thenCompose(host -> {
-            if (broker.isSelf(host)) {
-                QueueConsumer h = broker.host().engine(queue).addConsumer(spec, new LocalSink());
-                return CompletableFuture.completedFuture(h);
-            }
-            return new RemoteStream(broker.addressOf(host)).open();
+        return locator.locate(queue).thenCompose(where -> {
+            if (nodes.isSelf(where)) return CompletableFuture.completedFuture(host.engine(queue).addConsumer(spec, new LocalSink()));
+            return new RemoteStream(nodes.addressOf(where)).open();
         }).thenApply(h -> {
             QueueConsumer previous;
             synchronized (this) {
@@ -122,34 +111,30 @@ final class ManagedConsumer implements QueueConsumer {
         }
     }
 
+    /**
+     * Registers again after {@code delayMs}, retrying (pauses doubling to 2 s) while the queue cannot be reached; stops
+     * when the consumer is cancelled, and tells the channel the server cancelled it when the queue is gone or refuses.
+     */
     private void retryAttach(long delayMs) {
-        CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS).execute(() -> {
-            if (cancelled) {
-                reattaching.set(false);
-                return;
-            }
-            if (!broker.queueExists(queue)) {
-                reattaching.set(false);
-                again.set(false);
-                sink.cancelledByServer();
-                return;
-            }
-            broker.forgetLeader(queue);
-            attach().whenComplete((h, err) -> {
-                if (err == null) reattachDone();
-                else {
-                    Throwable c = RaftBroker.unwrap(err);
-                    if (!RaftBroker.unreachable(c)) {
-                        reattaching.set(false);
+        CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS).execute(() -> Retry.until(Long.MAX_VALUE,
+                Math.max(100, delayMs * 2), 2000, () -> {
+                    if (cancelled) return CompletableFuture.failedFuture(new DomainException(DomainException.Kind.NOT_FOUND, "cancelled"));
+                    if (!locator.exists(queue)) return CompletableFuture.failedFuture(DomainException.notFound(queue.describe()));
+                    locator.forgetLeader(queue);
+                    return attach().whenComplete((h, err) -> {
+                        if (err != null) LOG.debug("consumer {} on {}: not registered yet ({}), retrying", spec.tag(), queue.describe(), err.toString());
+                    });
+                }, Retry::unreachable).whenComplete((h, err) -> {
+                    if (err == null) {
+                        reattachDone();
+                        return;
+                    }
+                    reattaching.set(false);
+                    if (!cancelled) {
                         again.set(false);
                         sink.cancelledByServer();
-                    } else {
-                        LOG.debug("consumer {} on {}: not registered yet ({}), retrying", spec.tag(), queue.describe(), c.toString());
-                        retryAttach(Math.min(2000, Math.max(100, delayMs * 2)));
                     }
-                }
-            });
-        });
+                }));
     }
 
     @Override public void creditAvailable() {
@@ -192,8 +177,8 @@ final class ManagedConsumer implements QueueConsumer {
         RemoteStream(String address) { this.address = address; }
 
         CompletableFuture<QueueConsumer> open() {
-            out = new FrameBatcher(broker.link().consume(address, this));
-            BinaryWriter w = new BinaryWriter(128).u8(LinkProtocol.SUBSCRIBE);
+            out = new FrameBatcher(link.consume(address, this));
+            BinaryWriter w = LinkProtocol.ToQueue.SUBSCRIBE.frame(128);
             LinkProtocol.queue(w, queue);
             LinkProtocol.spec(w, spec);
             send(w.toByteArray());
@@ -211,7 +196,7 @@ final class ManagedConsumer implements QueueConsumer {
                 if (ended || cancelled) return;
                 while (granted < REMOTE_CREDIT_MAX && sink.tryReserve()) { granted++; n++; }
             }
-            if (n > 0) send(new BinaryWriter(8).u8(LinkProtocol.CREDIT).i32(n).toByteArray());
+            if (n > 0) send(LinkProtocol.ToQueue.CREDIT.frame(8).i32(n).toByteArray());
         }
 
         /** Gives back credit that was never used. */
@@ -226,30 +211,29 @@ final class ManagedConsumer implements QueueConsumer {
 
         private void onFrame(byte[] frame) {
             BinaryReader r = new BinaryReader(frame);
-            switch (r.u8()) {
-                case LinkProtocol.SUBSCRIBED -> {
+            switch (LinkProtocol.ToConsumer.read(r)) {
+                case SUBSCRIBED -> {
                     subscribed.complete(this);
                     topUp();
                 }
-                case LinkProtocol.DELIVER -> {
+                case DELIVER -> {
                     Delivery d = LinkProtocol.delivery(r, queue);
                     synchronized (this) { granted--; }
                     sink.deliver(d);
                     topUp();
                 }
-                case LinkProtocol.CANCELLED -> {
+                case CANCELLED -> {
                     if (end()) sink.cancelledByServer();
                 }
-                case LinkProtocol.MOVED -> {
+                case MOVED -> {
                     if (end()) {
                         if (!subscribed.completeExceptionally(QueueHost.notHere(queue))) reattach(50);
                     }
                 }
-                case LinkProtocol.REFUSED -> {
+                case REFUSED -> {
                     end();
-                    subscribed.completeExceptionally(new DomainException(DomainException.Kind.values()[r.u8()], r.longStr()));
+                    subscribed.completeExceptionally(LinkProtocol.refusal(r));
                 }
-                default -> LOG.warn("unknown consumer frame from {}", address);
             }
         }
 
@@ -265,7 +249,7 @@ final class ManagedConsumer implements QueueConsumer {
         @Override public void creditAvailable() { topUp(); }
 
         @Override public CompletableFuture<Void> cancel() {
-            send(new BinaryWriter(4).u8(LinkProtocol.CANCEL).toByteArray());
+            send(LinkProtocol.ToQueue.CANCEL.frame(4).toByteArray());
             end();
             out.end(null);
             return CompletableFuture.completedFuture(null);

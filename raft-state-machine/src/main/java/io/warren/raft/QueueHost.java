@@ -37,17 +37,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class QueueHost {
     private static final Logger LOG = LoggerFactory.getLogger(QueueHost.class);
 
-    private final RaftBroker broker;
     private final RaftNode node;
+    /** Deletes an auto-delete queue that lost its last consumer. */
+    private final java.util.function.Function<QueueRecord, CompletableFuture<Void>> autoDelete;
     final Map<Long, ClassicQueue> classicQueues = new ConcurrentHashMap<>();
     private final Map<Long, GroupQueue> groupQueues = new ConcurrentHashMap<>();
     private final Map<RaftGroupId, GroupProposer> proposers = new ConcurrentHashMap<>();
     /** Remote consumers by queue id: their outstanding deliveries are dropped as settles arrive. */
     private final Map<Long, Set<RemoteSink>> remoteSinks = new ConcurrentHashMap<>();
 
-    QueueHost(RaftBroker broker, RaftNode node) {
-        this.broker = broker;
+    QueueHost(RaftNode node, java.util.function.Function<QueueRecord, CompletableFuture<Void>> autoDelete) {
         this.node = node;
+        this.autoDelete = autoDelete;
     }
 
     // ---- local engines ----
@@ -69,7 +70,7 @@ final class QueueHost {
             return groupQueues.compute(q.id(), (id, old) -> {
                 if (old != null && !old.isClosed()) return old;
                 GroupQueue qq = new GroupQueue(q, sm.queue(id), p);
-                if (q.autoDelete()) qq.onUnused(() -> broker.autoDelete(q));
+                if (q.autoDelete()) qq.onUnused(() -> autoDelete.apply(q));
                 sm.attach(id, qq);
                 return qq;
             });
@@ -84,7 +85,7 @@ final class QueueHost {
 
     void classicDeclared(QueueRecord q) {
         ClassicQueue c = new ClassicQueue(q);
-        if (q.autoDelete()) c.onUnused(() -> broker.autoDelete(q));
+        if (q.autoDelete()) c.onUnused(() -> autoDelete.apply(q));
         classicQueues.put(q.id(), c);
     }
 
@@ -118,12 +119,16 @@ final class QueueHost {
         groupQueues.values().forEach(QueueEngine::handOver);
     }
 
-    // ---- local operations (also what link calls run) ----
+    // ---- operations on the queues served here (also what link calls from other nodes run) ----
 
     CompletableFuture<Void> publish(QueueRecord q, Message m) {
         QueueEngine e = engine(q);
         return e instanceof GroupQueue qq ? qq.publish(m) : ((ClassicQueue) e).publish(m);
     }
+
+    Delivery get(QueueRecord q, boolean noAck) { return engine(q).get(noAck); }
+
+    QueueStats stats(QueueRecord q) { return engine(q).stats(); }
 
     CompletableFuture<Long> purge(QueueRecord q) {
         QueueEngine e = engine(q);
@@ -140,53 +145,6 @@ final class QueueHost {
         Set<RemoteSink> sinks = remoteSinks.get(q.id());
         if (sinks != null) for (RemoteSink s : sinks) s.forget(offsets);
     }
-
-    // ---- the link: calls ----
-
-    CompletableFuture<byte[]> call(byte[] request) {
-        try {
-            BinaryReader r = new BinaryReader(request);
-            int op = r.u8();
-            switch (op) {
-                case LinkProtocol.LEADER -> {
-                    RaftGroupId gid = GroupIds.forQueueGroup(r.shortStr());
-                    String leader = broker.nodeNameOf(node.leaderOf(gid));
-                    return done(LinkProtocol.ok().shortStr(leader == null ? "" : leader));
-                }
-                case LinkProtocol.PUBLISH -> {
-                    QueueRecord q = LinkProtocol.queue(r);
-                    return publish(q, Message.readFrom(r)).thenApply(v -> LinkProtocol.ok().toByteArray());
-                }
-                case LinkProtocol.GET -> {
-                    QueueRecord q = LinkProtocol.queue(r);
-                    Delivery d = engine(q).get(r.bool());
-                    BinaryWriter w = LinkProtocol.ok().bool(d != null);
-                    if (d != null) LinkProtocol.delivery(w, d);
-                    return done(w);
-                }
-                case LinkProtocol.SETTLE, LinkProtocol.REQUEUE, LinkProtocol.DISCARD -> {
-                    QueueRecord q = LinkProtocol.queue(r);
-                    return settle(q, LinkProtocol.offsets(r), op == LinkProtocol.REQUEUE)
-                            .thenApply(v -> LinkProtocol.ok().toByteArray());
-                }
-                case LinkProtocol.PURGE -> {
-                    QueueRecord q = LinkProtocol.queue(r);
-                    return purge(q).thenApply(n -> LinkProtocol.ok().i64(n).toByteArray());
-                }
-                case LinkProtocol.STATS -> {
-                    QueueStats s = engine(LinkProtocol.queue(r)).stats();
-                    return done(LinkProtocol.ok().i64(s.messages()).i64(s.messagesReady()).i64(s.messagesUnacked()).i32(s.consumers()));
-                }
-                default -> {
-                    return broker.clusterCall(op, r);
-                }
-            }
-        } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(LinkProtocol.error(e));
-        }
-    }
-
-    private static CompletableFuture<byte[]> done(BinaryWriter w) { return CompletableFuture.completedFuture(w.toByteArray()); }
 
     // ---- the link: consumer streams ----
 
@@ -214,8 +172,8 @@ final class QueueHost {
 
         void onFrame(byte[] frame) {
             BinaryReader r = new BinaryReader(frame);
-            switch (r.u8()) {
-                case LinkProtocol.SUBSCRIBE -> {
+            switch (LinkProtocol.ToQueue.read(r)) {
+                case SUBSCRIBE -> {
                     QueueRecord q = LinkProtocol.queue(r);
                     ConsumerSpec spec = LinkProtocol.spec(r);
                     queue = q;
@@ -223,19 +181,18 @@ final class QueueHost {
                     try {
                         handle = engine(q).addConsumer(spec, this);
                         remoteSinks.computeIfAbsent(q.id(), k -> ConcurrentHashMap.newKeySet()).add(this);
-                        out.send(new BinaryWriter(8).u8(LinkProtocol.SUBSCRIBED).toByteArray());
+                        out.send(LinkProtocol.ToConsumer.SUBSCRIBED.frame(8).toByteArray());
                     } catch (DomainException e) {
                         if (e.kind() == DomainException.Kind.UNAVAILABLE) moved();
-                        else out.end(new BinaryWriter(64).u8(LinkProtocol.REFUSED).u8(e.kind().ordinal()).longStr(e.getMessage()).toByteArray());
+                        else out.end(LinkProtocol.refused(e));
                     }
                 }
-                case LinkProtocol.CREDIT -> {
+                case CREDIT -> {
                     credit.addAndGet(r.i32());
                     QueueConsumer h = handle;
                     if (h != null) h.creditAvailable();
                 }
-                case LinkProtocol.CANCEL -> ended(false);
-                default -> LOG.warn("unknown consumer frame");
+                case CANCEL -> ended(false);
             }
         }
 
@@ -274,13 +231,13 @@ final class QueueHost {
 
         @Override public void deliver(Delivery d) {
             if (!noAck) outstanding.add(d.offset());
-            BinaryWriter w = new BinaryWriter(d.message().footprint() + 32).u8(LinkProtocol.DELIVER);
+            BinaryWriter w = LinkProtocol.ToConsumer.DELIVER.frame(d.message().footprint() + 32);
             LinkProtocol.delivery(w, d);
             out.send(w.toByteArray());
         }
 
-        @Override public void cancelledByServer() { out.end(new BinaryWriter(4).u8(LinkProtocol.CANCELLED).toByteArray()); }
+        @Override public void cancelledByServer() { out.end(LinkProtocol.ToConsumer.CANCELLED.frame(4).toByteArray()); }
 
-        @Override public void moved() { out.end(new BinaryWriter(4).u8(LinkProtocol.MOVED).toByteArray()); }
+        @Override public void moved() { out.end(LinkProtocol.ToConsumer.MOVED.frame(4).toByteArray()); }
     }
 }

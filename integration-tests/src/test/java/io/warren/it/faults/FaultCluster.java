@@ -61,8 +61,8 @@ final class FaultCluster implements AutoCloseable {
     /** The node currently leading {@code queue}'s group, or null when no node knows. */
     FaultNode queueLeader(String queue) {
         try {
-            List<Map<String, Object>> rows = ask(a -> a.listQueues("/"));
-            for (var r : rows) if (queue.equals(r.get("name"))) return byName((String) r.get("leader"));
+            var rows = ask(a -> a.queues("/").get());
+            for (var r : rows) if (queue.equals(r.queue().name())) return byName(r.leader());
         } catch (Exception e) {
             return null;
         }
@@ -71,7 +71,7 @@ final class FaultCluster implements AutoCloseable {
 
     FaultNode metadataLeader() {
         try {
-            return byName(ask(AdminClient::status).metadataLeader());
+            return byName(ask(a -> a.clusterStatus().get()).metadataLeader());
         } catch (Exception e) {
             return null;
         }
@@ -104,13 +104,13 @@ final class FaultCluster implements AutoCloseable {
         awaitMetadataLeader(Math.max(1_000, deadline - System.currentTimeMillis()));
         for (FaultNode f : nodes) {
             while (true) {
-                List<Map<String, Object>> rows;
+                List<io.warren.metadata.port.Admin.QueueInfo> rows;
                 try (AdminClient a = new AdminClient(f.raftAddress(), SECRET, 3_000)) {
-                    rows = a.listQueues("/");
+                    rows = a.queues("/").get();
                 } catch (Exception e) {
                     rows = List.of();
                 }
-                long led = rows.stream().filter(r -> queues.contains(r.get("name")) && !"".equals(r.get("leader"))).count();
+                long led = rows.stream().filter(r -> queues.contains(r.queue().name()) && !"".equals(r.leader())).count();
                 if (led == queues.size()) break;
                 if (System.currentTimeMillis() > deadline) throw new IllegalStateException(f.name + " sees leaders for " + led + " of " + queues.size() + " queues");
                 Thread.sleep(250);

@@ -126,10 +126,10 @@ final class MetadataWorkload {
     /** One node's view: exchanges, queues and bindings of this workload (names starting with m). */
     private static Set<String> view(AdminClient a) throws Exception {
         Set<String> v = new TreeSet<>();
-        for (var x : a.listExchanges("/")) if (((String) x.get("name")).startsWith("mx-")) v.add("exchange " + x.get("name"));
-        for (var q : a.listQueues("/")) if (((String) q.get("name")).startsWith("mq-")) v.add("queue " + q.get("name"));
-        for (var b : a.listBindings("/")) {
-            if (((String) b.get("source_name")).startsWith("mx-")) v.add("binding " + b.get("source_name") + " -> " + b.get("destination_name"));
+        for (var x : a.exchanges("/").get()) if (x.name().startsWith("mx-")) v.add("exchange " + x.name());
+        for (var q : a.queues("/").get()) if (q.queue().name().startsWith("mq-")) v.add("queue " + q.queue().name());
+        for (var b : a.bindings("/").get()) {
+            if (b.source().startsWith("mx-")) v.add("binding " + b.source() + " -> " + b.destination());
         }
         return v;
     }

@@ -9,6 +9,7 @@ import io.warren.metadata.model.DomainException;
 import io.warren.metadata.model.ExchangeRecord;
 import io.warren.metadata.model.ExchangeType;
 import io.warren.metadata.model.Permission;
+import io.warren.metadata.model.PolicyRecord;
 import io.warren.metadata.model.QueueRecord;
 import io.warren.metadata.model.QueueType;
 import io.warren.metadata.model.UserRecord;
@@ -41,59 +42,72 @@ public final class CommandCodec {
         return read(r);
     }
 
+    /** One case per command kind: a new kind does not compile until it is encoded here. */
     private static void write(BinaryWriter w, MetadataCommand cmd) {
-        if (cmd instanceof AddVhost c) { w.u8(1).shortStr(c.name()); }
-        else if (cmd instanceof PutUser c) { w.u8(2); writeUser(w, c.user()); }
-        else if (cmd instanceof SetPermission c) {
-            Permission p = c.permission();
-            w.u8(3).shortStr(p.user()).shortStr(p.vhost()).longStr(p.configure()).longStr(p.write()).longStr(p.read());
-        } else if (cmd instanceof DeclareExchange c) { w.u8(4); writeExchange(w, c.exchange()); }
-        else if (cmd instanceof DeleteExchange c) { w.u8(5).shortStr(c.vhost()).shortStr(c.name()).bool(c.ifUnused()); }
-        else if (cmd instanceof DeclareQueue c) {
-            w.u8(6).shortStr(c.vhost()).shortStr(c.name()).u8(c.type().ordinal()).bool(c.durable()).bool(c.exclusive())
-                    .bool(c.autoDelete());
-            FieldTables.writeTable(w, c.arguments());
-            optStr(w, c.ownerNode());
-            optStr(w, c.exclusiveOwner());
-        } else if (cmd instanceof DeleteQueue c) { w.u8(7).shortStr(c.vhost()).shortStr(c.name()).i64(c.id()); }
-        else if (cmd instanceof Bind c) { w.u8(8); writeBinding(w, c.binding()); }
-        else if (cmd instanceof Unbind c) { w.u8(9); writeBinding(w, c.binding()); }
-        else if (cmd instanceof DropExclusiveQueues c) { w.u8(10).longStr(c.connectionId()); }
-        else if (cmd instanceof NodeStarted c) { w.u8(11).shortStr(c.node()).bool(c.dropTransientExchanges()); }
-        else if (cmd instanceof AddNode c) { w.u8(12).shortStr(c.node().name()).shortStr(c.node().raftAddress()); }
-        else if (cmd instanceof RemoveNode c) { w.u8(13).shortStr(c.name()); }
-        else if (cmd instanceof SetPolicy c) {
-            var p = c.policy();
-            w.u8(14).shortStr(p.vhost()).shortStr(p.name()).longStr(p.pattern()).shortStr(p.applyTo()).i32(p.priority());
-            FieldTables.writeTable(w, p.definition());
-        } else if (cmd instanceof ClearPolicy c) { w.u8(15).shortStr(c.vhost()).shortStr(c.name()); }
-        else throw new IllegalArgumentException("unknown command " + cmd);
+        w.u8(cmd.kind().code());
+        BinaryWriter done = switch (cmd.kind()) {
+            case ADD_VHOST -> w.shortStr(((AddVhost) cmd).name());
+            case PUT_USER -> writeUser(w, ((PutUser) cmd).user());
+            case SET_PERMISSION -> {
+                Permission p = ((SetPermission) cmd).permission();
+                yield w.shortStr(p.user()).shortStr(p.vhost()).longStr(p.configure()).longStr(p.write()).longStr(p.read());
+            }
+            case DECLARE_EXCHANGE -> writeExchange(w, ((DeclareExchange) cmd).exchange());
+            case DELETE_EXCHANGE -> {
+                DeleteExchange c = (DeleteExchange) cmd;
+                yield w.shortStr(c.vhost()).shortStr(c.name()).bool(c.ifUnused());
+            }
+            case DECLARE_QUEUE -> {
+                DeclareQueue c = (DeclareQueue) cmd;
+                w.shortStr(c.vhost()).shortStr(c.name()).u8(c.type().code()).bool(c.durable()).bool(c.exclusive())
+                        .bool(c.autoDelete());
+                FieldTables.writeTable(w, c.arguments());
+                optStr(w, c.ownerNode());
+                yield optStr(w, c.exclusiveOwner());
+            }
+            case DELETE_QUEUE -> {
+                DeleteQueue c = (DeleteQueue) cmd;
+                yield w.shortStr(c.vhost()).shortStr(c.name()).i64(c.id());
+            }
+            case BIND -> writeBinding(w, ((Bind) cmd).binding());
+            case UNBIND -> writeBinding(w, ((Unbind) cmd).binding());
+            case DROP_EXCLUSIVE_QUEUES -> w.longStr(((DropExclusiveQueues) cmd).connectionId());
+            case NODE_STARTED -> {
+                NodeStarted c = (NodeStarted) cmd;
+                yield w.shortStr(c.node()).bool(c.dropTransientExchanges());
+            }
+            case ADD_NODE -> {
+                AddNode c = (AddNode) cmd;
+                yield w.shortStr(c.node().name()).shortStr(c.node().raftAddress());
+            }
+            case REMOVE_NODE -> w.shortStr(((RemoveNode) cmd).name());
+            case SET_POLICY -> writePolicy(w, ((SetPolicy) cmd).policy());
+            case CLEAR_POLICY -> {
+                ClearPolicy c = (ClearPolicy) cmd;
+                yield w.shortStr(c.vhost()).shortStr(c.name());
+            }
+        };
+        assert done == w;
     }
 
     private static MetadataCommand read(BinaryReader r) {
-        int tag = r.u8();
-        return switch (tag) {
-            case 1 -> new AddVhost(r.shortStr());
-            case 2 -> new PutUser(readUser(r));
-            case 3 -> new SetPermission(new Permission(r.shortStr(), r.shortStr(), r.longStr(), r.longStr(), r.longStr()));
-            case 4 -> new DeclareExchange(readExchange(r));
-            case 5 -> new DeleteExchange(r.shortStr(), r.shortStr(), r.bool());
-            case 6 -> new DeclareQueue(r.shortStr(), r.shortStr(), QueueType.values()[r.u8()], r.bool(), r.bool(), r.bool(),
+        return switch (MetadataCommand.Kind.ofCode(r.u8())) {
+            case ADD_VHOST -> new AddVhost(r.shortStr());
+            case PUT_USER -> new PutUser(readUser(r));
+            case SET_PERMISSION -> new SetPermission(new Permission(r.shortStr(), r.shortStr(), r.longStr(), r.longStr(), r.longStr()));
+            case DECLARE_EXCHANGE -> new DeclareExchange(readExchange(r));
+            case DELETE_EXCHANGE -> new DeleteExchange(r.shortStr(), r.shortStr(), r.bool());
+            case DECLARE_QUEUE -> new DeclareQueue(r.shortStr(), r.shortStr(), QueueType.ofCode(r.u8()), r.bool(), r.bool(), r.bool(),
                     FieldTables.readTable(r), optStr(r), optStr(r));
-            case 7 -> new DeleteQueue(r.shortStr(), r.shortStr(), r.i64());
-            case 8 -> new Bind(readBinding(r));
-            case 9 -> new Unbind(readBinding(r));
-            case 10 -> new DropExclusiveQueues(r.longStr());
-            case 11 -> new NodeStarted(r.shortStr(), r.bool());
-            case 12 -> new AddNode(new io.warren.metadata.model.NodeRecord(r.shortStr(), r.shortStr()));
-            case 13 -> new RemoveNode(r.shortStr());
-            case 14 -> {
-                String vhost = r.shortStr(), name = r.shortStr(), pattern = r.longStr(), applyTo = r.shortStr();
-                int priority = r.i32();
-                yield new SetPolicy(new io.warren.metadata.model.PolicyRecord(vhost, name, pattern, applyTo, FieldTables.readTable(r), priority));
-            }
-            case 15 -> new ClearPolicy(r.shortStr(), r.shortStr());
-            default -> throw new IllegalArgumentException("unknown metadata command tag " + tag);
+            case DELETE_QUEUE -> new DeleteQueue(r.shortStr(), r.shortStr(), r.i64());
+            case BIND -> new Bind(readBinding(r));
+            case UNBIND -> new Unbind(readBinding(r));
+            case DROP_EXCLUSIVE_QUEUES -> new DropExclusiveQueues(r.longStr());
+            case NODE_STARTED -> new NodeStarted(r.shortStr(), r.bool());
+            case ADD_NODE -> new AddNode(new io.warren.metadata.model.NodeRecord(r.shortStr(), r.shortStr()));
+            case REMOVE_NODE -> new RemoveNode(r.shortStr());
+            case SET_POLICY -> new SetPolicy(readPolicy(r));
+            case CLEAR_POLICY -> new ClearPolicy(r.shortStr(), r.shortStr());
         };
     }
 
@@ -101,29 +115,39 @@ public final class CommandCodec {
 
     public static byte[] encodeResult(CommandResult res) {
         BinaryWriter w = new BinaryWriter();
-        if (res instanceof CommandResult.Ok) w.u8(0);
-        else if (res instanceof CommandResult.QueueDeclared q) { w.u8(1).bool(q.created()); writeQueue(w, q.queue()); }
-        else if (res instanceof CommandResult.QueuesDeleted d) {
-            w.u8(2).i32(d.queues().size());
-            for (QueueRecord q : d.queues()) writeQueue(w, q);
-        } else if (res instanceof CommandResult.Refused f) { w.u8(3).u8(f.kind().ordinal()).longStr(f.message()); }
-        return w.toByteArray();
+        w.u8(res.kind().code());
+        BinaryWriter done = switch (res.kind()) {
+            case OK -> w;
+            case QUEUE_DECLARED -> {
+                CommandResult.QueueDeclared q = (CommandResult.QueueDeclared) res;
+                yield writeQueue(w.bool(q.created()), q.queue());
+            }
+            case QUEUES_DELETED -> {
+                CommandResult.QueuesDeleted d = (CommandResult.QueuesDeleted) res;
+                w.i32(d.queues().size());
+                for (QueueRecord q : d.queues()) writeQueue(w, q);
+                yield w;
+            }
+            case REFUSED -> {
+                CommandResult.Refused f = (CommandResult.Refused) res;
+                yield w.u8(f.reason().code()).longStr(f.message());
+            }
+        };
+        return done.toByteArray();
     }
 
     public static CommandResult decodeResult(byte[] b) {
         BinaryReader r = new BinaryReader(b);
-        int tag = r.u8();
-        return switch (tag) {
-            case 0 -> CommandResult.OK;
-            case 1 -> { boolean created = r.bool(); yield new CommandResult.QueueDeclared(readQueue(r), created); }
-            case 2 -> {
+        return switch (CommandResult.Kind.ofCode(r.u8())) {
+            case OK -> CommandResult.OK;
+            case QUEUE_DECLARED -> { boolean created = r.bool(); yield new CommandResult.QueueDeclared(readQueue(r), created); }
+            case QUEUES_DELETED -> {
                 int n = r.i32();
                 List<QueueRecord> l = new java.util.ArrayList<>();
                 for (int i = 0; i < n; i++) l.add(readQueue(r));
                 yield new CommandResult.QueuesDeleted(l);
             }
-            case 3 -> new CommandResult.Refused(DomainException.Kind.values()[r.u8()], r.longStr());
-            default -> throw new IllegalArgumentException("unknown result tag " + tag);
+            case REFUSED -> new CommandResult.Refused(DomainException.Kind.ofCode(r.u8()), r.longStr());
         };
     }
 
@@ -162,13 +186,17 @@ public final class CommandCodec {
 
     // ---- records ----
 
-    private static void optStr(BinaryWriter w, String s) { w.bool(s != null); if (s != null) w.longStr(s); }
+    private static BinaryWriter optStr(BinaryWriter w, String s) {
+        w.bool(s != null);
+        return s != null ? w.longStr(s) : w;
+    }
 
     private static String optStr(BinaryReader r) { return r.bool() ? r.longStr() : null; }
 
-    private static void writeUser(BinaryWriter w, UserRecord u) {
+    private static BinaryWriter writeUser(BinaryWriter w, UserRecord u) {
         w.shortStr(u.name()).longBytes(u.passwordHash()).bool(u.loopbackOnly()).i32(u.tags().size());
         for (String t : u.tags()) w.shortStr(t);
+        return w;
     }
 
     private static UserRecord readUser(BinaryReader r) {
@@ -181,19 +209,20 @@ public final class CommandCodec {
         return new UserRecord(name, hash, tags, loopback);
     }
 
-    private static void writeExchange(BinaryWriter w, ExchangeRecord x) {
+    public static BinaryWriter writeExchange(BinaryWriter w, ExchangeRecord x) {
         w.shortStr(x.vhost()).shortStr(x.name()).shortStr(x.type().wireName()).bool(x.durable()).bool(x.autoDelete())
                 .bool(x.internal());
         FieldTables.writeTable(w, x.arguments());
+        return w;
     }
 
-    private static ExchangeRecord readExchange(BinaryReader r) {
+    public static ExchangeRecord readExchange(BinaryReader r) {
         return new ExchangeRecord(r.shortStr(), r.shortStr(), ExchangeType.parse(r.shortStr()).orElseThrow(), r.bool(),
                 r.bool(), r.bool(), FieldTables.readTable(r));
     }
 
-    public static void writeQueue(BinaryWriter w, QueueRecord q) {
-        w.shortStr(q.vhost()).shortStr(q.name()).i64(q.id()).u8(q.type().ordinal()).bool(q.durable()).bool(q.exclusive())
+    public static BinaryWriter writeQueue(BinaryWriter w, QueueRecord q) {
+        w.shortStr(q.vhost()).shortStr(q.name()).i64(q.id()).u8(q.type().code()).bool(q.durable()).bool(q.exclusive())
                 .bool(q.autoDelete());
         FieldTables.writeTable(w, q.arguments());
         optStr(w, q.groupId());
@@ -201,12 +230,13 @@ public final class CommandCodec {
         optStr(w, q.exclusiveOwner());
         w.i32(q.members().size());
         for (String m : q.members()) w.shortStr(m);
+        return w;
     }
 
     public static QueueRecord readQueue(BinaryReader r) {
         String vhost = r.shortStr(), name = r.shortStr();
         long id = r.i64();
-        QueueType type = QueueType.values()[r.u8()];
+        QueueType type = QueueType.ofCode(r.u8());
         boolean durable = r.bool(), exclusive = r.bool(), autoDelete = r.bool();
         var args = FieldTables.readTable(r);
         String group = optStr(r), owner = optStr(r), exclusiveOwner = optStr(r);
@@ -216,12 +246,25 @@ public final class CommandCodec {
         return new QueueRecord(vhost, name, id, type, durable, exclusive, autoDelete, args, group, owner, exclusiveOwner, members);
     }
 
-    private static void writeBinding(BinaryWriter w, BindingRecord b) {
-        w.shortStr(b.vhost()).shortStr(b.source()).bool(b.toExchange()).shortStr(b.destination()).shortStr(b.routingKey());
-        FieldTables.writeTable(w, b.arguments());
+    public static BinaryWriter writePolicy(BinaryWriter w, PolicyRecord p) {
+        w.shortStr(p.vhost()).shortStr(p.name()).longStr(p.pattern()).shortStr(p.applyTo()).i32(p.priority());
+        FieldTables.writeTable(w, p.definition());
+        return w;
     }
 
-    private static BindingRecord readBinding(BinaryReader r) {
+    public static PolicyRecord readPolicy(BinaryReader r) {
+        String vhost = r.shortStr(), name = r.shortStr(), pattern = r.longStr(), applyTo = r.shortStr();
+        int priority = r.i32();
+        return new PolicyRecord(vhost, name, pattern, applyTo, FieldTables.readTable(r), priority);
+    }
+
+    public static BinaryWriter writeBinding(BinaryWriter w, BindingRecord b) {
+        w.shortStr(b.vhost()).shortStr(b.source()).bool(b.toExchange()).shortStr(b.destination()).shortStr(b.routingKey());
+        FieldTables.writeTable(w, b.arguments());
+        return w;
+    }
+
+    public static BindingRecord readBinding(BinaryReader r) {
         return new BindingRecord(r.shortStr(), r.shortStr(), r.bool(), r.shortStr(), r.shortStr(), FieldTables.readTable(r));
     }
 }

@@ -7,16 +7,34 @@ import java.util.List;
 
 /** The deterministic outcome of applying a command. */
 public sealed interface CommandResult {
-    record Ok() implements CommandResult { }
+    /** Which result: its tag in encoded results (stable codes). */
+    enum Kind implements io.warren.metadata.codec.StableCode {
+        OK(0), QUEUE_DECLARED(1), QUEUES_DELETED(2), REFUSED(3);
+
+        private final int code;
+
+        Kind(int code) { this.code = code; }
+
+        @Override public int code() { return code; }
+
+        public static Kind ofCode(int code) { return io.warren.metadata.codec.StableCode.of(values(), code); }
+    }
+
+    Kind kind();
+
+    record Ok() implements CommandResult { public Kind kind() { return Kind.OK; } }
 
     /** A queue declare: the record now in force, and whether this command created it. */
-    record QueueDeclared(QueueRecord queue, boolean created) implements CommandResult { }
+    record QueueDeclared(QueueRecord queue, boolean created) implements CommandResult { public Kind kind() { return Kind.QUEUE_DECLARED; } }
 
     /** Queues removed by the command (deleted, exclusive owner gone, node restarted). */
-    record QueuesDeleted(List<QueueRecord> queues) implements CommandResult { }
+    record QueuesDeleted(List<QueueRecord> queues) implements CommandResult { public Kind kind() { return Kind.QUEUES_DELETED; } }
 
-    record Refused(DomainException.Kind kind, String message) implements CommandResult {
-        public DomainException toException() { return new DomainException(kind, message); }
+    /** {@code reason}: the domain error's kind. */
+    record Refused(DomainException.Kind reason, String message) implements CommandResult {
+        public Kind kind() { return Kind.REFUSED; }
+
+        public DomainException toException() { return new DomainException(reason, message); }
     }
 
     CommandResult OK = new Ok();

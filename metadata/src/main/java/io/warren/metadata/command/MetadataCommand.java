@@ -13,16 +13,44 @@ import java.util.Map;
  * deterministically: the outcome (including refusals) depends only on the state and the command.
  */
 public sealed interface MetadataCommand {
-    record AddVhost(String name) implements MetadataCommand { }
+    /** Which command: the tag written to the log (stable codes), and what every codec and apply switches over. */
+    enum Kind implements io.warren.metadata.codec.StableCode {
+        ADD_VHOST(1),
+        PUT_USER(2),
+        SET_PERMISSION(3),
+        DECLARE_EXCHANGE(4),
+        DELETE_EXCHANGE(5),
+        DECLARE_QUEUE(6),
+        DELETE_QUEUE(7),
+        BIND(8),
+        UNBIND(9),
+        DROP_EXCLUSIVE_QUEUES(10),
+        NODE_STARTED(11),
+        ADD_NODE(12),
+        REMOVE_NODE(13),
+        SET_POLICY(14),
+        CLEAR_POLICY(15);
 
-    record PutUser(UserRecord user) implements MetadataCommand { }
+        private final int code;
 
-    record SetPermission(Permission permission) implements MetadataCommand { }
+        Kind(int code) { this.code = code; }
+
+        @Override public int code() { return code; }
+
+        public static Kind ofCode(int code) { return io.warren.metadata.codec.StableCode.of(values(), code); }
+    }
+
+    Kind kind();
+    record AddVhost(String name) implements MetadataCommand { public Kind kind() { return Kind.ADD_VHOST; } }
+
+    record PutUser(UserRecord user) implements MetadataCommand { public Kind kind() { return Kind.PUT_USER; } }
+
+    record SetPermission(Permission permission) implements MetadataCommand { public Kind kind() { return Kind.SET_PERMISSION; } }
 
     /** {@code passive} declares are answered locally and never replicated. */
-    record DeclareExchange(ExchangeRecord exchange) implements MetadataCommand { }
+    record DeclareExchange(ExchangeRecord exchange) implements MetadataCommand { public Kind kind() { return Kind.DECLARE_EXCHANGE; } }
 
-    record DeleteExchange(String vhost, String name, boolean ifUnused) implements MetadataCommand { }
+    record DeleteExchange(String vhost, String name, boolean ifUnused) implements MetadataCommand { public Kind kind() { return Kind.DELETE_EXCHANGE; } }
 
     /**
      * Declares a queue; the id and group are assigned at apply time. A redeclare must be equivalent.
@@ -30,31 +58,31 @@ public sealed interface MetadataCommand {
      */
     record DeclareQueue(String vhost, String name, QueueType type, boolean durable, boolean exclusive,
                         boolean autoDelete, Map<String, Object> arguments, String ownerNode,
-                        String exclusiveOwner) implements MetadataCommand { }
+                        String exclusiveOwner) implements MetadataCommand { public Kind kind() { return Kind.DECLARE_QUEUE; } }
 
     /** Deletes the queue if its id is still {@code id} (0: whatever queue has the name). */
-    record DeleteQueue(String vhost, String name, long id) implements MetadataCommand { }
+    record DeleteQueue(String vhost, String name, long id) implements MetadataCommand { public Kind kind() { return Kind.DELETE_QUEUE; } }
 
-    record Bind(BindingRecord binding) implements MetadataCommand { }
+    record Bind(BindingRecord binding) implements MetadataCommand { public Kind kind() { return Kind.BIND; } }
 
-    record Unbind(BindingRecord binding) implements MetadataCommand { }
+    record Unbind(BindingRecord binding) implements MetadataCommand { public Kind kind() { return Kind.UNBIND; } }
 
     /** A node joined the cluster (static formation or join_cluster). */
-    record AddNode(io.warren.metadata.model.NodeRecord node) implements MetadataCommand { }
+    record AddNode(io.warren.metadata.model.NodeRecord node) implements MetadataCommand { public Kind kind() { return Kind.ADD_NODE; } }
 
     /** A node was forgotten: its classic queues go, and it leaves the member lists of quorum queues. */
-    record RemoveNode(String name) implements MetadataCommand { }
+    record RemoveNode(String name) implements MetadataCommand { public Kind kind() { return Kind.REMOVE_NODE; } }
 
-    record SetPolicy(io.warren.metadata.model.PolicyRecord policy) implements MetadataCommand { }
+    record SetPolicy(io.warren.metadata.model.PolicyRecord policy) implements MetadataCommand { public Kind kind() { return Kind.SET_POLICY; } }
 
-    record ClearPolicy(String vhost, String name) implements MetadataCommand { }
+    record ClearPolicy(String vhost, String name) implements MetadataCommand { public Kind kind() { return Kind.CLEAR_POLICY; } }
 
     /** A connection closed: its exclusive queues go with it. */
-    record DropExclusiveQueues(String connectionId) implements MetadataCommand { }
+    record DropExclusiveQueues(String connectionId) implements MetadataCommand { public Kind kind() { return Kind.DROP_EXCLUSIVE_QUEUES; } }
 
     /**
      * A node (re)started: its classic queues did not survive; with {@code dropTransientExchanges} (the last
      * node of the cluster restarted) non-durable exchanges go too, as they do on a RabbitMQ restart.
      */
-    record NodeStarted(String node, boolean dropTransientExchanges) implements MetadataCommand { }
+    record NodeStarted(String node, boolean dropTransientExchanges) implements MetadataCommand { public Kind kind() { return Kind.NODE_STARTED; } }
 }

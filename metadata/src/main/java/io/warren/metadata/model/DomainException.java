@@ -5,9 +5,18 @@ package io.warren.metadata.model;
  * the message already names the object and the reason, RabbitMQ style.
  */
 public final class DomainException extends RuntimeException {
-    public enum Kind {
-        NOT_FOUND, PRECONDITION_FAILED, RESOURCE_LOCKED, ACCESS_REFUSED, NOT_ALLOWED, INVALID_ARGUMENT,
-        NOT_IMPLEMENTED, RESOURCE_ERROR, UNAVAILABLE, INTERNAL
+    /** What went wrong; the codes travel in refusals on the metadata log and on the link. */
+    public enum Kind implements io.warren.metadata.codec.StableCode {
+        NOT_FOUND(0), PRECONDITION_FAILED(1), RESOURCE_LOCKED(2), ACCESS_REFUSED(3), NOT_ALLOWED(4), INVALID_ARGUMENT(5),
+        NOT_IMPLEMENTED(6), RESOURCE_ERROR(7), UNAVAILABLE(8), INTERNAL(9);
+
+        private final int code;
+
+        Kind(int code) { this.code = code; }
+
+        @Override public int code() { return code; }
+
+        public static Kind ofCode(int code) { return io.warren.metadata.codec.StableCode.of(values(), code); }
     }
 
     private final Kind kind;

@@ -1,18 +1,26 @@
 package io.warren.metadata.model;
 
 /** How a queue is kept: replicated by a Raft group, or node-local in memory. */
-public enum QueueType {
+public enum QueueType implements io.warren.metadata.codec.StableCode {
     /** Replicated through a Raft group, state applied into RocksDB. */
-    QUORUM("quorum"),
+    QUORUM("quorum", 0),
     /**
      * Node-local, on the node of the declaring connection: in memory, or (durable and not exclusive) in a
      * one-member Raft group there, so it survives that node's restart.
      */
-    CLASSIC("classic");
+    CLASSIC("classic", 1);
 
     private final String wireName;
+    private final int code;
 
-    QueueType(String wireName) { this.wireName = wireName; }
+    QueueType(String wireName, int code) {
+        this.wireName = wireName;
+        this.code = code;
+    }
+
+    @Override public int code() { return code; }
+
+    public static QueueType ofCode(int code) { return io.warren.metadata.codec.StableCode.of(values(), code); }
 
     public String wireName() { return wireName; }
 }

@@ -58,30 +58,44 @@ public final class MetadataState {
 
     public CommandResult apply(MetadataCommand cmd) {
         try {
-            if (cmd instanceof AddVhost c) return addVhost(c.name());
-            if (cmd instanceof PutUser c) { users.put(c.user().name(), c.user()); return CommandResult.OK; }
-            if (cmd instanceof SetPermission c) return setPermission(c.permission());
-            if (cmd instanceof DeclareExchange c) return declareExchange(c.exchange());
-            if (cmd instanceof DeleteExchange c) return deleteExchange(c);
-            if (cmd instanceof DeclareQueue c) return declareQueue(c);
-            if (cmd instanceof DeleteQueue c) return deleteQueue(c);
-            if (cmd instanceof Bind c) return bind(c.binding());
-            if (cmd instanceof Unbind c) return unbind(c.binding());
-            if (cmd instanceof DropExclusiveQueues c) return dropQueues(q -> c.connectionId().equals(q.exclusiveOwner()));
-            if (cmd instanceof NodeStarted c) return nodeStarted(c);
-            if (cmd instanceof AddNode c) { nodes.put(c.node().name(), c.node()); return CommandResult.OK; }
-            if (cmd instanceof RemoveNode c) return removeNode(c.name());
-            if (cmd instanceof SetPolicy c) {
-                requireVhost(c.policy().vhost()).policies.put(c.policy().name(), c.policy());
-                return CommandResult.OK;
-            }
-            if (cmd instanceof ClearPolicy c) {
-                if (requireVhost(c.vhost()).policies.remove(c.name()) == null) {
-                    throw DomainException.notFound("policy '" + c.name() + "' in vhost '" + c.vhost() + "'");
+            return switch (cmd.kind()) { // one case per kind: a new command does not compile until it applies here
+                case ADD_VHOST -> addVhost(((AddVhost) cmd).name());
+                case PUT_USER -> {
+                    UserRecord u = ((PutUser) cmd).user();
+                    users.put(u.name(), u);
+                    yield CommandResult.OK;
                 }
-                return CommandResult.OK;
-            }
-            throw new IllegalArgumentException("unknown command " + cmd);
+                case SET_PERMISSION -> setPermission(((SetPermission) cmd).permission());
+                case DECLARE_EXCHANGE -> declareExchange(((DeclareExchange) cmd).exchange());
+                case DELETE_EXCHANGE -> deleteExchange((DeleteExchange) cmd);
+                case DECLARE_QUEUE -> declareQueue((DeclareQueue) cmd);
+                case DELETE_QUEUE -> deleteQueue((DeleteQueue) cmd);
+                case BIND -> bind(((Bind) cmd).binding());
+                case UNBIND -> unbind(((Unbind) cmd).binding());
+                case DROP_EXCLUSIVE_QUEUES -> {
+                    String conn = ((DropExclusiveQueues) cmd).connectionId();
+                    yield dropQueues(q -> conn.equals(q.exclusiveOwner()));
+                }
+                case NODE_STARTED -> nodeStarted((NodeStarted) cmd);
+                case ADD_NODE -> {
+                    var n = ((AddNode) cmd).node();
+                    nodes.put(n.name(), n);
+                    yield CommandResult.OK;
+                }
+                case REMOVE_NODE -> removeNode(((RemoveNode) cmd).name());
+                case SET_POLICY -> {
+                    var p = ((SetPolicy) cmd).policy();
+                    requireVhost(p.vhost()).policies.put(p.name(), p);
+                    yield CommandResult.OK;
+                }
+                case CLEAR_POLICY -> {
+                    ClearPolicy c = (ClearPolicy) cmd;
+                    if (requireVhost(c.vhost()).policies.remove(c.name()) == null) {
+                        throw DomainException.notFound("policy '" + c.name() + "' in vhost '" + c.vhost() + "'");
+                    }
+                    yield CommandResult.OK;
+                }
+            };
         } catch (DomainException e) {
             return new CommandResult.Refused(e.kind(), e.getMessage());
         }

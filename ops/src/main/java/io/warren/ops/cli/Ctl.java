@@ -1,6 +1,8 @@
 package io.warren.ops.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.warren.metadata.model.PolicyRecord;
+import io.warren.metadata.port.Admin;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -80,8 +82,8 @@ public final class Ctl implements Callable<Integer> {
         @CommandLine.ParentCommand Ctl ctl;
 
         @Override public Integer call() throws Exception {
-            AdminClient.Status st;
-            try (AdminClient a = ctl.admin()) { st = a.status(); }
+            Admin.ClusterStatus st;
+            try (AdminClient a = ctl.admin()) { st = a.clusterStatus().get(); }
             if (ctl.formatter.equals("json")) {
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("metadata_leader", st.metadataLeader());
@@ -102,7 +104,7 @@ public final class Ctl implements Callable<Integer> {
             System.out.println();
             System.out.println("Members");
             for (var m : st.members()) System.out.printf("%-32s %-24s %s%n", m.name(), m.raftAddress(), m.running() ? "running" : "unreachable");
-            List<String> down = st.members().stream().filter(m -> !m.running()).map(AdminClient.Member::name).toList();
+            List<String> down = st.members().stream().filter(m -> !m.running()).map(Admin.Member::name).toList();
             System.out.println();
             System.out.println("Unreachable nodes: " + (down.isEmpty() ? "(none)" : String.join(", ", down)));
             return 0;
@@ -118,7 +120,7 @@ public final class Ctl implements Callable<Integer> {
 
         @Override public Integer call() throws Exception {
             if (!ctl.quiet) System.out.println("Removing node " + name + " from the cluster ...");
-            try (AdminClient a = ctl.admin()) { a.forgetNode(name); }
+            try (AdminClient a = ctl.admin()) { a.forgetNode(name).get(); }
             return 0;
         }
     }
@@ -149,7 +151,7 @@ public final class Ctl implements Callable<Integer> {
             }
             if (!ctl.quiet) System.out.println("Setting policy \"" + name + "\" for pattern \"" + pattern + "\" to \"" + definition
                     + "\" with priority \"" + priority + "\" for vhost \"" + vhost + "\" ...");
-            try (AdminClient a = ctl.admin()) { a.setPolicy(vhost, name, pattern, applyTo, priority, def); }
+            try (AdminClient a = ctl.admin()) { a.setPolicy(new PolicyRecord(vhost, name, pattern, applyTo, def, priority)).get(); }
             return 0;
         }
     }
@@ -164,7 +166,7 @@ public final class Ctl implements Callable<Integer> {
 
         @Override public Integer call() throws Exception {
             if (!ctl.quiet) System.out.println("Clearing policy \"" + name + "\" on vhost \"" + vhost + "\" ...");
-            try (AdminClient a = ctl.admin()) { a.clearPolicy(vhost, name); }
+            try (AdminClient a = ctl.admin()) { a.clearPolicy(vhost, name).get(); }
             return 0;
         }
     }
@@ -197,28 +199,47 @@ public final class Ctl implements Callable<Integer> {
     static final class ListPolicies extends Listing {
         ListPolicies() { super("policies", "vhost", "name", "pattern", "apply-to", "definition", "priority"); }
 
-        @Override List<Map<String, Object>> fetch(AdminClient a) throws Exception { return a.listPolicies(vhost); }
+        @Override List<Map<String, Object>> fetch(AdminClient a) throws Exception {
+            return a.policies(vhost).get().stream().map(p -> row("vhost", p.vhost(), "name", p.name(), "pattern", p.pattern(),
+                    "apply-to", p.applyTo(), "definition", p.definition(), "priority", p.priority())).toList();
+        }
     }
 
     @Command(name = "list_queues", description = "lists the queues of a vhost: name, type, Raft group, leader, members")
     static final class ListQueues extends Listing {
         ListQueues() { super("queues", "name", "type", "group", "leader", "members"); }
 
-        @Override List<Map<String, Object>> fetch(AdminClient a) throws Exception { return a.listQueues(vhost); }
+        @Override List<Map<String, Object>> fetch(AdminClient a) throws Exception {
+            return a.queues(vhost).get().stream().map(i -> row("name", i.queue().name(), "type", i.queue().type().wireName(),
+                    "group", i.queue().groupId() == null ? "" : i.queue().groupId(), "leader", i.leader(), "members", i.queue().members())).toList();
+        }
     }
 
     @Command(name = "list_exchanges", description = "lists the exchanges of a vhost as this node has applied them")
     static final class ListExchanges extends Listing {
         ListExchanges() { super("exchanges", "name", "type", "durable", "auto_delete", "internal"); }
 
-        @Override List<Map<String, Object>> fetch(AdminClient a) throws Exception { return a.listExchanges(vhost); }
+        @Override List<Map<String, Object>> fetch(AdminClient a) throws Exception {
+            return a.exchanges(vhost).get().stream().map(x -> row("name", x.name(), "type", x.type().wireName(), "durable", x.durable(),
+                    "auto_delete", x.autoDelete(), "internal", x.internal())).toList();
+        }
     }
 
     @Command(name = "list_bindings", description = "lists the explicit bindings of a vhost as this node has applied them")
     static final class ListBindings extends Listing {
         ListBindings() { super("bindings", "source_name", "destination_name", "destination_kind", "routing_key", "arguments"); }
 
-        @Override List<Map<String, Object>> fetch(AdminClient a) throws Exception { return a.listBindings(vhost); }
+        @Override List<Map<String, Object>> fetch(AdminClient a) throws Exception {
+            return a.bindings(vhost).get().stream().map(b -> row("source_name", b.source(), "destination_name", b.destination(),
+                    "destination_kind", b.toExchange() ? "exchange" : "queue", "routing_key", b.routingKey(), "arguments", b.arguments())).toList();
+        }
+    }
+
+    /** A row of a listing: column names and values, in order. */
+    static Map<String, Object> row(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
+        return m;
     }
 
     public static void main(String[] args) {

@@ -47,6 +47,16 @@ public final class LinkClient implements AutoCloseable {
         return f;
     }
 
+    /** A typed call: completes with its answer, or exceptionally with the refusal it carries or the link's failure. */
+    public <R> CompletableFuture<R> call(String address, LinkCall<R> call, long timeoutMs) {
+        return call(address, LinkCodec.encode(call), timeoutMs).thenApply(b -> LinkCodec.readAnswer(call, b));
+    }
+
+    /** A typed {@link #orderedCall(String, byte[])}. */
+    public <R> CompletableFuture<R> orderedCall(String address, LinkCall<R> call) {
+        return orderedCall(address, LinkCodec.encode(call)).thenApply(b -> LinkCodec.readAnswer(call, b));
+    }
+
     private final Map<String, Ordered> ordered = new ConcurrentHashMap<>();
 
     /** A call that the peer runs after every earlier ordered call from this node, in order. */

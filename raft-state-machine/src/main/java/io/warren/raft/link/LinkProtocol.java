@@ -2,6 +2,7 @@ package io.warren.raft.link;
 
 import io.warren.metadata.codec.BinaryReader;
 import io.warren.metadata.codec.BinaryWriter;
+import io.warren.metadata.codec.StableCode;
 import io.warren.metadata.command.CommandCodec;
 import io.warren.metadata.model.DomainException;
 import io.warren.metadata.model.QueueRecord;
@@ -10,40 +11,49 @@ import io.warren.metadata.port.Delivery;
 import io.warren.metadata.port.Message;
 
 /**
- * Frames on the link. A call is [op][arguments]; its answer [0][result] or [1][error kind][message].
- * Consumer streams: client frames SUBSCRIBE, CREDIT, CANCEL; server frames SUBSCRIBED, DELIVER, CANCELLED
- * (queue deleted), MOVED (the queue is now served elsewhere), REFUSED.
+ * Consumer streams on the link, and the parts that calls and streams share. A stream frame is [kind code][fields]:
+ * the consumer's node sends SUBSCRIBE, CREDIT, CANCEL; the queue's node answers SUBSCRIBED, DELIVER, CANCELLED
+ * (queue deleted), MOVED (the queue is now served elsewhere), REFUSED. Calls are {@link LinkCall}s ({@link LinkCodec}).
  */
 public final class LinkProtocol {
     private LinkProtocol() { }
 
-    // calls
-    public static final int LEADER = 1, PUBLISH = 2, GET = 3, SETTLE = 4, REQUEUE = 5, PURGE = 6, STATS = 7,
-            DISCARD = 8, STATUS = 9, JOIN = 10, JOIN_COMMIT = 11, FORGET = 12, EXPORT_METADATA = 13,
-            SET_POLICY = 14, CLEAR_POLICY = 15, LIST_POLICIES = 16, LIST_QUEUES = 17,
-            LIST_EXCHANGES = 18, LIST_BINDINGS = 19, METADATA_APPLIED = 20;
+    /** Frames from the consumer's node to the queue's. */
+    public enum ToQueue implements StableCode {
+        SUBSCRIBE(1), CREDIT(2), CANCEL(3);
 
-    // consumer stream, client → server
-    public static final int SUBSCRIBE = 1, CREDIT = 2, CANCEL = 3;
-    // consumer stream, server → client
-    public static final int SUBSCRIBED = 1, DELIVER = 2, CANCELLED = 3, MOVED = 4, REFUSED = 5;
+        private final int code;
 
-    public static BinaryWriter request(int op) { return new BinaryWriter(64).u8(op); }
+        ToQueue(int code) { this.code = code; }
 
-    public static BinaryWriter ok() { return new BinaryWriter(32).u8(0); }
+        @Override public int code() { return code; }
 
-    public static byte[] error(Throwable t) {
-        DomainException d = t instanceof DomainException de ? de
-                : new DomainException(DomainException.Kind.INTERNAL, String.valueOf(t));
-        return new BinaryWriter(64).u8(1).u8(d.kind().ordinal()).longStr(d.getMessage()).toByteArray();
+        public static ToQueue read(BinaryReader r) { return StableCode.of(values(), r.u8()); }
+
+        public BinaryWriter frame(int sizeHint) { return new BinaryWriter(sizeHint).u8(code); }
     }
 
-    /** Reads an answer: its result reader, or throws the domain error it carries. */
-    public static BinaryReader answer(byte[] b) {
-        BinaryReader r = new BinaryReader(b);
-        if (r.u8() != 0) throw new DomainException(DomainException.Kind.values()[r.u8()], r.longStr());
-        return r;
+    /** Frames from the queue's node to the consumer's. */
+    public enum ToConsumer implements StableCode {
+        SUBSCRIBED(1), DELIVER(2), CANCELLED(3), MOVED(4), REFUSED(5);
+
+        private final int code;
+
+        ToConsumer(int code) { this.code = code; }
+
+        @Override public int code() { return code; }
+
+        public static ToConsumer read(BinaryReader r) { return StableCode.of(values(), r.u8()); }
+
+        public BinaryWriter frame(int sizeHint) { return new BinaryWriter(sizeHint).u8(code); }
     }
+
+    /** A REFUSED frame: the queue's node would not register the consumer. */
+    public static byte[] refused(DomainException e) {
+        return ToConsumer.REFUSED.frame(64).u8(e.kind().code()).longStr(String.valueOf(e.getMessage())).toByteArray();
+    }
+
+    public static DomainException refusal(BinaryReader r) { return new DomainException(DomainException.Kind.ofCode(r.u8()), r.longStr()); }
 
     public static void queue(BinaryWriter w, QueueRecord q) { CommandCodec.writeQueue(w, q); }
 

@@ -47,7 +47,7 @@ public final class LinkServer {
                 byte[] req = new byte[b.remaining()];
                 b.get(req);
                 handler.call(req).whenComplete((res, err) -> {
-                    byte[] answer = err != null ? io.warren.raft.link.LinkProtocol.error(err) : res;
+                    byte[] answer = err != null ? io.warren.raft.link.LinkCodec.error(err) : res;
                     out.send(java.nio.ByteBuffer.allocate(8 + answer.length).putLong(seq).put(answer).array());
                 });
             }

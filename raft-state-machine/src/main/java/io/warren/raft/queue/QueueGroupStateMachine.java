@@ -89,7 +89,7 @@ public final class QueueGroupStateMachine extends io.warren.raft.SnapshottingSta
         RocksStore.EntryVisitor[] emit = new RocksStore.EntryVisitor[Keyspace.values().length];
         for (Keyspace ks : Keyspace.values()) {
             emit[ks.ordinal()] = (k, v) -> {
-                w.u8(ks.ordinal()).longBytes(k).longBytes(v);
+                w.u8(ks.code()).longBytes(k).longBytes(v);
                 if (w.size() >= EXPORT_CHUNK_BYTES) { chunks.accept(w.toByteArray()); w.reset(); }
                 return true;
             };
@@ -128,7 +128,7 @@ public final class QueueGroupStateMachine extends io.warren.raft.SnapshottingSta
     public void importChunk(byte[] chunk) {
         BinaryReader r = new BinaryReader(chunk);
         try (RocksStore.Batch batch = store.batch()) {
-            while (r.hasRemaining()) batch.put(Keyspace.byOrdinal(r.u8()), r.longBytes(), r.longBytes());
+            while (r.hasRemaining()) batch.put(Keyspace.ofCode(r.u8()), r.longBytes(), r.longBytes());
             batch.commit();
         }
     }
@@ -238,7 +238,7 @@ public final class QueueGroupStateMachine extends io.warren.raft.SnapshottingSta
         List<QueueData> l = new ArrayList<>();
         long last = Long.MIN_VALUE;
         for (QueueOp op : ops) {
-            if ((op instanceof Enqueue || op instanceof QueueOp.EnqueueChunk) && op.queueId() != last) {
+            if ((op.kind() == QueueOp.Kind.ENQUEUE || op.kind() == QueueOp.Kind.ENQUEUE_CHUNK) && op.queueId() != last) {
                 QueueData d = queues.get(op.queueId());
                 if (d != null && !l.contains(d)) l.add(d);
                 last = op.queueId();
@@ -265,74 +265,86 @@ public final class QueueGroupStateMachine extends io.warren.raft.SnapshottingSta
         }
     }
 
+    /** One case per op kind: a new op does not compile until it applies here. */
     private long apply(QueueData d, QueueOp op, RocksStore.Batch batch, List<Runnable> notify) {
-        if (op instanceof QueueOp.EnqueueChunk c) {
-            byte[] prefix = chunkPrefix(c.queueId(), c.chunkId());
-            if (!c.last()) {
-                batch.put(Keyspace.GROUP, ByteBuffer.allocate(prefix.length + 4).put(prefix).putInt(c.seq()).array(), c.data());
-                return -1;
+        return switch (op.kind()) {
+            case ENQUEUE -> enqueue(d, (Enqueue) op, batch, notify);
+            case ENQUEUE_CHUNK -> enqueueChunk(d, (QueueOp.EnqueueChunk) op, batch, notify);
+            case SETTLE -> settle(d, (Settle) op, batch, notify);
+            case RETURN -> giveBack(d, (Return) op, batch, notify);
+            case PURGE -> purge(d, (Purge) op, batch, notify);
+        };
+    }
+
+    private long enqueueChunk(QueueData d, QueueOp.EnqueueChunk c, RocksStore.Batch batch, List<Runnable> notify) {
+        byte[] prefix = chunkPrefix(c.queueId(), c.chunkId());
+        if (!c.last()) {
+            batch.put(Keyspace.GROUP, ByteBuffer.allocate(prefix.length + 4).put(prefix).putInt(c.seq()).array(), c.data());
+            return -1;
+        }
+        java.io.ByteArrayOutputStream whole = new java.io.ByteArrayOutputStream();
+        store.scan(Keyspace.GROUP, prefix, prefixEnd(prefix), (k, v) -> { whole.writeBytes(v); return true; });
+        whole.writeBytes(c.data());
+        batch.deleteRange(Keyspace.GROUP, prefix, prefixEnd(prefix));
+        return enqueue(d, new Enqueue(c.queueId(), io.warren.metadata.port.Message.decode(whole.toByteArray())), batch, notify);
+    }
+
+    private long enqueue(QueueData d, Enqueue e, RocksStore.Batch batch, List<Runnable> notify) {
+        long off = d.nextOffset++;
+        byte[] body = e.message().encode();
+        batch.put(Keyspace.MESSAGE, Keys.of(d.queueId, off), body);
+        batch.put(Keyspace.INDEX, Keys.of(d.queueId, off), QueueData.indexValue(body.length, 0));
+        d.present.add(off);
+        d.cache(off, e.message());
+        notify.add(() -> { QueueData.QueueListener l = d.listener; if (l != null) l.enqueued(); });
+        return off;
+    }
+
+    private long settle(QueueData d, Settle s, RocksStore.Batch batch, List<Runnable> notify) {
+        for (long off : s.offsets()) {
+            if (d.present.remove(off)) {
+                batch.delete(Keyspace.MESSAGE, Keys.of(d.queueId, off));
+                batch.delete(Keyspace.INDEX, Keys.of(d.queueId, off));
+                d.deliveryCounts.remove(off);
+                d.uncache(off);
             }
-            java.io.ByteArrayOutputStream whole = new java.io.ByteArrayOutputStream();
-            store.scan(Keyspace.GROUP, prefix, prefixEnd(prefix), (k, v) -> { whole.writeBytes(v); return true; });
-            whole.writeBytes(c.data());
-            batch.deleteRange(Keyspace.GROUP, prefix, prefixEnd(prefix));
-            return apply(d, new Enqueue(c.queueId(), io.warren.metadata.port.Message.decode(whole.toByteArray())), batch, notify);
         }
-        if (op instanceof Enqueue e) {
-            long off = d.nextOffset++;
-            byte[] body = e.message().encode();
-            batch.put(Keyspace.MESSAGE, Keys.of(d.queueId, off), body);
-            batch.put(Keyspace.INDEX, Keys.of(d.queueId, off), QueueData.indexValue(body.length, 0));
-            d.present.add(off);
-            d.cache(off, e.message());
-            notify.add(() -> { QueueData.QueueListener l = d.listener; if (l != null) l.enqueued(); });
-            return off;
+        notify.add(() -> { QueueData.QueueListener l = d.listener; if (l != null) l.settled(s.offsets()); });
+        return s.offsets().length;
+    }
+
+    private long giveBack(QueueData d, Return r, RocksStore.Batch batch, List<Runnable> notify) {
+        for (long off : r.offsets()) {
+            if (d.present.contains(off)) {
+                int dc = d.deliveryCounts.merge(off, 1, Integer::sum);
+                batch.put(Keyspace.INDEX, Keys.of(d.queueId, off), QueueData.indexValue(0, dc));
+            }
         }
-        if (op instanceof Settle s) {
-            for (long off : s.offsets()) {
-                if (d.present.remove(off)) {
-                    batch.delete(Keyspace.MESSAGE, Keys.of(d.queueId, off));
-                    batch.delete(Keyspace.INDEX, Keys.of(d.queueId, off));
+        notify.add(() -> { QueueData.QueueListener l = d.listener; if (l != null) l.returned(r.offsets()); });
+        return r.offsets().length;
+    }
+
+    private long purge(QueueData d, Purge p, RocksStore.Batch batch, List<Runnable> notify) {
+        long[] keep = p.keep().clone();
+        Arrays.sort(keep);
+        long removed = 0;
+        long from = 0;
+        for (int i = 0; i <= keep.length; i++) {
+            long to = i < keep.length ? Math.min(keep[i], p.upTo()) : p.upTo();
+            if (to > from) {
+                for (long off = d.present.firstFrom(from); off >= 0 && off < to; off = d.present.firstFrom(off + 1)) {
+                    d.present.remove(off);
                     d.deliveryCounts.remove(off);
                     d.uncache(off);
+                    removed++;
                 }
+                batch.deleteRange(Keyspace.MESSAGE, Keys.of(d.queueId, from), Keys.of(d.queueId, to));
+                batch.deleteRange(Keyspace.INDEX, Keys.of(d.queueId, from), Keys.of(d.queueId, to));
             }
-            notify.add(() -> { QueueData.QueueListener l = d.listener; if (l != null) l.settled(s.offsets()); });
-            return s.offsets().length;
+            if (i < keep.length) from = keep[i] + 1;
         }
-        if (op instanceof Return r) {
-            for (long off : r.offsets()) {
-                if (d.present.contains(off)) {
-                    int dc = d.deliveryCounts.merge(off, 1, Integer::sum);
-                    batch.put(Keyspace.INDEX, Keys.of(d.queueId, off), QueueData.indexValue(0, dc));
-                }
-            }
-            notify.add(() -> { QueueData.QueueListener l = d.listener; if (l != null) l.returned(r.offsets()); });
-            return r.offsets().length;
-        }
-        if (op instanceof Purge p) {
-            long[] keep = p.keep().clone();
-            Arrays.sort(keep);
-            long removed = 0;
-            long from = 0;
-            for (int i = 0; i <= keep.length; i++) {
-                long to = i < keep.length ? Math.min(keep[i], p.upTo()) : p.upTo();
-                if (to > from) {
-                    for (long off = d.present.firstFrom(from); off >= 0 && off < to; off = d.present.firstFrom(off + 1)) {
-                        d.present.remove(off);
-                        d.deliveryCounts.remove(off);
-                        d.uncache(off);
-                        removed++;
-                    }
-                    batch.deleteRange(Keyspace.MESSAGE, Keys.of(d.queueId, from), Keys.of(d.queueId, to));
-                    batch.deleteRange(Keyspace.INDEX, Keys.of(d.queueId, from), Keys.of(d.queueId, to));
-                }
-                if (i < keep.length) from = keep[i] + 1;
-            }
-            notify.add(() -> { QueueData.QueueListener l = d.listener; if (l != null) l.purged(p.upTo()); });
-            return removed;
-        }
-        throw new IllegalArgumentException("unknown op " + op);
+        notify.add(() -> { QueueData.QueueListener l = d.listener; if (l != null) l.purged(p.upTo()); });
+        return removed;
     }
 
     /** Removes every trace of a queue from the store (the queue was deleted). */

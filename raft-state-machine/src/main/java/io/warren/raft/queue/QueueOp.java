@@ -14,33 +14,61 @@ import java.util.List;
 public sealed interface QueueOp {
     int VERSION = 1;
 
+    /** Which command: its tag in the log (stable codes); encode, decode and apply switch over it. */
+    enum Kind implements io.warren.metadata.codec.StableCode {
+        ENQUEUE(1), SETTLE(2), RETURN(3), PURGE(4), ENQUEUE_CHUNK(5);
+
+        private final int code;
+
+        Kind(int code) { this.code = code; }
+
+        @Override public int code() { return code; }
+
+        public static Kind ofCode(int code) { return io.warren.metadata.codec.StableCode.of(values(), code); }
+    }
+
+    Kind kind();
+
     long queueId();
 
     /** Bytes this command takes in an entry, roughly (for sizing batches). */
-    default int sizeEstimate() {
-        if (this instanceof Enqueue e) return e.message().footprint() + 32;
-        if (this instanceof EnqueueChunk c) return c.data().length + 32;
-        if (this instanceof Settle s) return s.offsets().length * 8 + 16;
-        if (this instanceof Return r) return r.offsets().length * 8 + 16;
-        if (this instanceof Purge p) return p.keep().length * 8 + 24;
-        return 64;
+    int sizeEstimate();
+
+    record Enqueue(long queueId, Message message) implements QueueOp {
+        public Kind kind() { return Kind.ENQUEUE; }
+
+        public int sizeEstimate() { return message.footprint() + 32; }
     }
 
-    record Enqueue(long queueId, Message message) implements QueueOp { }
+    record Settle(long queueId, long[] offsets) implements QueueOp {
+        public Kind kind() { return Kind.SETTLE; }
 
-    record Settle(long queueId, long[] offsets) implements QueueOp { }
+        public int sizeEstimate() { return offsets.length * 8 + 16; }
+    }
 
     /** Back to the queue, delivery count incremented. */
-    record Return(long queueId, long[] offsets) implements QueueOp { }
+    record Return(long queueId, long[] offsets) implements QueueOp {
+        public Kind kind() { return Kind.RETURN; }
+
+        public int sizeEstimate() { return offsets.length * 8 + 16; }
+    }
 
     /**
      * One piece of a message too large for a single log entry (entries are bounded by the appender buffer).
      * Pieces are kept in the store until the {@code last} one arrives; then the message is enqueued whole.
      */
-    record EnqueueChunk(long queueId, long chunkId, int seq, boolean last, byte[] data) implements QueueOp { }
+    record EnqueueChunk(long queueId, long chunkId, int seq, boolean last, byte[] data) implements QueueOp {
+        public Kind kind() { return Kind.ENQUEUE_CHUNK; }
+
+        public int sizeEstimate() { return data.length + 32; }
+    }
 
     /** Drops every present offset below {@code upTo} except {@code keep} (those checked out). */
-    record Purge(long queueId, long upTo, long[] keep) implements QueueOp { }
+    record Purge(long queueId, long upTo, long[] keep) implements QueueOp {
+        public Kind kind() { return Kind.PURGE; }
+
+        public int sizeEstimate() { return keep.length * 8 + 24; }
+    }
 
     static byte[] encodeBatch(List<QueueOp> ops) {
         int size = 16;
@@ -48,13 +76,26 @@ public sealed interface QueueOp {
         BinaryWriter w = new BinaryWriter(size);
         w.u8(VERSION).i32(ops.size());
         for (QueueOp op : ops) {
-            if (op instanceof Enqueue e) { w.u8(1).i64(e.queueId()); e.message().writeTo(w); }
-            else if (op instanceof Settle s) { w.u8(2).i64(s.queueId()); offsets(w, s.offsets()); }
-            else if (op instanceof Return r) { w.u8(3).i64(r.queueId()); offsets(w, r.offsets()); }
-            else if (op instanceof Purge p) { w.u8(4).i64(p.queueId()).i64(p.upTo()); offsets(w, p.keep()); }
-            else if (op instanceof EnqueueChunk c) { w.u8(5).i64(c.queueId()).i64(c.chunkId()).i32(c.seq()).bool(c.last()).longBytes(c.data()); }
+            writeFields(w.u8(op.kind().code()).i64(op.queueId()), op);
         }
         return w.toByteArray();
+    }
+
+    /** One case per kind: a new op does not compile until it is encoded here. */
+    private static BinaryWriter writeFields(BinaryWriter w, QueueOp op) {
+        return switch (op.kind()) {
+            case ENQUEUE -> {
+                ((Enqueue) op).message().writeTo(w);
+                yield w;
+            }
+            case SETTLE -> offsets(w, ((Settle) op).offsets());
+            case RETURN -> offsets(w, ((Return) op).offsets());
+            case PURGE -> offsets(w.i64(((Purge) op).upTo()), ((Purge) op).keep());
+            case ENQUEUE_CHUNK -> {
+                EnqueueChunk c = (EnqueueChunk) op;
+                yield w.i64(c.chunkId()).i32(c.seq()).bool(c.last()).longBytes(c.data());
+            }
+        };
     }
 
     static List<QueueOp> decodeBatch(BinaryReader r) {
@@ -63,23 +104,23 @@ public sealed interface QueueOp {
         int n = r.i32();
         List<QueueOp> ops = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            int tag = r.u8();
+            Kind kind = Kind.ofCode(r.u8());
             long q = r.i64();
-            ops.add(switch (tag) {
-                case 1 -> new Enqueue(q, Message.readFrom(r));
-                case 2 -> new Settle(q, offsets(r));
-                case 3 -> new Return(q, offsets(r));
-                case 4 -> new Purge(q, r.i64(), offsets(r));
-                case 5 -> new EnqueueChunk(q, r.i64(), r.i32(), r.bool(), r.longBytes());
-                default -> throw new IllegalArgumentException("unknown queue op " + tag);
+            ops.add(switch (kind) {
+                case ENQUEUE -> new Enqueue(q, Message.readFrom(r));
+                case SETTLE -> new Settle(q, offsets(r));
+                case RETURN -> new Return(q, offsets(r));
+                case PURGE -> new Purge(q, r.i64(), offsets(r));
+                case ENQUEUE_CHUNK -> new EnqueueChunk(q, r.i64(), r.i32(), r.bool(), r.longBytes());
             });
         }
         return ops;
     }
 
-    private static void offsets(BinaryWriter w, long[] o) {
+    private static BinaryWriter offsets(BinaryWriter w, long[] o) {
         w.i32(o.length);
         for (long x : o) w.i64(x);
+        return w;
     }
 
     private static long[] offsets(BinaryReader r) {

@@ -1,0 +1,155 @@
+package io.warren.raft;
+
+import io.warren.metadata.command.CommandResult;
+import io.warren.metadata.command.MetadataCommand;
+import io.warren.metadata.model.BindingRecord;
+import io.warren.metadata.model.DomainException;
+import io.warren.metadata.model.ExchangeRecord;
+import io.warren.metadata.model.NodeRecord;
+import io.warren.metadata.model.PolicyRecord;
+import io.warren.metadata.model.QueueRecord;
+import io.warren.metadata.port.Admin;
+import io.warren.metadata.port.MetadataPort;
+import io.warren.metadata.port.QueuePort;
+import io.warren.metadata.port.QueueStats;
+import io.warren.metadata.state.VhostState;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/** {@link Admin} on this node: listings from its applied metadata, live figures asked of the nodes that have them. */
+final class ClusterAdmin implements Admin {
+    /** How long a listing waits for one queue's leader or counts before it leaves them out. */
+    static final long LIVE_WAIT_MS = 3_000;
+
+    private final Nodes nodes;
+    private final MetadataPort metadata;
+    private final QueuePort queues;
+    private final QueueLocator locator;
+    private final Membership membership;
+
+    ClusterAdmin(Nodes nodes, MetadataPort metadata, QueuePort queues, QueueLocator locator, Membership membership) {
+        this.nodes = nodes;
+        this.metadata = metadata;
+        this.queues = queues;
+        this.locator = locator;
+        this.membership = membership;
+    }
+
+    /** A vhost for a listing call; a missing one is NOT_FOUND. */
+    private VhostState vhost(String name) {
+        VhostState v = metadata.state().vhost(name);
+        if (v == null) throw DomainException.notFound("vhost '" + name + "'");
+        return v;
+    }
+
+    private static <T> CompletableFuture<T> now(java.util.function.Supplier<T> s) {
+        try {
+            return CompletableFuture.completedFuture(s.get());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override public CompletableFuture<ClusterStatus> clusterStatus() { return membership.status(); }
+
+    @Override
+    public CompletableFuture<List<QueueInfo>> queues(String vhost) {
+        List<QueueRecord> qs;
+        try {
+            qs = new ArrayList<>();
+            vhost(vhost).queues().forEach(qs::add);
+        } catch (DomainException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        qs.sort(Comparator.comparing(QueueRecord::name));
+        Map<String, CompletableFuture<Boolean>> answering = new HashMap<>(); // each node asked once per listing
+        List<CompletableFuture<QueueInfo>> rows = new ArrayList<>();
+        for (QueueRecord q : qs) {
+            CompletableFuture<String> leader = locator.locate(q).completeOnTimeout("", LIVE_WAIT_MS, TimeUnit.MILLISECONDS)
+                    .exceptionally(e -> "");
+            CompletableFuture<QueueStats> stats = queues.stats(q).completeOnTimeout(null, LIVE_WAIT_MS, TimeUnit.MILLISECONDS)
+                    .exceptionally(e -> null);
+            List<CompletableFuture<Boolean>> up = new ArrayList<>();
+            for (String m : q.members()) up.add(answering.computeIfAbsent(m, this::answers));
+            List<CompletableFuture<?>> parts = new ArrayList<>(up);
+            parts.add(leader);
+            parts.add(stats);
+            rows.add(CompletableFuture.allOf(parts.toArray(CompletableFuture<?>[]::new)).thenApply(x -> {
+                List<String> online = new ArrayList<>();
+                for (int i = 0; i < up.size(); i++) if (up.get(i).join()) online.add(q.members().get(i));
+                return new QueueInfo(q, leader.join(), online, stats.join());
+            }));
+        }
+        return CompletableFuture.allOf(rows.toArray(CompletableFuture<?>[]::new))
+                .thenApply(x -> rows.stream().map(CompletableFuture::join).toList());
+    }
+
+    private CompletableFuture<Boolean> answers(String nodeName) {
+        if (nodes.isSelf(nodeName)) return CompletableFuture.completedFuture(true);
+        NodeRecord n = metadata.state().node(nodeName);
+        return n == null ? CompletableFuture.completedFuture(false) : membership.answers(n.raftAddress());
+    }
+
+    @Override
+    public CompletableFuture<List<ExchangeRecord>> exchanges(String vhost) {
+        return now(() -> {
+            List<ExchangeRecord> xs = new ArrayList<>();
+            vhost(vhost).exchanges().forEach(xs::add);
+            xs.sort(Comparator.comparing(ExchangeRecord::name));
+            return xs;
+        });
+    }
+
+    @Override
+    public CompletableFuture<List<BindingRecord>> bindings(String vhost) {
+        return now(() -> {
+            List<BindingRecord> bs = new ArrayList<>();
+            vhost(vhost).bindingLists().forEach(bs::addAll);
+            bs.sort(Comparator.comparing(BindingRecord::source).thenComparing(BindingRecord::destination)
+                    .thenComparing(BindingRecord::routingKey));
+            return bs;
+        });
+    }
+
+    @Override
+    public CompletableFuture<List<PolicyRecord>> policies(String vhost) {
+        return now(() -> {
+            VhostState v = metadata.state().vhost(vhost);
+            List<PolicyRecord> l = new ArrayList<>();
+            if (v != null) v.policies().forEach(l::add);
+            return l;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> setPolicy(PolicyRecord p) {
+        try {
+            Pattern.compile(p.pattern());
+        } catch (PatternSyntaxException e) {
+            return CompletableFuture.failedFuture(DomainException.invalid("invalid pattern '" + p.pattern() + "': " + e.getDescription()));
+        }
+        return refusalOrDone(metadata.submit(new MetadataCommand.SetPolicy(p)));
+    }
+
+    @Override
+    public CompletableFuture<Void> clearPolicy(String vhost, String name) {
+        return refusalOrDone(metadata.submit(new MetadataCommand.ClearPolicy(vhost, name)));
+    }
+
+    @Override public CompletableFuture<Void> forgetNode(String name) { return membership.forget(name); }
+
+    private static CompletableFuture<Void> refusalOrDone(CompletableFuture<CommandResult> f) {
+        return f.thenApply(r -> {
+            if (r instanceof CommandResult.Refused ref) throw ref.toException();
+            return null;
+        });
+    }
+}

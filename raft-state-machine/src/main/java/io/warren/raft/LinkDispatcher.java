@@ -1,0 +1,79 @@
+package io.warren.raft;
+
+import io.warren.metadata.port.Admin;
+import io.warren.raft.link.LinkCall;
+import io.warren.raft.link.LinkCall.*;
+import io.warren.raft.link.LinkCodec;
+import io.warren.raft.meta.MetadataStateMachine;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The receiving end of link calls: decodes a call, runs it where it belongs — the queues served here, membership,
+ * the metadata barrier, the operator's {@link Admin} — and encodes the answer (a refusal or failure as an error
+ * answer). One exhaustive switch over the call's op: a new call does not compile until it is dispatched here.
+ */
+final class LinkDispatcher {
+    private final RaftNode node;
+    private final Nodes nodes;
+    private final QueueHost host;
+    private final Membership membership;
+    private final MetadataBarrier barrier;
+    private final MetadataStateMachine metadata;
+    private final Admin admin;
+
+    LinkDispatcher(RaftNode node, Nodes nodes, QueueHost host, Membership membership, MetadataBarrier barrier,
+                   MetadataStateMachine metadata, Admin admin) {
+        this.node = node;
+        this.nodes = nodes;
+        this.host = host;
+        this.membership = membership;
+        this.barrier = barrier;
+        this.metadata = metadata;
+        this.admin = admin;
+    }
+
+    CompletableFuture<byte[]> call(byte[] request) {
+        LinkCall<?> call;
+        try {
+            call = LinkCodec.decode(request);
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(LinkCodec.error(e));
+        }
+        CompletableFuture<?> result;
+        try {
+            result = run(call);
+        } catch (RuntimeException e) {
+            result = CompletableFuture.failedFuture(e);
+        }
+        return result.handle((v, err) -> err == null ? LinkCodec.answer(call, v) : LinkCodec.error(Retry.unwrap(err)));
+    }
+
+    private CompletableFuture<?> run(LinkCall<?> call) {
+        return switch (call.op()) {
+            case LEADER -> done(nodes.nameOf(node.leaderOf(GroupIds.forQueueGroup(((Leader) call).groupId()))));
+            case PUBLISH -> host.publish(((Publish) call).queue(), ((Publish) call).message());
+            case GET -> done(host.get(((Get) call).queue(), ((Get) call).noAck()));
+            case SETTLE, REQUEUE, DISCARD -> {
+                Settle s = (Settle) call;
+                yield host.settle(s.queue(), s.offsets(), s.op() == Op.REQUEUE);
+            }
+            case PURGE -> host.purge(((Purge) call).queue());
+            case STATS -> done(host.stats(((Stats) call).queue()));
+            case STATUS -> admin.clusterStatus();
+            case JOIN -> done(membership.membersWith(((Join) call).node()));
+            case JOIN_COMMIT -> membership.admit(((JoinCommit) call).node());
+            case FORGET -> admin.forgetNode(((Forget) call).node());
+            case EXPORT_METADATA -> done(metadata.exportState());
+            case METADATA_APPLIED -> barrier.applied(((MetadataApplied) call).index());
+            case SET_POLICY -> admin.setPolicy(((SetPolicy) call).policy());
+            case CLEAR_POLICY -> admin.clearPolicy(((ClearPolicy) call).vhost(), ((ClearPolicy) call).name());
+            case LIST_POLICIES -> admin.policies(((ListPolicies) call).vhost());
+            case LIST_QUEUES -> admin.queues(((ListQueues) call).vhost());
+            case LIST_EXCHANGES -> admin.exchanges(((ListExchanges) call).vhost());
+            case LIST_BINDINGS -> admin.bindings(((ListBindings) call).vhost());
+        };
+    }
+
+    private static <T> CompletableFuture<T> done(T value) { return CompletableFuture.completedFuture(value); }
+}

@@ -1,0 +1,90 @@
+package io.warren.raft.link;
+
+import io.warren.metadata.codec.StableCode;
+import io.warren.metadata.model.BindingRecord;
+import io.warren.metadata.model.ExchangeRecord;
+import io.warren.metadata.model.NodeRecord;
+import io.warren.metadata.model.PolicyRecord;
+import io.warren.metadata.model.QueueRecord;
+import io.warren.metadata.port.Admin;
+import io.warren.metadata.port.Delivery;
+import io.warren.metadata.port.Message;
+import io.warren.metadata.port.QueueStats;
+
+import java.util.List;
+
+/**
+ * The calls one node makes to another over the link, each a typed request whose answer type is {@code R}.
+ * {@link LinkCodec} writes and reads them (and their answers); the receiving node dispatches on {@link #op()}.
+ */
+public sealed interface LinkCall<R> {
+    /** Which call: its code on the wire (stable codes, fixed once). */
+    enum Op implements StableCode {
+        LEADER(1), PUBLISH(2), GET(3), SETTLE(4), REQUEUE(5), PURGE(6), STATS(7), DISCARD(8), STATUS(9), JOIN(10),
+        JOIN_COMMIT(11), FORGET(12), EXPORT_METADATA(13), SET_POLICY(14), CLEAR_POLICY(15), LIST_POLICIES(16),
+        LIST_QUEUES(17), LIST_EXCHANGES(18), LIST_BINDINGS(19), METADATA_APPLIED(20);
+
+        private final int code;
+
+        Op(int code) { this.code = code; }
+
+        @Override public int code() { return code; }
+
+        public static Op ofCode(int code) { return StableCode.of(values(), code); }
+    }
+
+    Op op();
+
+    // ---- queue operations, run where the queue is served ----
+
+    /** Who leads a queue group, as the asked node knows it ("" when it does not). */
+    record Leader(String groupId) implements LinkCall<String> { public Op op() { return Op.LEADER; } }
+
+    record Publish(QueueRecord queue, Message message) implements LinkCall<Void> { public Op op() { return Op.PUBLISH; } }
+
+    /** basic.get: the next ready message, or null. */
+    record Get(QueueRecord queue, boolean noAck) implements LinkCall<Delivery> { public Op op() { return Op.GET; } }
+
+    /** Settles ({@code SETTLE}: acked, {@code DISCARD}: dropped) or returns ({@code REQUEUE}) delivered messages. */
+    record Settle(Op op, QueueRecord queue, long[] offsets) implements LinkCall<Void> {
+        public Settle {
+            if (op != Op.SETTLE && op != Op.REQUEUE && op != Op.DISCARD) throw new IllegalArgumentException("not a settle: " + op);
+        }
+    }
+
+    record Purge(QueueRecord queue) implements LinkCall<Long> { public Op op() { return Op.PURGE; } }
+
+    record Stats(QueueRecord queue) implements LinkCall<QueueStats> { public Op op() { return Op.STATS; } }
+
+    // ---- the cluster ----
+
+    record Status() implements LinkCall<Admin.ClusterStatus> { public Op op() { return Op.STATUS; } }
+
+    /** A joining node asks for the members it must form the metadata group with (itself included). */
+    record Join(NodeRecord node) implements LinkCall<List<NodeRecord>> { public Op op() { return Op.JOIN; } }
+
+    /** The joining node has the metadata group: make it a member. */
+    record JoinCommit(NodeRecord node) implements LinkCall<Void> { public Op op() { return Op.JOIN_COMMIT; } }
+
+    record Forget(String node) implements LinkCall<Void> { public Op op() { return Op.FORGET; } }
+
+    /** The metadata state as its snapshot bytes (for a replica that fell behind the leader's log). */
+    record ExportMetadata() implements LinkCall<byte[]> { public Op op() { return Op.EXPORT_METADATA; } }
+
+    /** Answered once the asked node has applied the metadata log up to {@code index} (or cannot soon). */
+    record MetadataApplied(long index) implements LinkCall<Void> { public Op op() { return Op.METADATA_APPLIED; } }
+
+    // ---- the operator's calls (Admin) ----
+
+    record SetPolicy(PolicyRecord policy) implements LinkCall<Void> { public Op op() { return Op.SET_POLICY; } }
+
+    record ClearPolicy(String vhost, String name) implements LinkCall<Void> { public Op op() { return Op.CLEAR_POLICY; } }
+
+    record ListPolicies(String vhost) implements LinkCall<List<PolicyRecord>> { public Op op() { return Op.LIST_POLICIES; } }
+
+    record ListQueues(String vhost) implements LinkCall<List<Admin.QueueInfo>> { public Op op() { return Op.LIST_QUEUES; } }
+
+    record ListExchanges(String vhost) implements LinkCall<List<ExchangeRecord>> { public Op op() { return Op.LIST_EXCHANGES; } }
+
+    record ListBindings(String vhost) implements LinkCall<List<BindingRecord>> { public Op op() { return Op.LIST_BINDINGS; } }
+}

@@ -1,0 +1,203 @@
+package io.warren.raft.link;
+
+import io.warren.metadata.codec.BinaryReader;
+import io.warren.metadata.codec.BinaryWriter;
+import io.warren.metadata.command.CommandCodec;
+import io.warren.metadata.model.BindingRecord;
+import io.warren.metadata.model.DomainException;
+import io.warren.metadata.model.ExchangeRecord;
+import io.warren.metadata.model.NodeRecord;
+import io.warren.metadata.model.PolicyRecord;
+import io.warren.metadata.port.Admin;
+import io.warren.metadata.port.Delivery;
+import io.warren.metadata.port.Message;
+import io.warren.metadata.port.QueueStats;
+import io.warren.raft.link.LinkCall.*;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+/**
+ * The one codec of link calls. A request is [envelope version][op code][fields]; its answer [0][result] or
+ * [1][error kind code][message]. Every switch here is over {@link LinkCall.Op} and exhaustive: a new call does not
+ * compile until it is encoded, decoded and answered.
+ */
+public final class LinkCodec {
+    /** The envelope's version: a node refuses a request of a version it does not know (with a clear error). */
+    public static final int VERSION = 1;
+
+    private LinkCodec() { }
+
+    // ---- requests ----
+
+    public static byte[] encode(LinkCall<?> call) {
+        BinaryWriter w = new BinaryWriter(64).u8(VERSION).u8(call.op().code());
+        BinaryWriter done = switch (call.op()) {
+            case LEADER -> w.shortStr(((Leader) call).groupId());
+            case PUBLISH -> {
+                Publish p = (Publish) call;
+                CommandCodec.writeQueue(w, p.queue());
+                p.message().writeTo(w);
+                yield w;
+            }
+            case GET -> CommandCodec.writeQueue(w, ((Get) call).queue()).bool(((Get) call).noAck());
+            case SETTLE, REQUEUE, DISCARD -> offsets(CommandCodec.writeQueue(w, ((Settle) call).queue()), ((Settle) call).offsets());
+            case PURGE -> CommandCodec.writeQueue(w, ((Purge) call).queue());
+            case STATS -> CommandCodec.writeQueue(w, ((Stats) call).queue());
+            case STATUS, EXPORT_METADATA -> w;
+            case JOIN -> node(w, ((Join) call).node());
+            case JOIN_COMMIT -> node(w, ((JoinCommit) call).node());
+            case FORGET -> w.shortStr(((Forget) call).node());
+            case METADATA_APPLIED -> w.i64(((MetadataApplied) call).index());
+            case SET_POLICY -> CommandCodec.writePolicy(w, ((SetPolicy) call).policy());
+            case CLEAR_POLICY -> w.shortStr(((ClearPolicy) call).vhost()).shortStr(((ClearPolicy) call).name());
+            case LIST_POLICIES -> w.shortStr(((ListPolicies) call).vhost());
+            case LIST_QUEUES -> w.shortStr(((ListQueues) call).vhost());
+            case LIST_EXCHANGES -> w.shortStr(((ListExchanges) call).vhost());
+            case LIST_BINDINGS -> w.shortStr(((ListBindings) call).vhost());
+        };
+        return done.toByteArray();
+    }
+
+    public static LinkCall<?> decode(byte[] request) {
+        BinaryReader r = new BinaryReader(request);
+        int version = r.u8();
+        if (version != VERSION) {
+            throw new DomainException(DomainException.Kind.NOT_IMPLEMENTED, "link envelope version " + version
+                    + " is not known to this node (it speaks " + VERSION + "): are the cluster's nodes of different releases?");
+        }
+        Op op = Op.ofCode(r.u8());
+        return switch (op) {
+            case LEADER -> new Leader(r.shortStr());
+            case PUBLISH -> new Publish(CommandCodec.readQueue(r), Message.readFrom(r));
+            case GET -> new Get(CommandCodec.readQueue(r), r.bool());
+            case SETTLE, REQUEUE, DISCARD -> new Settle(op, CommandCodec.readQueue(r), offsets(r));
+            case PURGE -> new Purge(CommandCodec.readQueue(r));
+            case STATS -> new Stats(CommandCodec.readQueue(r));
+            case STATUS -> new Status();
+            case EXPORT_METADATA -> new ExportMetadata();
+            case JOIN -> new Join(node(r));
+            case JOIN_COMMIT -> new JoinCommit(node(r));
+            case FORGET -> new Forget(r.shortStr());
+            case METADATA_APPLIED -> new MetadataApplied(r.i64());
+            case SET_POLICY -> new SetPolicy(CommandCodec.readPolicy(r));
+            case CLEAR_POLICY -> new ClearPolicy(r.shortStr(), r.shortStr());
+            case LIST_POLICIES -> new ListPolicies(r.shortStr());
+            case LIST_QUEUES -> new ListQueues(r.shortStr());
+            case LIST_EXCHANGES -> new ListExchanges(r.shortStr());
+            case LIST_BINDINGS -> new ListBindings(r.shortStr());
+        };
+    }
+
+    // ---- answers ----
+
+    /** The answer to {@code call}: {@code result} must be of the call's answer type. */
+    @SuppressWarnings("unchecked")
+    public static byte[] answer(LinkCall<?> call, Object result) {
+        BinaryWriter w = new BinaryWriter(64).u8(0);
+        BinaryWriter done = switch (call.op()) {
+            case PUBLISH, SETTLE, REQUEUE, DISCARD, JOIN_COMMIT, FORGET, METADATA_APPLIED, SET_POLICY, CLEAR_POLICY -> w;
+            case LEADER -> w.shortStr(result == null ? "" : (String) result);
+            case GET -> {
+                Delivery d = (Delivery) result;
+                w.bool(d != null);
+                if (d != null) LinkProtocol.delivery(w, d);
+                yield w;
+            }
+            case PURGE -> w.i64((Long) result);
+            case STATS -> stats(w, (QueueStats) result);
+            case STATUS -> {
+                Admin.ClusterStatus s = (Admin.ClusterStatus) result;
+                w.shortStr(s.metadataLeader());
+                yield list(w, s.members(), (x, m) -> x.shortStr(m.name()).shortStr(m.raftAddress()).bool(m.running()));
+            }
+            case JOIN -> list(w, (List<NodeRecord>) result, LinkCodec::node);
+            case EXPORT_METADATA -> w.longBytes((byte[]) result);
+            case LIST_POLICIES -> list(w, (List<PolicyRecord>) result, CommandCodec::writePolicy);
+            case LIST_QUEUES -> list(w, (List<Admin.QueueInfo>) result, LinkCodec::queueInfo);
+            case LIST_EXCHANGES -> list(w, (List<ExchangeRecord>) result, CommandCodec::writeExchange);
+            case LIST_BINDINGS -> list(w, (List<BindingRecord>) result, CommandCodec::writeBinding);
+        };
+        return done.toByteArray();
+    }
+
+    /** Reads the answer to {@code call}, or throws the domain error it carries. */
+    @SuppressWarnings("unchecked")
+    public static <R> R readAnswer(LinkCall<R> call, byte[] answer) {
+        BinaryReader r = new BinaryReader(answer);
+        if (r.u8() != 0) throw new DomainException(DomainException.Kind.ofCode(r.u8()), r.longStr());
+        Object result = switch (call.op()) {
+            case PUBLISH, SETTLE, REQUEUE, DISCARD, JOIN_COMMIT, FORGET, METADATA_APPLIED, SET_POLICY, CLEAR_POLICY -> null;
+            case LEADER -> r.shortStr();
+            case GET -> r.bool() ? LinkProtocol.delivery(r, ((Get) call).queue()) : null;
+            case PURGE -> r.i64();
+            case STATS -> stats(r);
+            case STATUS -> {
+                String leader = r.shortStr();
+                yield new Admin.ClusterStatus(leader, list(r, x -> new Admin.Member(x.shortStr(), x.shortStr(), x.bool())));
+            }
+            case JOIN -> list(r, LinkCodec::node);
+            case EXPORT_METADATA -> r.longBytes();
+            case LIST_POLICIES -> list(r, CommandCodec::readPolicy);
+            case LIST_QUEUES -> list(r, LinkCodec::queueInfo);
+            case LIST_EXCHANGES -> list(r, CommandCodec::readExchange);
+            case LIST_BINDINGS -> list(r, CommandCodec::readBinding);
+        };
+        return (R) result;
+    }
+
+    /** A refusal (a domain error) or a failure (anything else: INTERNAL) as an answer. */
+    public static byte[] error(Throwable t) {
+        DomainException d = t instanceof DomainException de ? de : new DomainException(DomainException.Kind.INTERNAL, String.valueOf(t));
+        return new BinaryWriter(64).u8(1).u8(d.kind().code()).longStr(String.valueOf(d.getMessage())).toByteArray();
+    }
+
+    // ---- parts ----
+
+    private static BinaryWriter node(BinaryWriter w, NodeRecord n) { return w.shortStr(n.name()).shortStr(n.raftAddress()); }
+
+    private static NodeRecord node(BinaryReader r) { return new NodeRecord(r.shortStr(), r.shortStr()); }
+
+    private static BinaryWriter stats(BinaryWriter w, QueueStats s) {
+        return w.i64(s.messages()).i64(s.messagesReady()).i64(s.messagesUnacked()).i32(s.consumers());
+    }
+
+    private static QueueStats stats(BinaryReader r) { return new QueueStats(r.i64(), r.i64(), r.i64(), r.i32()); }
+
+    private static BinaryWriter queueInfo(BinaryWriter w, Admin.QueueInfo q) {
+        CommandCodec.writeQueue(w, q.queue()).shortStr(q.leader());
+        list(w, q.online(), BinaryWriter::shortStr);
+        w.bool(q.stats() != null);
+        return q.stats() != null ? stats(w, q.stats()) : w;
+    }
+
+    private static Admin.QueueInfo queueInfo(BinaryReader r) {
+        var queue = CommandCodec.readQueue(r);
+        String leader = r.shortStr();
+        List<String> online = list(r, BinaryReader::shortStr);
+        return new Admin.QueueInfo(queue, leader, online, r.bool() ? stats(r) : null);
+    }
+
+    private static BinaryWriter offsets(BinaryWriter w, long[] offsets) {
+        LinkProtocol.offsets(w, offsets);
+        return w;
+    }
+
+    private static long[] offsets(BinaryReader r) { return LinkProtocol.offsets(r); }
+
+    private static <T> BinaryWriter list(BinaryWriter w, List<T> items, BiConsumer<BinaryWriter, T> item) {
+        w.i32(items.size());
+        for (T t : items) item.accept(w, t);
+        return w;
+    }
+
+    private static <T> List<T> list(BinaryReader r, Function<BinaryReader, T> item) {
+        int n = r.i32();
+        if (n < 0 || n > r.remaining()) throw new BinaryReader.MalformedException("bad list length " + n);
+        List<T> l = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) l.add(item.apply(r));
+        return l;
+    }
+}
