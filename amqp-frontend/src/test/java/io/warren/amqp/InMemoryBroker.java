@@ -74,11 +74,12 @@ public final class InMemoryBroker implements BrokerPort, MetadataPort, QueuePort
         return CompletableFuture.completedFuture(r);
     }
 
-    @Override
-    public CompletableFuture<Long> deleteQueue(QueueRecord queue, boolean ifUnused, boolean ifEmpty) {
-        long n = stats(queue).join().messages();
-        return submit(new MetadataCommand.DeleteQueue(queue.vhost(), queue.name(), queue.id())).thenApply(r -> n);
-    }
+    private final io.warren.metadata.port.Definitions definitions = new io.warren.metadata.service.CheckedDefinitions(this, this);
+    private final io.warren.metadata.port.Publisher publisher = new io.warren.metadata.service.RoutedPublisher(this, this, definitions);
+
+    @Override public io.warren.metadata.port.Definitions definitions() { return definitions; }
+
+    @Override public io.warren.metadata.port.Publisher publisher() { return publisher; }
 
     private ClassicQueue q(QueueRecord r) { return queues.get(r.id()); }
 

@@ -1,13 +1,11 @@
 package io.warren.raft;
 
-import io.warren.metadata.command.MetadataCommand;
 import io.warren.metadata.model.DomainException;
 import io.warren.metadata.model.QueueRecord;
 import io.warren.metadata.port.ConsumerSink;
 import io.warren.metadata.port.ConsumerSpec;
 import io.warren.metadata.port.Delivery;
 import io.warren.metadata.port.Message;
-import io.warren.metadata.port.MetadataPort;
 import io.warren.metadata.port.QueueConsumer;
 import io.warren.metadata.port.QueuePort;
 import io.warren.metadata.port.QueueStats;
@@ -17,7 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -37,14 +34,12 @@ final class QueueForwarder implements QueuePort {
     private final QueueLocator locator;
     private final QueueHost host;
     private final LinkClient link;
-    private final MetadataPort metadata;
 
-    QueueForwarder(Nodes nodes, QueueLocator locator, QueueHost host, LinkClient link, MetadataPort metadata) {
+    QueueForwarder(Nodes nodes, QueueLocator locator, QueueHost host, LinkClient link) {
         this.nodes = nodes;
         this.locator = locator;
         this.host = host;
         this.link = link;
-        this.metadata = metadata;
     }
 
     private <T> CompletableFuture<T> onHost(QueueRecord q, boolean retryable, Function<QueueHost, CompletableFuture<T>> local,
@@ -97,15 +92,5 @@ final class QueueForwarder implements QueuePort {
     @Override
     public CompletableFuture<QueueStats> stats(QueueRecord q) {
         return onHost(q, true, h -> CompletableFuture.completedFuture(h.engine(q).stats()), new LinkCall.Stats(q));
-    }
-
-    /** Deletes a queue: if-unused/if-empty need the real counts; an unconditional delete goes ahead when the queue cannot answer. */
-    CompletableFuture<Long> delete(QueueRecord q, boolean ifUnused, boolean ifEmpty) {
-        CompletableFuture<QueueStats> counts = ifUnused || ifEmpty ? stats(q) : stats(q).exceptionally(e -> new QueueStats(0, 0, 0, 0));
-        return counts.thenCompose(s -> {
-            if (ifUnused && s.consumers() > 0) throw new CompletionException(DomainException.precondition(q.describe() + " in use"));
-            if (ifEmpty && s.messages() > 0) throw new CompletionException(DomainException.precondition(q.describe() + " not empty"));
-            return metadata.submit(new MetadataCommand.DeleteQueue(q.vhost(), q.name(), q.id())).thenApply(r -> s.messages());
-        });
     }
 }

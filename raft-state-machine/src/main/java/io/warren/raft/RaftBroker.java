@@ -8,8 +8,12 @@ import io.warren.metadata.model.QueueRecord;
 import io.warren.metadata.model.UserRecord;
 import io.warren.metadata.port.Admin;
 import io.warren.metadata.port.BrokerPort;
+import io.warren.metadata.port.Definitions;
+import io.warren.metadata.port.Publisher;
 import io.warren.metadata.port.MetadataPort;
 import io.warren.metadata.port.QueuePort;
+import io.warren.metadata.service.CheckedDefinitions;
+import io.warren.metadata.service.RoutedPublisher;
 import io.warren.metadata.state.MetadataState;
 import io.warren.raft.link.Link;
 import io.warren.raft.link.LinkCall;
@@ -67,6 +71,8 @@ public final class RaftBroker implements BrokerPort, AutoCloseable {
     private final GroupLifecycle groups;
     private final Membership membership;
     private final ClusterAdmin admin;
+    private final Definitions definitions;
+    private final Publisher publisher;
     private final ExecutorService housekeeping = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "warren-housekeeping");
         t.setDaemon(true);
@@ -113,10 +119,12 @@ public final class RaftBroker implements BrokerPort, AutoCloseable {
         this.locator = new QueueLocator(n, nodes, link, metadataSm::state);
         MetadataBarrier barrier = new MetadataBarrier(config.nodeName(), link, metadataSm);
         this.metadata = new MetadataSubmitter(n, nodes, metadataSm, barrier, locator);
-        this.queues = new QueueForwarder(nodes, locator, host, link, metadata);
+        this.queues = new QueueForwarder(nodes, locator, host, link);
         this.groups = lifecycle[0] = new GroupLifecycle(n, nodes, host, metadataSm::state, housekeeping);
         this.membership = new Membership(n, nodes, link, metadata, housekeeping);
         this.admin = new ClusterAdmin(nodes, metadata, queues, locator, membership);
+        this.definitions = new CheckedDefinitions(metadata, queues);
+        this.publisher = new RoutedPublisher(metadata, queues, definitions);
         dispatcher[0] = new LinkDispatcher(n, nodes, host, membership, barrier, metadataSm, admin);
     }
 
@@ -194,8 +202,9 @@ public final class RaftBroker implements BrokerPort, AutoCloseable {
 
     @Override public Alarms alarms() { return alarms; }
 
-    @Override
-    public CompletableFuture<Long> deleteQueue(QueueRecord q, boolean ifUnused, boolean ifEmpty) { return queues.delete(q, ifUnused, ifEmpty); }
+    @Override public Publisher publisher() { return publisher; }
+
+    @Override public Definitions definitions() { return definitions; }
 
     /** This node's applied replica of the metadata. */
     public MetadataState state() { return metadataSm.state(); }

@@ -7,9 +7,9 @@ import io.warren.amqp.error.AmqpException;
 import io.warren.amqp.error.ReplyCode;
 import io.warren.amqp.method.*;
 import io.warren.metadata.model.DomainException;
-import io.warren.metadata.model.ExchangeRecord;
-import io.warren.metadata.model.Permission;
 import io.warren.metadata.model.QueueRecord;
+import io.warren.metadata.port.Caller;
+import io.warren.metadata.port.Definitions;
 import io.warren.metadata.state.VhostState;
 
 import java.util.ArrayDeque;
@@ -50,6 +50,8 @@ public final class AmqpChannel implements ServerMethodHandler {
     private Method current;
     /** The last queue declared on this channel: "" in later methods means it. */
     String lastQueue;
+    /** Who this channel acts for, in the broker services' terms. */
+    final Caller caller;
 
     // content being assembled
     private BasicMethod.Publish contentMethod;
@@ -59,6 +61,7 @@ public final class AmqpChannel implements ServerMethodHandler {
     public AmqpChannel(int id, ChannelHost host) {
         this.id = id;
         this.host = host;
+        this.caller = new Caller(host.user(), host.vhost(), host.connectionId());
         this.declarations = new Declarations(this);
         this.publishing = new Publishing(this);
         this.consuming = new Consuming(this);
@@ -301,48 +304,18 @@ public final class AmqpChannel implements ServerMethodHandler {
         return v;
     }
 
-    ExchangeRecord exchange(String name) {
-        ExchangeRecord x = vhost().exchange(name);
-        if (x == null) throw DomainException.notFound("exchange '" + name + "' in vhost '" + host.vhost() + "'");
-        return x;
-    }
-
     String queueName(String name) {
         if (!name.isEmpty()) return name;
         if (lastQueue == null) throw DomainException.notFound("previously declared queue");
         return lastQueue;
     }
 
-    /** The named queue, checking exclusive ownership (405 for other connections). */
-    QueueRecord queue(String name) {
-        String n = queueName(name);
-        QueueRecord q = vhost().queue(n);
-        if (q == null) throw DomainException.notFound("queue '" + n + "' in vhost '" + host.vhost() + "'");
-        checkExclusive(q);
-        return q;
-    }
+    /** The named queue ("" the last declared), not another connection's exclusive one (405). */
+    QueueRecord queue(String name) { return host.broker().definitions().queue(caller, queueName(name)); }
 
-    void checkExclusive(QueueRecord q) {
-        if (q.exclusiveOwner() != null && !q.exclusiveOwner().equals(host.connectionId())) {
-            throw DomainException.locked("cannot obtain exclusive access to locked " + q.describe()
-                    + ". It could be originally declared on another connection or the exclusive property value does not"
-                    + " match that of the original declaration.");
-        }
-    }
-
-    enum Access { CONFIGURE, WRITE, READ }
-
-    void checkAccess(Access a, String kind, String name) {
-        Permission p = host.broker().metadata().state().permission(host.user(), host.vhost());
-        boolean ok = p != null && switch (a) {
-            case CONFIGURE -> p.mayConfigure(name);
-            case WRITE -> p.mayWrite(name);
-            case READ -> p.mayRead(name);
-        };
-        if (!ok) {
-            throw DomainException.refused("access to " + kind + " '" + name + "' in vhost '" + host.vhost()
-                    + "' refused for user '" + host.user() + "'");
-        }
+    /** The named queue, which this channel's user may {@code access}. */
+    QueueRecord queue(String name, Definitions.Access access) {
+        return host.broker().definitions().queue(caller, queueName(name), access);
     }
 
     // ---- ServerMethodHandler: channel, access ----

@@ -1,11 +1,11 @@
 package io.warren.amqp.channel;
 
-import io.warren.amqp.channel.AmqpChannel.Access;
 import io.warren.amqp.error.AmqpException;
 import io.warren.amqp.error.ReplyCode;
 import io.warren.amqp.method.BasicMethod;
 import io.warren.metadata.model.DomainException;
 import io.warren.metadata.model.QueueRecord;
+import io.warren.metadata.port.Definitions;
 import io.warren.metadata.port.ConsumerSpec;
 import io.warren.metadata.port.Delivery;
 import io.warren.metadata.port.Message;
@@ -158,8 +158,7 @@ final class Consuming {
             if (!m.nowait()) ch.send(new BasicMethod.ConsumeOk(tag));
             return;
         }
-        QueueRecord q = ch.queue(m.queue());
-        ch.checkAccess(Access.READ, "queue", q.name());
+        QueueRecord q = ch.queue(m.queue(), Definitions.Access.READ);
         int priority = priority(m, q);
         ChannelConsumer c;
         synchronized (this) { c = new ChannelConsumer(this, tag, q, m.noAck(), prefetchCount); }
@@ -208,8 +207,7 @@ final class Consuming {
     }
 
     void get(BasicMethod.Get m) {
-        QueueRecord q = ch.queue(m.queue());
-        ch.checkAccess(Access.READ, "queue", q.name());
+        QueueRecord q = ch.queue(m.queue(), Definitions.Access.READ);
         ch.afterEffects(q, () -> ch.await(ch.host.broker().queues().get(q, m.noAck()), d -> {
             if (d == null) {
                 ch.send(new BasicMethod.GetEmpty(""));

@@ -1,7 +1,5 @@
 package io.warren.amqp.channel;
 
-import io.warren.amqp.channel.AmqpChannel.Access;
-import io.warren.amqp.codec.BasicProperties;
 import io.warren.amqp.error.AmqpException;
 import io.warren.amqp.error.ReplyCode;
 import io.warren.amqp.method.BasicMethod;
@@ -9,32 +7,30 @@ import io.warren.amqp.method.ConfirmMethod;
 import io.warren.amqp.method.TxMethod;
 import io.warren.metadata.codec.BinaryReader;
 import io.warren.metadata.model.DomainException;
-import io.warren.metadata.model.ExchangeRecord;
-import io.warren.metadata.model.QueueRecord;
+import io.warren.metadata.port.Definitions;
 import io.warren.metadata.port.Message;
-import io.warren.metadata.port.QueuePort;
-import io.warren.metadata.routing.Router;
+import io.warren.metadata.port.MessageProperties;
+import io.warren.metadata.port.Publisher;
+import io.warren.metadata.service.RoutedPublisher;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
- * basic.publish through to the queues, publisher confirms (sent once every target queue has the message
- * safe), mandatory returns, and transactions (publishes and acks held until commit).
+ * basic.publish's AMQP part: content assembled into a message (direct reply-to resolved here), handed to the broker's
+ * {@link Publisher} to route and deliver; publisher confirms numbered and sent once the outcome is in, mandatory
+ * returns, and transactions (routed at publish, delivered with the acks at commit).
  */
 final class Publishing {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Publishing.class);
     private final AmqpChannel ch;
     private Confirms confirms;
     private boolean tx;
-    private final List<Routed> txPublishes = new ArrayList<>();
+    private final List<Publisher.Routed> txPublishes = new ArrayList<>();
     /** basic.return of unroutable mandatory publishes in a transaction: sent at tx.commit, dropped by rollback. */
     private final List<Runnable> txReturns = new ArrayList<>();
-
-    /** A message resolved to its queues. */
-    record Routed(Message message, List<QueueRecord> queues) { }
 
     Publishing(AmqpChannel ch) { this.ch = ch; }
 
@@ -46,110 +42,84 @@ final class Publishing {
         ch.expectContent(m);
     }
 
-    /** A complete message arrived. */
-    void publish(BasicMethod.Publish m, byte[] props, byte[] body) { publish(m, props, body, false); }
-
     /**
-     * Routes and enqueues a message. An exchange this replica does not know, or a default-exchange publish that
-     * routes nowhere, may name something declared through another node a moment ago: once ({@code synced}
-     * false), this replica catches up with the metadata group and the message is routed again — off the
-     * routed path, so a routable publish looks nothing up twice.
+     * A complete message arrived: AMQP's own part (direct reply-to) here, then routed by the broker's {@link Publisher}.
+     * Routing completes at once unless this replica must catch up with the metadata group first; then later frames of
+     * the channel wait, so confirms keep the order of the publishes.
      */
-    private void publish(BasicMethod.Publish m, byte[] props, byte[] body, boolean synced) {
-        ExchangeRecord x = ch.vhost().exchange(m.exchange());
-        if (x == null) {
-            if (!synced) {
-                resync(m, props, body);
-                return;
-            }
-            x = ch.exchange(m.exchange()); // 404
-        }
-        if (x.internal()) throw DomainException.refused("cannot publish to internal " + x.describe());
-        ch.checkAccess(Access.WRITE, "exchange", x.name());
-        Map<String, Object> headers = null;
+    void publish(BasicMethod.Publish m, byte[] props, byte[] body) {
         byte[] outProps = props;
-        if (BasicProperties.hasHeaders(props) || mayCarrySpecialProps(props)) {
-            BasicProperties p = decode(props);
-            headers = p.headers();
-            if (p.userId() != null && !p.userId().equals(ch.host.user())) {
-                throw DomainException.precondition("user_id property set to '" + p.userId()
-                        + "' but authenticated user was '" + ch.host.user() + "'");
-            }
-            BasicProperties out = p;
+        if (MessageProperties.hasReplyTo(props)) {
+            MessageProperties p = decode(props);
             if (ReplyToRegistry.PSEUDO_QUEUE.equals(p.replyTo())) {
                 String name = ch.consuming.replyToName();
                 if (name == null) throw DomainException.precondition("fast reply consumer does not exist");
-                out = out.withReplyTo(name);
+                outProps = p.withReplyTo(name).encode();
             }
-            if (headers != null && headers.containsKey("BCC")) { // routes, but is not delivered
-                Map<String, Object> delivered = new java.util.LinkedHashMap<>(headers);
-                delivered.remove("BCC");
-                out = out.withHeaders(delivered);
-            }
-            if (out != p) outProps = out.encode();
         }
         Message msg = new Message(m.exchange(), m.routingKey(), outProps, body);
-        if (x.name().isEmpty() && m.routingKey().startsWith(ReplyToRegistry.PREFIX)) {
-            long seq = confirms != null ? confirms.next() : 0;
-            AmqpChannel target = ch.host.replyTo().lookup(m.routingKey());
-            if (target != null) target.consuming.deliverReply(msg);
-            if (confirms != null) confirms.complete(seq, true);
+        if (m.exchange().isEmpty() && m.routingKey().startsWith(ReplyToRegistry.PREFIX)) {
+            replyDirectly(msg);
             return;
         }
-        List<QueueRecord> queues = Router.route(ch.vhost(), x, m.routingKey(), headers);
-        if (queues.isEmpty() && !synced && x.name().isEmpty()) {
-            resync(m, props, body);
+        CompletableFuture<Publisher.Routed> routed = ch.host.broker().publisher().route(ch.caller, msg);
+        if (!routed.isDone()) {
+            ch.await(routed, r -> routed(m, r));
             return;
         }
+        try {
+            routed(m, routed.join());
+        } catch (CompletionException e) {
+            throw AmqpException.from(e);
+        }
+    }
+
+    /** Direct reply-to: straight to the requester's channel on this node (gone: dropped, as RabbitMQ does). */
+    private void replyDirectly(Message msg) {
+        ch.host.broker().definitions().authorize(ch.caller, Definitions.Access.WRITE, "exchange", "");
+        if (MessageProperties.hasUserId(msg.properties())) RoutedPublisher.checkUserId(ch.caller, decode(msg.properties()));
         long seq = confirms != null ? confirms.next() : 0;
-        if (queues.isEmpty()) {
+        AmqpChannel target = ch.host.replyTo().lookup(msg.routingKey());
+        if (target != null) target.consuming.deliverReply(msg);
+        if (confirms != null) confirms.complete(seq, true);
+    }
+
+    private void routed(BasicMethod.Publish m, Publisher.Routed r) {
+        long seq = confirms != null ? confirms.next() : 0;
+        if (r.unroutable()) {
             if (m.mandatory()) {
-                byte[] returned = outProps;
+                Message msg = r.message();
                 Runnable ret = () -> ch.sendContent(new BasicMethod.Return(ReplyCode.NO_ROUTE.code(), "NO_ROUTE", m.exchange(),
-                        m.routingKey()), returned, body);
+                        m.routingKey()), msg.properties(), msg.body());
                 if (tx) txReturns.add(ret); else ret.run();
             }
             if (confirms != null) confirms.complete(seq, true);
             return;
         }
         if (tx) {
-            txPublishes.add(new Routed(msg, queues));
+            txPublishes.add(r);
             return;
         }
-        CompletableFuture<Void> done = enqueue(new Routed(msg, queues));
+        CompletableFuture<Publisher.Outcome> done = deliver(r);
         if (confirms != null) {
             Confirms c = confirms;
-            done.whenComplete((v, err) -> {
-                if (err != null) LOG.warn("publish to {} failed, nacking: {}", queues, err.toString());
-                ch.host.eventLoop().execute(() -> c.complete(seq, err == null));
+            done.thenAccept(o -> {
+                if (!o.safe()) LOG.warn("publish to {} failed, nacking: {}", r.queues(), String.valueOf(o.firstFailure()));
+                ch.host.eventLoop().execute(() -> c.complete(seq, o.safe()));
             });
         }
     }
 
-    /** The channel waits (later frames are held) until this replica has caught up, then routes the message again. */
-    private void resync(BasicMethod.Publish m, byte[] props, byte[] body) {
-        ch.await(ch.host.broker().metadata().sync(), v -> publish(m, props, body, true));
+    private CompletableFuture<Publisher.Outcome> deliver(Publisher.Routed r) {
+        return ch.host.broker().publisher().deliver(r, ch.effects::track);
     }
 
-    /** reply-to and user-id need a look inside; routing needs headers. Both are rare enough to check by flag. */
-    private static boolean mayCarrySpecialProps(byte[] props) {
-        return props.length >= 2 && ((props[0] & 0x02) != 0 || (props[1] & 0x10) != 0);
-    }
-
-    private static BasicProperties decode(byte[] props) {
+    private static MessageProperties decode(byte[] props) {
         try {
-            return BasicProperties.decode(props);
+            return MessageProperties.decode(props);
         } catch (BinaryReader.MalformedException e) {
             throw AmqpException.of(ReplyCode.SYNTAX_ERROR, "cannot decode content header properties: " + e.getMessage());
         }
-    }
-
-    private CompletableFuture<Void> enqueue(Routed r) {
-        QueuePort qp = ch.host.broker().queues();
-        if (r.queues().size() == 1) return ch.effects.track(r.queues().get(0), qp.publish(r.queues().get(0), r.message()));
-        CompletableFuture<?>[] fs = new CompletableFuture<?>[r.queues().size()];
-        for (int i = 0; i < fs.length; i++) fs[i] = ch.effects.track(r.queues().get(i), qp.publish(r.queues().get(i), r.message()));
-        return CompletableFuture.allOf(fs);
     }
 
     // ---- confirms ----
@@ -174,7 +144,12 @@ final class Publishing {
         txReturns.clear();
         List<CompletableFuture<?>> fs = new ArrayList<>();
         fs.addAll(ch.consuming.commitAcks());
-        for (Routed r : txPublishes) fs.add(enqueue(r));
+        for (Publisher.Routed r : txPublishes) {
+            fs.add(deliver(r).thenApply(o -> {
+                if (!o.safe()) throw new CompletionException(o.firstFailure());
+                return null;
+            }));
+        }
         txPublishes.clear();
         ch.await(CompletableFuture.allOf(fs.toArray(CompletableFuture<?>[]::new)), v -> ch.send(new TxMethod.CommitOk()));
     }

@@ -53,6 +53,7 @@ public final class AmqpException extends RuntimeException {
                 case NOT_IMPLEMENTED -> ReplyCode.NOT_IMPLEMENTED;
                 case RESOURCE_ERROR -> ReplyCode.RESOURCE_ERROR;
                 case UNAVAILABLE, INTERNAL -> ReplyCode.INTERNAL_ERROR;
+                case MALFORMED_INPUT -> ReplyCode.SYNTAX_ERROR;
             };
             return new AmqpException(code, d.getMessage());
         }

@@ -8,7 +8,7 @@ public final class DomainException extends RuntimeException {
     /** What went wrong; the codes travel in refusals on the metadata log and on the link. */
     public enum Kind implements io.warren.metadata.codec.StableCode {
         NOT_FOUND(0), PRECONDITION_FAILED(1), RESOURCE_LOCKED(2), ACCESS_REFUSED(3), NOT_ALLOWED(4), INVALID_ARGUMENT(5),
-        NOT_IMPLEMENTED(6), RESOURCE_ERROR(7), UNAVAILABLE(8), INTERNAL(9);
+        NOT_IMPLEMENTED(6), RESOURCE_ERROR(7), UNAVAILABLE(8), INTERNAL(9), MALFORMED_INPUT(10);
 
         private final int code;
 

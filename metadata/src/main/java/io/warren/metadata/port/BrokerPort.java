@@ -1,10 +1,10 @@
 package io.warren.metadata.port;
 
-import io.warren.metadata.model.QueueRecord;
-
-import java.util.concurrent.CompletableFuture;
-
-/** Everything a front end needs from the broker behind it. */
+/**
+ * Everything a front end needs from the broker behind it: the broker services ({@link Publisher}, {@link Definitions})
+ * that carry RabbitMQ's semantics for every protocol, and the two ports they are written over — the replicated
+ * metadata and the queues — for what a front end does to a queue directly (consume, get, settle).
+ */
 public interface BrokerPort {
     String nodeName();
 
@@ -12,11 +12,9 @@ public interface BrokerPort {
 
     QueuePort queues();
 
-    /**
-     * Deletes a queue: checks if-unused/if-empty where the queue lives, removes its record, cancels its
-     * consumers and frees its storage. Completes with the number of messages it held.
-     */
-    CompletableFuture<Long> deleteQueue(QueueRecord queue, boolean ifUnused, boolean ifEmpty);
+    Publisher publisher();
+
+    Definitions definitions();
 
     /** Resource alarms (memory, disk): publishers are blocked while one is up. */
     Alarms alarms();

@@ -1,4 +1,4 @@
-package io.warren.amqp.codec;
+package io.warren.metadata.port;
 
 import io.warren.metadata.codec.BinaryReader;
 import io.warren.metadata.codec.BinaryWriter;
@@ -7,11 +7,13 @@ import io.warren.metadata.codec.FieldTables;
 import java.util.Map;
 
 /**
- * The 14 basic properties. Messages keep the raw property bytes and are re-sent as received; this record is
- * decoded only where the broker must look inside (headers for routing, reply-to, user-id, expiration) and
- * re-encoded only when the broker changes a property (direct reply-to).
+ * A message's properties, typed: the 14 properties every AMQP 0-9-1 client knows. A {@link Message} keeps them as
+ * bytes in the form AMQP's content header carries them (flags, then the fields present), so a message published
+ * over AMQP is stored and delivered byte for byte; this record is decoded only where the broker must look inside
+ * (headers for routing, user-id, reply-to; expiration and priority for queue features) and encoded where a front
+ * end without that form (HTTP, a shovel) builds a message, or the broker changes a property.
  */
-public record BasicProperties(String contentType, String contentEncoding, Map<String, Object> headers,
+public record MessageProperties(String contentType, String contentEncoding, Map<String, Object> headers,
                               Integer deliveryMode, Integer priority, String correlationId, String replyTo,
                               String expiration, String messageId, Long timestamp, String type, String userId,
                               String appId, String clusterId) {
@@ -23,12 +25,12 @@ public record BasicProperties(String contentType, String contentEncoding, Map<St
             APP_ID = 1 << 3, CLUSTER_ID = 1 << 2;
 
     /** Decodes property bytes; malformed input raises {@link BinaryReader.MalformedException}. */
-    public static BasicProperties decode(byte[] raw) {
+    public static MessageProperties decode(byte[] raw) {
         BinaryReader r = new BinaryReader(raw);
         int flags = r.u16();
         int more = flags;
         while ((more & 1) != 0) more = r.u16(); // continuation words: none defined for basic, skipped
-        return new BasicProperties(
+        return new MessageProperties(
                 (flags & CONTENT_TYPE) != 0 ? r.shortStr() : null,
                 (flags & CONTENT_ENCODING) != 0 ? r.shortStr() : null,
                 (flags & HEADERS) != 0 ? FieldTables.readTable(r) : null,
@@ -48,6 +50,16 @@ public record BasicProperties(String contentType, String contentEncoding, Map<St
     /** True when the raw bytes carry a headers table (routing needs it only then). */
     public static boolean hasHeaders(byte[] raw) {
         return raw.length >= 2 && ((raw[0] & 0xff) << 8 & HEADERS) != 0;
+    }
+
+    /** True when the raw bytes carry a reply-to property. */
+    public static boolean hasReplyTo(byte[] raw) {
+        return raw.length >= 2 && ((raw[0] & 0xff) << 8 & REPLY_TO) != 0;
+    }
+
+    /** True when the raw bytes carry a user-id property. */
+    public static boolean hasUserId(byte[] raw) {
+        return raw.length >= 2 && ((raw[1] & 0xff) & USER_ID) != 0;
     }
 
     public byte[] encode() {
@@ -76,13 +88,13 @@ public record BasicProperties(String contentType, String contentEncoding, Map<St
         return w.toByteArray();
     }
 
-    public BasicProperties withHeaders(Map<String, Object> h) {
-        return new BasicProperties(contentType, contentEncoding, h, deliveryMode, priority, correlationId, replyTo,
+    public MessageProperties withHeaders(Map<String, Object> h) {
+        return new MessageProperties(contentType, contentEncoding, h, deliveryMode, priority, correlationId, replyTo,
                 expiration, messageId, timestamp, type, userId, appId, clusterId);
     }
 
-    public BasicProperties withReplyTo(String r) {
-        return new BasicProperties(contentType, contentEncoding, headers, deliveryMode, priority, correlationId, r,
+    public MessageProperties withReplyTo(String r) {
+        return new MessageProperties(contentType, contentEncoding, headers, deliveryMode, priority, correlationId, r,
                 expiration, messageId, timestamp, type, userId, appId, clusterId);
     }
 }
