@@ -6,7 +6,12 @@ import io.warren.metadata.command.MetadataCommand;
 import io.warren.metadata.model.BindingRecord;
 import io.warren.metadata.model.ExchangeRecord;
 import io.warren.metadata.model.ExchangeType;
+import io.warren.metadata.model.NodeRecord;
+import io.warren.metadata.model.PasswordHash;
+import io.warren.metadata.model.Permission;
+import io.warren.metadata.model.PolicyRecord;
 import io.warren.metadata.model.QueueType;
+import io.warren.metadata.model.UserRecord;
 import io.warren.metadata.state.MetadataState;
 import org.junit.jupiter.api.Test;
 
@@ -14,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -28,7 +34,9 @@ class MetadataDeterminismTest {
         String x = "x" + r.nextInt(6);
         String q = "q" + r.nextInt(8);
         ExchangeType[] types = ExchangeType.values();
-        return switch (r.nextInt(9)) {
+        String user = "u" + r.nextInt(4);
+        String node = "n" + r.nextInt(4);
+        return switch (r.nextInt(15)) {
             case 0 -> new MetadataCommand.AddVhost(v);
             case 1 -> new MetadataCommand.DeclareExchange(new ExchangeRecord(v, x, types[r.nextInt(types.length)], r.nextBoolean(),
                     r.nextBoolean(), false, Map.of()));
@@ -42,6 +50,15 @@ class MetadataDeterminismTest {
             case 6 -> new MetadataCommand.Unbind(new BindingRecord(v, x, r.nextBoolean(), r.nextBoolean() ? q : "x" + r.nextInt(6),
                     "k" + r.nextInt(3), Map.of()));
             case 7 -> new MetadataCommand.DropExclusiveQueues("n1/" + r.nextInt(3));
+            case 8 -> new MetadataCommand.PutUser(new UserRecord(user, PasswordHash.hash("p" + r.nextInt(3)),
+                    r.nextBoolean() ? Set.of("administrator") : Set.of("monitoring", "management"), r.nextBoolean()));
+            case 9 -> new MetadataCommand.SetPermission(new Permission(user, v, r.nextBoolean() ? ".*" : "^q", "^x", r.nextBoolean() ? "" : ".*"));
+            case 10 -> new MetadataCommand.SetPolicy(new PolicyRecord(v, "p" + r.nextInt(3), r.nextBoolean() ? "^q" : ".*",
+                    r.nextBoolean() ? "all" : "queues", r.nextBoolean() ? Map.of("ha-mode", "all") : Map.of("max-length", r.nextInt(5)),
+                    r.nextInt(3)));
+            case 11 -> new MetadataCommand.ClearPolicy(v, "p" + r.nextInt(3));
+            case 12 -> new MetadataCommand.AddNode(new NodeRecord(node, "127.0.0.1:" + (25672 + r.nextInt(4))));
+            case 13 -> new MetadataCommand.RemoveNode(r.nextBoolean() ? "n3" : "n9"); // n0-n2 stay once added
             default -> new MetadataCommand.NodeStarted("n" + r.nextInt(2), r.nextBoolean());
         };
     }
@@ -66,6 +83,8 @@ class MetadataDeterminismTest {
             }
             assertEquals(canonical(a), canonical(b));
             assertFalse(a.allQueues().isEmpty() && a.allBindings().isEmpty(), "the stream should leave some state behind");
+            assertFalse(a.users().isEmpty() || a.permissions().isEmpty() || a.nodes().isEmpty(), "users, permissions and nodes too");
+            assertTrue(a.vhosts().stream().anyMatch(x -> x.policies().iterator().hasNext()), "and policies");
         } catch (AssertionError e) {
             throw new AssertionError("seed " + seed + " (rerun with -Dseed=" + seed + "): " + e.getMessage(), e);
         }
@@ -80,6 +99,11 @@ class MetadataDeterminismTest {
             v.queues().forEach(q -> l.add("q " + q));
         });
         s.allBindings().forEach(b -> l.add("b " + b));
+        s.vhosts().forEach(v -> v.policies().forEach(p -> l.add("policy " + p)));
+        s.users().forEach(u -> l.add("user " + u.name() + " " + java.util.HexFormat.of().formatHex(u.passwordHash()) + " "
+                + new java.util.TreeSet<>(u.tags()) + " " + u.loopbackOnly()));
+        s.permissions().forEach(p -> l.add("permission " + p));
+        s.nodes().forEach(n -> l.add("node " + n));
         l.add("next " + s.nextQueueId());
         l.sort(String::compareTo);
         return String.join("\n", l);

@@ -1,17 +1,11 @@
 package io.warren.raft.queue;
 
-import io.warren.metadata.codec.BinaryReader;
-import io.warren.metadata.codec.BinaryWriter;
-import io.warren.raft.queue.QueueOp.Enqueue;
-import io.warren.raft.queue.QueueOp.Purge;
-import io.warren.raft.queue.QueueOp.Return;
-import io.warren.raft.queue.QueueOp.Settle;
-import io.warren.storage.Keys;
-import io.warren.storage.Keyspace;
 import io.warren.storage.RocksStore;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -22,48 +16,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 
 /**
- * The state machine of a queue group: applies batches of enqueue/settle/return/purge commands into the
- * node's RocksDB, with the group's applied index in the same write batch. After a crash RocksDB holds the
- * state at some applied index (its WAL is off); Ratis replays the log from the last snapshot, and entries at
- * or below the stored index are skipped. A snapshot is a RocksDB flush; only then may the log be purged.
+ * The Ratis state machine of a queue group, over its {@link GroupState}: entries are applied into the node's RocksDB
+ * with the group's applied index in the same write batch. After a crash RocksDB holds the state at some applied index
+ * (its WAL is off); Ratis replays the log from the last snapshot, and entries at or below the stored index are
+ * skipped. A snapshot is a RocksDB flush; only then may the log be purged. A follower too far behind for the leader's
+ * log installs the leader's state ({@link Installer}).
  */
 public final class QueueGroupStateMachine extends io.warren.raft.SnapshottingStateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(QueueGroupStateMachine.class);
 
     private final RocksStore store;
     private final AtomicLong cacheBudget;
-    private final Map<Long, QueueData> queues = new ConcurrentHashMap<>();
-    private byte[] appliedKey;
-    private byte[] queuesPrefix;
-    /** Queues deleted while their (shared) group lives on: ops still in its log for them are ignored. */
-    private byte[] droppedPrefix;
-    private final Set<Long> dropped = ConcurrentHashMap.newKeySet();
-    /** Held while an entry is applied and while a queue is dropped from outside the apply thread. */
-    private final Object applyLock = new Object();
-    /** The index stored in RocksDB at start-up: entries up to it are already in the store. */
-    private long storedIndex = -1;
-
-    private final java.util.function.BiConsumer<RaftGroupId, org.apache.ratis.protocol.RaftPeerId> onLeaderChanged;
+    private final BiConsumer<RaftGroupId, RaftPeerId> onLeaderChanged;
     private final Installer installer;
+    private volatile GroupState state;
 
     /** Fetches the group's state from its leader when this follower is too far behind for the log. */
     public interface Installer {
         CompletableFuture<TermIndex> install(QueueGroupStateMachine sm, String leaderPeerId);
     }
 
-    public QueueGroupStateMachine(RocksStore store, AtomicLong cacheBudget,
-                                  java.util.function.BiConsumer<RaftGroupId, org.apache.ratis.protocol.RaftPeerId> onLeaderChanged,
+    public QueueGroupStateMachine(RocksStore store, AtomicLong cacheBudget, BiConsumer<RaftGroupId, RaftPeerId> onLeaderChanged,
                                   Installer installer) {
         this.store = store;
         this.cacheBudget = cacheBudget;
@@ -72,311 +52,69 @@ public final class QueueGroupStateMachine extends io.warren.raft.SnapshottingSta
     }
 
     @Override
+    public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage storage) throws IOException {
+        super.initialize(server, groupId, storage);
+        snapshots.init(storage);
+        state = new GroupState(store, cacheBudget, groupId.getUuid().toString());
+        SingleFileSnapshotInfo snap = snapshots.getLatestSnapshot();
+        if (snap != null) setLastAppliedTermIndex(snap.getTermIndex());
+        running();
+    }
+
+    @Override
+    public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+        LogEntryProto entry = trx.getLogEntry();
+        TermIndex ti = TermIndex.valueOf(entry);
+        List<Runnable> notify = new ArrayList<>();
+        byte[] reply = state.apply(ti.getTerm(), ti.getIndex(), entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer(), notify);
+        updateLastAppliedTermIndex(ti);
+        for (Runnable r : notify) r.run();
+        return CompletableFuture.completedFuture(reply == null ? Message.EMPTY : Message.valueOf(UnsafeByteOperations.unsafeWrap(reply)));
+    }
+
+    @Override
+    public void notifyLeaderChanged(RaftGroupMemberId member, RaftPeerId leader) { onLeaderChanged.accept(member.getGroupId(), leader); }
+
+    // ---- the queues ----
+
+    /** The data of a queue hosted by this group (created empty on first use). */
+    public QueueData queue(long queueId) { return state.queue(queueId); }
+
+    public void attach(long queueId, QueueData.QueueListener listener) { state.attach(queueId, listener); }
+
+    /** Removes every trace of a queue from the store (the queue was deleted; the group lives on). */
+    public void dropQueue(long queueId) { state.dropQueue(queueId); }
+
+    /** The group is removed from this node: forget its bookkeeping too. */
+    public void dropGroup() { state.dropGroup(); }
+
+    // ---- state transfer (a follower behind the leader's log) ----
+
+    @Override
     protected CompletableFuture<TermIndex> fetchFromLeader(String leaderPeerId, TermIndex firstTermIndexInLog) {
         LOG.info("{}: behind the leader's log (which starts at {}): fetching the group's state from {}", getGroupId(),
                 firstTermIndexInLog, leaderPeerId);
         return installer.install(this, leaderPeerId);
     }
 
-    private static final int EXPORT_CHUNK_BYTES = 1 << 20;
-
-    /**
-     * Writes this group's state as seen by {@code view} in chunks of [keyspace][key][value] entries; returns the
-     * index the state is at (its applied index in the same view).
-     */
-    public TermIndex export(RocksStore.View view, java.util.function.Consumer<byte[]> chunks) {
-        BinaryWriter w = new BinaryWriter(EXPORT_CHUNK_BYTES + 4096);
-        RocksStore.EntryVisitor[] emit = new RocksStore.EntryVisitor[Keyspace.values().length];
-        for (Keyspace ks : Keyspace.values()) {
-            emit[ks.ordinal()] = (k, v) -> {
-                w.u8(ks.code()).longBytes(k).longBytes(v);
-                if (w.size() >= EXPORT_CHUNK_BYTES) { chunks.accept(w.toByteArray()); w.reset(); }
-                return true;
-            };
-        }
-        List<Long> qids = new ArrayList<>();
-        view.scan(Keyspace.GROUP, queuesPrefix, prefixEnd(queuesPrefix), (k, v) -> {
-            qids.add(Keys.longAt(k, queuesPrefix.length));
-            return emit[Keyspace.GROUP.ordinal()].visit(k, v);
-        });
-        byte[] chunkPrefix = Keys.of("chunks/" + getGroupId().getUuid() + "/");
-        view.scan(Keyspace.GROUP, chunkPrefix, prefixEnd(chunkPrefix), emit[Keyspace.GROUP.ordinal()]);
-        view.scan(Keyspace.GROUP, droppedPrefix, prefixEnd(droppedPrefix), emit[Keyspace.GROUP.ordinal()]);
-        for (long q : qids) {
-            view.scan(Keyspace.INDEX, Keys.of(q, 0), Keys.of(q + 1, 0), emit[Keyspace.INDEX.ordinal()]);
-            view.scan(Keyspace.MESSAGE, Keys.of(q, 0), Keys.of(q + 1, 0), emit[Keyspace.MESSAGE.ordinal()]);
-        }
-        byte[] applied = view.get(Keyspace.GROUP, appliedKey);
-        if (applied != null) emit[Keyspace.GROUP.ordinal()].visit(appliedKey, applied);
-        if (w.size() > 0) chunks.accept(w.toByteArray());
-        return applied == null ? null : TermIndex.valueOf(ByteBuffer.wrap(applied).getLong(), ByteBuffer.wrap(applied).getLong(8));
-    }
+    /** Writes this group's state as seen by {@code view} in chunks; returns the index the state is at. */
+    public TermIndex export(RocksStore.View view, java.util.function.Consumer<byte[]> chunks) { return state.export(view, chunks); }
 
     /** Before an import: this replica's state of the group is dropped. */
-    public void beginImport() {
-        for (Long q : List.copyOf(queues.keySet())) dropQueue(q);
-        dropped.clear();
-        byte[] chunkPrefix = Keys.of("chunks/" + getGroupId().getUuid() + "/");
-        try (RocksStore.Batch batch = store.batch()) {
-            batch.deleteRange(Keyspace.GROUP, chunkPrefix, prefixEnd(chunkPrefix));
-            batch.deleteRange(Keyspace.GROUP, droppedPrefix, prefixEnd(droppedPrefix));
-            batch.delete(Keyspace.GROUP, appliedKey);
-            batch.commit();
-        }
-    }
+    public void beginImport() { state.beginImport(); }
 
-    public void importChunk(byte[] chunk) {
-        BinaryReader r = new BinaryReader(chunk);
-        try (RocksStore.Batch batch = store.batch()) {
-            while (r.hasRemaining()) batch.put(Keyspace.ofCode(r.u8()), r.longBytes(), r.longBytes());
-            batch.commit();
-        }
-    }
+    public void importChunk(byte[] chunk) { state.importChunk(chunk); }
 
     /** The import is complete at {@code ti}: rebuild the in-memory view and record a snapshot there. */
     public TermIndex finishImport(TermIndex ti) throws IOException {
-        store.flush();
-        queues.clear();
-        storedIndex = ti.getIndex();
-        recover();
+        state.finishImport(ti.getIndex());
         setLastAppliedTermIndex(ti);
-        recordSnapshot(ti, new byte[0]); // the state is in RocksDB, flushed above
-        LOG.info("{}: installed the leader's state at {} ({} queue(s))", getGroupId(), ti, queues.size());
+        recordSnapshot(ti, new byte[0]); // the state is in RocksDB, flushed by the import
+        LOG.info("{}: installed the leader's state at {}", getGroupId(), ti);
         return ti;
     }
 
-    @Override
-    public void notifyLeaderChanged(org.apache.ratis.protocol.RaftGroupMemberId member, org.apache.ratis.protocol.RaftPeerId leader) {
-        onLeaderChanged.accept(member.getGroupId(), leader);
-    }
-
-    @Override
-    public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage storage) throws IOException {
-        super.initialize(server, groupId, storage);
-        snapshots.init(storage);
-        String g = groupId.getUuid().toString();
-        appliedKey = Keys.of("applied/" + g);
-        queuesPrefix = Keys.of("queues/" + g + "/");
-        droppedPrefix = Keys.of("dropped/" + g + "/");
-        byte[] stored = store.get(Keyspace.GROUP, appliedKey);
-        if (stored != null) storedIndex = ByteBuffer.wrap(stored).getLong(8);
-        SingleFileSnapshotInfo snap = snapshots.getLatestSnapshot();
-        if (snap != null) setLastAppliedTermIndex(snap.getTermIndex());
-        recover();
-        running();
-    }
-
-    /** Rebuilds the in-memory view (present offsets, delivery counts) from the store. */
-    private void recover() {
-        store.scan(Keyspace.GROUP, droppedPrefix, prefixEnd(droppedPrefix), (k, v) -> {
-            dropped.add(Keys.longAt(k, droppedPrefix.length));
-            return true;
-        });
-        byte[] to = prefixEnd(queuesPrefix);
-        store.scan(Keyspace.GROUP, queuesPrefix, to, (k, v) -> {
-            long qid = Keys.longAt(k, queuesPrefix.length);
-            QueueData d = new QueueData(qid, store, cacheBudget);
-            d.nextOffset = ByteBuffer.wrap(v).getLong();
-            queues.put(qid, d);
-            return true;
-        });
-        for (QueueData d : queues.values()) {
-            store.scan(Keyspace.INDEX, Keys.of(d.queueId, 0), Keys.of(d.queueId + 1, 0), (k, v) -> {
-                long off = Keys.longAt(k, 8);
-                d.present.add(off);
-                int dc = QueueData.deliveryCountOf(v);
-                if (dc > 0) d.deliveryCounts.put(off, dc);
-                return true;
-            });
-        }
-        if (!queues.isEmpty()) {
-            LOG.info("{}: recovered {} queue(s) at stored index {}", getGroupId(), queues.size(), storedIndex);
-        }
-    }
-
-    private static byte[] prefixEnd(byte[] prefix) {
-        byte[] e = Arrays.copyOf(prefix, prefix.length);
-        e[e.length - 1]++;
-        return e;
-    }
-
-    /** The data of a queue hosted by this group (created empty on first use). */
-    public QueueData queue(long queueId) {
-        return queues.computeIfAbsent(queueId, id -> new QueueData(id, store, cacheBudget));
-    }
-
-    public void attach(long queueId, QueueData.QueueListener listener) { queue(queueId).listener = listener; }
-
-    @Override
-    public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
-        LogEntryProto entry = trx.getLogEntry();
-        long index = entry.getIndex();
-        TermIndex ti = TermIndex.valueOf(entry);
-        if (index <= storedIndex) {
-            updateLastAppliedTermIndex(ti);
-            return CompletableFuture.completedFuture(Message.EMPTY);
-        }
-        List<QueueOp> ops = QueueOp.decodeBatch(new BinaryReader(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer()));
-        BinaryWriter reply = new BinaryWriter(8 + ops.size() * 8);
-        List<Runnable> notify = new ArrayList<>();
-        synchronized (applyLock) { // a queue dropped meanwhile (shared group) is dropped before or after this entry, whole
-            try (RocksStore.Batch batch = store.batch()) {
-                for (QueueOp op : ops) reply.i64(apply(op, batch, notify));
-                for (QueueData d : touched(ops)) {
-                    batch.put(Keyspace.GROUP, queueKey(d.queueId), Keys.of(d.nextOffset));
-                }
-                batch.put(Keyspace.GROUP, appliedKey, Keys.of(ti.getTerm(), index));
-                batch.commit();
-            }
-        }
-        updateLastAppliedTermIndex(ti);
-        for (Runnable r : notify) r.run();
-        return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(reply.toByteArray())));
-    }
-
-    private List<QueueData> touched(List<QueueOp> ops) {
-        List<QueueData> l = new ArrayList<>();
-        long last = Long.MIN_VALUE;
-        for (QueueOp op : ops) {
-            if ((op.kind() == QueueOp.Kind.ENQUEUE || op.kind() == QueueOp.Kind.ENQUEUE_CHUNK) && op.queueId() != last) {
-                QueueData d = queues.get(op.queueId());
-                if (d != null && !l.contains(d)) l.add(d);
-                last = op.queueId();
-            }
-        }
-        return l;
-    }
-
-    private byte[] chunkPrefix(long queueId, long chunkId) {
-        byte[] g = Keys.of("chunks/" + getGroupId().getUuid() + "/");
-        return ByteBuffer.allocate(g.length + 16).put(g).putLong(queueId).putLong(chunkId).array();
-    }
-
-    private byte[] queueKey(long queueId) {
-        return ByteBuffer.allocate(queuesPrefix.length + 8).put(queuesPrefix).putLong(queueId).array();
-    }
-
-    /** Applies one command; returns its result (the offset of an enqueue, the count of a purge). */
-    private long apply(QueueOp op, RocksStore.Batch batch, List<Runnable> notify) {
-        if (dropped.contains(op.queueId())) return -1; // deleted: the op came after the deletion, it has no effect
-        QueueData d = queue(op.queueId());
-        synchronized (d.lock()) {
-            return apply(d, op, batch, notify);
-        }
-    }
-
-    /** One case per op kind: a new op does not compile until it applies here. */
-    private long apply(QueueData d, QueueOp op, RocksStore.Batch batch, List<Runnable> notify) {
-        return switch (op.kind()) {
-            case ENQUEUE -> enqueue(d, (Enqueue) op, batch, notify);
-            case ENQUEUE_CHUNK -> enqueueChunk(d, (QueueOp.EnqueueChunk) op, batch, notify);
-            case SETTLE -> settle(d, (Settle) op, batch, notify);
-            case RETURN -> giveBack(d, (Return) op, batch, notify);
-            case PURGE -> purge(d, (Purge) op, batch, notify);
-        };
-    }
-
-    private long enqueueChunk(QueueData d, QueueOp.EnqueueChunk c, RocksStore.Batch batch, List<Runnable> notify) {
-        byte[] prefix = chunkPrefix(c.queueId(), c.chunkId());
-        if (!c.last()) {
-            batch.put(Keyspace.GROUP, ByteBuffer.allocate(prefix.length + 4).put(prefix).putInt(c.seq()).array(), c.data());
-            return -1;
-        }
-        java.io.ByteArrayOutputStream whole = new java.io.ByteArrayOutputStream();
-        store.scan(Keyspace.GROUP, prefix, prefixEnd(prefix), (k, v) -> { whole.writeBytes(v); return true; });
-        whole.writeBytes(c.data());
-        batch.deleteRange(Keyspace.GROUP, prefix, prefixEnd(prefix));
-        return enqueue(d, new Enqueue(c.queueId(), io.warren.metadata.port.Message.decode(whole.toByteArray())), batch, notify);
-    }
-
-    private long enqueue(QueueData d, Enqueue e, RocksStore.Batch batch, List<Runnable> notify) {
-        long off = d.nextOffset++;
-        byte[] body = e.message().encode();
-        batch.put(Keyspace.MESSAGE, Keys.of(d.queueId, off), body);
-        batch.put(Keyspace.INDEX, Keys.of(d.queueId, off), QueueData.indexValue(body.length, 0));
-        d.present.add(off);
-        d.cache(off, e.message());
-        notify.add(() -> { QueueData.QueueListener l = d.listener; if (l != null) l.enqueued(); });
-        return off;
-    }
-
-    private long settle(QueueData d, Settle s, RocksStore.Batch batch, List<Runnable> notify) {
-        for (long off : s.offsets()) {
-            if (d.present.remove(off)) {
-                batch.delete(Keyspace.MESSAGE, Keys.of(d.queueId, off));
-                batch.delete(Keyspace.INDEX, Keys.of(d.queueId, off));
-                d.deliveryCounts.remove(off);
-                d.uncache(off);
-            }
-        }
-        notify.add(() -> { QueueData.QueueListener l = d.listener; if (l != null) l.settled(s.offsets()); });
-        return s.offsets().length;
-    }
-
-    private long giveBack(QueueData d, Return r, RocksStore.Batch batch, List<Runnable> notify) {
-        for (long off : r.offsets()) {
-            if (d.present.contains(off)) {
-                int dc = d.deliveryCounts.merge(off, 1, Integer::sum);
-                batch.put(Keyspace.INDEX, Keys.of(d.queueId, off), QueueData.indexValue(0, dc));
-            }
-        }
-        notify.add(() -> { QueueData.QueueListener l = d.listener; if (l != null) l.returned(r.offsets()); });
-        return r.offsets().length;
-    }
-
-    private long purge(QueueData d, Purge p, RocksStore.Batch batch, List<Runnable> notify) {
-        long[] keep = p.keep().clone();
-        Arrays.sort(keep);
-        long removed = 0;
-        long from = 0;
-        for (int i = 0; i <= keep.length; i++) {
-            long to = i < keep.length ? Math.min(keep[i], p.upTo()) : p.upTo();
-            if (to > from) {
-                for (long off = d.present.firstFrom(from); off >= 0 && off < to; off = d.present.firstFrom(off + 1)) {
-                    d.present.remove(off);
-                    d.deliveryCounts.remove(off);
-                    d.uncache(off);
-                    removed++;
-                }
-                batch.deleteRange(Keyspace.MESSAGE, Keys.of(d.queueId, from), Keys.of(d.queueId, to));
-                batch.deleteRange(Keyspace.INDEX, Keys.of(d.queueId, from), Keys.of(d.queueId, to));
-            }
-            if (i < keep.length) from = keep[i] + 1;
-        }
-        notify.add(() -> { QueueData.QueueListener l = d.listener; if (l != null) l.purged(p.upTo()); });
-        return removed;
-    }
-
-    /** Removes every trace of a queue from the store (the queue was deleted). */
-    public void dropQueue(long queueId) {
-        synchronized (applyLock) {
-            dropQueueLocked(queueId);
-        }
-    }
-
-    private void dropQueueLocked(long queueId) {
-        dropped.add(queueId);
-        QueueData d = queues.remove(queueId);
-        if (d != null) d.uncacheAll();
-        try (RocksStore.Batch batch = store.batch()) {
-            batch.put(Keyspace.GROUP, ByteBuffer.allocate(droppedPrefix.length + 8).put(droppedPrefix).putLong(queueId).array(), new byte[0]);
-            batch.deleteRange(Keyspace.MESSAGE, Keys.of(queueId, 0), Keys.of(queueId + 1, 0));
-            batch.deleteRange(Keyspace.INDEX, Keys.of(queueId, 0), Keys.of(queueId + 1, 0));
-            batch.delete(Keyspace.GROUP, queueKey(queueId));
-            batch.commit();
-        }
-    }
-
-    /** The group is removed from this node: forget its bookkeeping too. */
-    public void dropGroup() {
-        for (Long q : List.copyOf(queues.keySet())) dropQueue(q);
-        dropped.clear();
-        try (RocksStore.Batch batch = store.batch()) {
-            batch.deleteRange(Keyspace.GROUP, droppedPrefix, prefixEnd(droppedPrefix));
-            batch.delete(Keyspace.GROUP, appliedKey);
-            batch.commit();
-        }
-    }
+    // ---- snapshots ----
 
     @Override
     public long takeSnapshot() throws IOException {
@@ -389,7 +127,8 @@ public final class QueueGroupStateMachine extends io.warren.raft.SnapshottingSta
 
     @Override
     public void close() throws IOException {
-        for (QueueData d : queues.values()) d.uncacheAll();
+        GroupState s = state;
+        if (s != null) s.uncacheAll();
         super.close();
     }
 }

@@ -1,0 +1,53 @@
+package io.warren.raft.queue;
+
+import io.warren.metadata.codec.BinaryReader;
+import io.warren.metadata.port.Message;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Every queue op survives the log's batch codec; unknown versions and op codes are refused. */
+class QueueOpCodecTest {
+    static final List<QueueOp> SAMPLES = List.of(
+            new QueueOp.Enqueue(3, new Message("x", "k", new byte[]{(byte) 0x90, 0, 5, 't', 'e', 'x', 't', '/'}, "body".getBytes())),
+            new QueueOp.Settle(3, new long[]{1, 5, 9}),
+            new QueueOp.Return(4, new long[]{2}),
+            new QueueOp.Purge(4, 100, new long[]{17, 18}),
+            new QueueOp.EnqueueChunk(5, 77, 2, true, new byte[]{1, 2, 3}));
+
+    @Test
+    void everyOpRoundTripsInOneBatch() {
+        Set<QueueOp.Kind> seen = new HashSet<>();
+        for (QueueOp op : SAMPLES) seen.add(op.kind());
+        assertEquals(Set.of(QueueOp.Kind.values()), seen, "a sample for every op kind");
+        byte[] batch = QueueOp.encodeBatch(SAMPLES);
+        List<QueueOp> back = QueueOp.decodeBatch(new BinaryReader(batch));
+        assertEquals(SAMPLES.size(), back.size());
+        for (int i = 0; i < SAMPLES.size(); i++) {
+            assertEquals(SAMPLES.get(i).kind(), back.get(i).kind());
+            assertEquals(SAMPLES.get(i).queueId(), back.get(i).queueId());
+        }
+        assertArrayEquals(batch, QueueOp.encodeBatch(back), "re-encoded batch");
+        QueueOp.Enqueue e = (QueueOp.Enqueue) back.get(0);
+        assertArrayEquals("body".getBytes(), e.message().body());
+        assertArrayEquals(((QueueOp.Enqueue) SAMPLES.get(0)).message().properties(), e.message().properties());
+        assertArrayEquals(new long[]{17, 18}, ((QueueOp.Purge) back.get(3)).keep());
+        assertTrue(Arrays.equals(new byte[]{1, 2, 3}, ((QueueOp.EnqueueChunk) back.get(4)).data()));
+    }
+
+    @Test
+    void unknownVersionsAndOpsAreRefused() {
+        byte[] batch = QueueOp.encodeBatch(List.of(SAMPLES.get(1)));
+        byte[] otherVersion = batch.clone();
+        otherVersion[0] = 9;
+        assertThrows(IllegalArgumentException.class, () -> QueueOp.decodeBatch(new BinaryReader(otherVersion)));
+        byte[] otherOp = batch.clone();
+        otherOp[5] = 99; // after version (1) and count (4)
+        assertThrows(BinaryReader.MalformedException.class, () -> QueueOp.decodeBatch(new BinaryReader(otherOp)));
+    }
+}
