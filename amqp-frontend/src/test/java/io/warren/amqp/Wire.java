@@ -36,7 +36,7 @@ final class Wire implements AutoCloseable {
         FrameDecoder decoder = new FrameDecoder(AmqpConfig.HANDSHAKE_FRAME_MAX); // as AmqpServer
         ch = new EmbeddedChannel(new IdleStateHandler(10_000, 0, 0, TimeUnit.MILLISECONDS), decoder,
                 new AmqpConnection(broker, AmqpConfig.defaults("127.0.0.1", 0), new ReplyToRegistry(), decoder,
-                new io.warren.amqp.server.ConnectionCounts()));
+                new io.warren.amqp.server.ConnectionRegistry()));
     }
 
     void send(byte[] bytes) { ch.writeInbound(Unpooled.wrappedBuffer(bytes)); }

@@ -176,24 +176,35 @@ class ClusterTest {
         }
     }
 
+    /** Runs {@code warren ctl VERB --formatter json} against node {@code i}; its output. */
+    static com.fasterxml.jackson.databind.JsonNode ctl(int i, String... verb) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.out;
+        int rc;
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("-n", "127.0.0.1:" + cluster.node(i).config.raftPort,
+                "--cluster-secret", "test-secret", "--formatter", "json"));
+        args.addAll(java.util.List.of(verb));
+        synchronized (ClusterTest.class) {
+            try {
+                System.setOut(new java.io.PrintStream(out, true));
+                rc = new picocli.CommandLine(new io.warren.ops.cli.Ctl()).execute(args.toArray(String[]::new));
+            } finally {
+                System.setOut(old);
+            }
+        }
+        assertEquals(0, rc, out.toString());
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString());
+    }
+
     /** list_queues names each queue's group, members and current leader, as any node sees them. */
     @Test
     void listQueuesShowsGroupsAndLeaders() throws Exception {
         try (Connection c = cluster.node(1).connect(); Channel ch = c.createChannel()) {
             ch.queueDeclare("lq-q", true, false, false, null); // client-local: led by n2
+            ch.basicPublish("", "lq-q", null, "one".getBytes());
         }
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream old = System.out;
-        int rc;
-        try {
-            System.setOut(new java.io.PrintStream(out, true));
-            rc = new picocli.CommandLine(new io.warren.ops.cli.Ctl()).execute("-n", "127.0.0.1:" + cluster.node(2).config.raftPort,
-                    "--cluster-secret", "test-secret", "--formatter", "json", "list_queues");
-        } finally {
-            System.setOut(old);
-        }
-        assertEquals(0, rc);
-        var rows = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString());
+        var out = ctl(2, "list_queues");
+        var rows = out;
         com.fasterxml.jackson.databind.JsonNode row = null;
         for (var r : rows) if (r.get("name").asText().equals("lq-q")) row = r;
         assertNotNull(row, out.toString());
@@ -201,6 +212,62 @@ class ClusterTest {
         assertEquals(record("lq-q").groupId(), row.get("group").asText());
         assertEquals("n2@127.0.0.1", row.get("leader").asText());
         assertEquals(3, row.get("members").size());
+        assertEquals(3, row.get("online").size(), "every member answers");
+        assertEquals(1, row.get("messages").asInt(), "counted where the queue is served");
+    }
+
+    /** list_connections, list_channels and list_consumers show the clients of every node, from any node, until they leave. */
+    @Test
+    void everyNodeListsTheClientsOfEveryNode() throws Exception {
+        Connection a = cluster.node(0).connect();
+        try (Connection b = cluster.node(2).connect(); Channel cb = b.createChannel()) {
+            Channel ca = a.createChannel();
+            ca.queueDeclare("ls-q", true, false, false, null);
+            ca.confirmSelect();
+            ca.basicQos(7);
+            ca.basicConsume("ls-q", false, "ls-tag", new DefaultConsumer(ca));
+            cb.txSelect();
+            var conns = ctl(1, "list_connections");
+            java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> byNode = new java.util.HashMap<>();
+            for (var c : conns) byNode.put(c.get("pid").asText().split("/")[0], c);
+            assertTrue(byNode.containsKey("n1@127.0.0.1") && byNode.containsKey("n3@127.0.0.1"), conns.toString());
+            var ra = byNode.get("n1@127.0.0.1");
+            assertEquals("guest", ra.get("user").asText());
+            assertEquals("/", ra.get("vhost").asText());
+            assertEquals("127.0.0.1", ra.get("peer_host").asText());
+            assertEquals(((com.rabbitmq.client.impl.AMQConnection) a).getLocalPort(), ra.get("peer_port").asInt());
+            assertEquals(1, ra.get("channels").asInt());
+            com.fasterxml.jackson.databind.JsonNode chA = null, chB = null;
+            for (var c : ctl(1, "list_channels")) {
+                if (c.get("pid").asText().startsWith(ra.get("pid").asText() + " ")) chA = c;
+                if (c.get("pid").asText().startsWith(byNode.get("n3@127.0.0.1").get("pid").asText() + " ")) chB = c;
+            }
+            assertNotNull(chA);
+            assertTrue(chA.get("confirm").asBoolean());
+            assertEquals(7, chA.get("prefetch_count").asInt());
+            assertEquals(1, chA.get("consumer_count").asInt());
+            assertNotNull(chB);
+            assertTrue(chB.get("transactional").asBoolean());
+            var consumers = ctl(2, "list_consumers");
+            com.fasterxml.jackson.databind.JsonNode mine = null;
+            for (var c : consumers) if (c.get("consumer_tag").asText().equals("ls-tag")) mine = c;
+            assertNotNull(mine, consumers.toString());
+            assertEquals("ls-q", mine.get("queue_name").asText());
+            assertTrue(mine.get("ack_required").asBoolean());
+            assertEquals(7, mine.get("prefetch_count").asInt());
+            String pidA = ra.get("pid").asText();
+            a.close();
+            long deadline = System.currentTimeMillis() + 10_000;
+            boolean gone = false;
+            while (!gone && System.currentTimeMillis() < deadline) {
+                gone = true;
+                for (var c : ctl(1, "list_connections")) if (c.get("pid").asText().equals(pidA)) gone = false;
+                if (!gone) Thread.sleep(50);
+            }
+            assertTrue(gone, "a closed connection leaves the listing");
+        } finally {
+            a.abort();
+        }
     }
 
     /** list_exchanges and list_bindings show what a declare through another node made, on every node. */

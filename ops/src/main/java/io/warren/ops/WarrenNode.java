@@ -35,6 +35,7 @@ public final class WarrenNode implements AutoCloseable {
                 .withHandshakeTimeout(config.handshakeTimeoutMs)
                 .withLoopbackExempt(config.loopbackExempt));
         amqp.start();
+        broker.sessions(amqp.registry());
         LOG.info("Warren node {} ready: AMQP on {}:{}, data in {}", config.nodeName, config.amqpBind, amqp.port(),
                 config.dataDir.toAbsolutePath());
         return this;
@@ -45,7 +46,7 @@ public final class WarrenNode implements AutoCloseable {
     public RaftBroker broker() { return broker; }
 
     /** The AMQP connections and channels open on this node. */
-    public io.warren.amqp.server.ConnectionCounts connections() { return amqp.counts(); }
+    public io.warren.amqp.server.ConnectionRegistry connections() { return amqp.registry(); }
 
     public ResourceAlarms alarms() { return alarms; }
 

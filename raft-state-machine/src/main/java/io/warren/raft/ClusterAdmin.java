@@ -12,7 +12,10 @@ import io.warren.metadata.port.Admin;
 import io.warren.metadata.port.MetadataPort;
 import io.warren.metadata.port.QueuePort;
 import io.warren.metadata.port.QueueStats;
+import io.warren.metadata.port.Sessions;
 import io.warren.metadata.state.VhostState;
+import io.warren.raft.link.LinkCall;
+import io.warren.raft.link.LinkClient;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -34,9 +38,14 @@ final class ClusterAdmin implements Admin {
     private final QueuePort queues;
     private final QueueLocator locator;
     private final Membership membership;
+    private final LinkClient link;
+    private final Supplier<Sessions> local;
 
-    ClusterAdmin(Nodes nodes, MetadataPort metadata, QueuePort queues, QueueLocator locator, Membership membership) {
+    ClusterAdmin(Nodes nodes, MetadataPort metadata, QueuePort queues, QueueLocator locator, Membership membership, LinkClient link,
+                 Supplier<Sessions> local) {
         this.nodes = nodes;
+        this.link = link;
+        this.local = local;
         this.metadata = metadata;
         this.queues = queues;
         this.locator = locator;
@@ -145,6 +154,31 @@ final class ClusterAdmin implements Admin {
     }
 
     @Override public CompletableFuture<Void> forgetNode(String name) { return membership.forget(name); }
+
+    /** This node's client connections only. */
+    CompletableFuture<Sessions.Snapshot> localSessions() { return local.get().snapshot(); }
+
+    @Override
+    public CompletableFuture<Sessions.Snapshot> sessions() {
+        List<CompletableFuture<Sessions.Snapshot>> parts = new ArrayList<>();
+        for (NodeRecord n : metadata.state().nodes()) {
+            CompletableFuture<Sessions.Snapshot> part = nodes.isSelf(n.name()) ? localSessions()
+                    : link.call(n.raftAddress(), new LinkCall.LocalSessions(), LIVE_WAIT_MS);
+            parts.add(part.completeOnTimeout(Sessions.Snapshot.EMPTY, LIVE_WAIT_MS, TimeUnit.MILLISECONDS)
+                    .exceptionally(e -> Sessions.Snapshot.EMPTY)); // a node that does not answer has none to show
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture<?>[]::new)).thenApply(x -> {
+            List<Sessions.ConnectionInfo> connections = new ArrayList<>();
+            List<Sessions.ChannelInfo> channels = new ArrayList<>();
+            List<Sessions.ConsumerInfo> consumers = new ArrayList<>();
+            for (var p : parts) {
+                connections.addAll(p.join().connections());
+                channels.addAll(p.join().channels());
+                consumers.addAll(p.join().consumers());
+            }
+            return new Sessions.Snapshot(connections, channels, consumers);
+        });
+    }
 
     private static CompletableFuture<Void> refusalOrDone(CompletableFuture<CommandResult> f) {
         return f.thenApply(r -> {

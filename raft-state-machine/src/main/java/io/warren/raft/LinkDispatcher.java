@@ -1,6 +1,5 @@
 package io.warren.raft;
 
-import io.warren.metadata.port.Admin;
 import io.warren.raft.link.LinkCall;
 import io.warren.raft.link.LinkCall.*;
 import io.warren.raft.link.LinkCodec;
@@ -10,7 +9,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The receiving end of link calls: decodes a call, runs it where it belongs — the queues served here, membership,
- * the metadata barrier, the operator's {@link Admin} — and encodes the answer (a refusal or failure as an error
+ * the metadata barrier, the operator's {@link ClusterAdmin} — and encodes the answer (a refusal or failure as an error
  * answer). One exhaustive switch over the call's op: a new call does not compile until it is dispatched here.
  */
 final class LinkDispatcher {
@@ -20,10 +19,10 @@ final class LinkDispatcher {
     private final Membership membership;
     private final MetadataBarrier barrier;
     private final MetadataStateMachine metadata;
-    private final Admin admin;
+    private final ClusterAdmin admin;
 
     LinkDispatcher(RaftNode node, Nodes nodes, QueueHost host, Membership membership, MetadataBarrier barrier,
-                   MetadataStateMachine metadata, Admin admin) {
+                   MetadataStateMachine metadata, ClusterAdmin admin) {
         this.node = node;
         this.nodes = nodes;
         this.host = host;
@@ -72,6 +71,8 @@ final class LinkDispatcher {
             case LIST_QUEUES -> admin.queues(((ListQueues) call).vhost());
             case LIST_EXCHANGES -> admin.exchanges(((ListExchanges) call).vhost());
             case LIST_BINDINGS -> admin.bindings(((ListBindings) call).vhost());
+            case LOCAL_SESSIONS -> admin.localSessions();
+            case LIST_SESSIONS -> admin.sessions();
         };
     }
 

@@ -12,6 +12,7 @@ import io.warren.metadata.port.Definitions;
 import io.warren.metadata.port.Publisher;
 import io.warren.metadata.port.MetadataPort;
 import io.warren.metadata.port.QueuePort;
+import io.warren.metadata.port.Sessions;
 import io.warren.metadata.service.CheckedDefinitions;
 import io.warren.metadata.service.RoutedPublisher;
 import io.warren.metadata.state.MetadataState;
@@ -73,6 +74,8 @@ public final class RaftBroker implements BrokerPort, AutoCloseable {
     private final ClusterAdmin admin;
     private final Definitions definitions;
     private final Publisher publisher;
+    /** The client connections of this node's front ends (none until one registers). */
+    private volatile Sessions sessions = Sessions.NONE;
     private final ExecutorService housekeeping = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "warren-housekeeping");
         t.setDaemon(true);
@@ -122,7 +125,7 @@ public final class RaftBroker implements BrokerPort, AutoCloseable {
         this.queues = new QueueForwarder(nodes, locator, host, link);
         this.groups = lifecycle[0] = new GroupLifecycle(n, nodes, host, metadataSm::state, housekeeping);
         this.membership = new Membership(n, nodes, link, metadata, housekeeping);
-        this.admin = new ClusterAdmin(nodes, metadata, queues, locator, membership);
+        this.admin = new ClusterAdmin(nodes, metadata, queues, locator, membership, link, () -> sessions);
         this.definitions = new CheckedDefinitions(metadata, queues);
         this.publisher = new RoutedPublisher(metadata, queues, definitions);
         dispatcher[0] = new LinkDispatcher(n, nodes, host, membership, barrier, metadataSm, admin);
@@ -199,6 +202,9 @@ public final class RaftBroker implements BrokerPort, AutoCloseable {
 
     /** The operator's calls, answered by this node. */
     public Admin admin() { return admin; }
+
+    /** A front end of this node tells the broker where its client connections can be listed. */
+    public void sessions(Sessions s) { this.sessions = s; }
 
     @Override public Alarms alarms() { return alarms; }
 

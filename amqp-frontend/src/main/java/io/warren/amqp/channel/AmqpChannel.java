@@ -10,6 +10,7 @@ import io.warren.metadata.model.DomainException;
 import io.warren.metadata.model.QueueRecord;
 import io.warren.metadata.port.Caller;
 import io.warren.metadata.port.Definitions;
+import io.warren.metadata.port.Sessions;
 import io.warren.metadata.state.VhostState;
 
 import java.util.ArrayDeque;
@@ -317,6 +318,17 @@ public final class AmqpChannel implements ServerMethodHandler {
     QueueRecord queue(String name, Definitions.Access access) {
         return host.broker().definitions().queue(caller, queueName(name), access);
     }
+
+    // ---- listings ----
+
+    /** This channel as a listing shows it (read on the event loop). */
+    public Sessions.ChannelInfo info() {
+        String mode = publishing.transactional() ? "T" : publishing.confirming() ? "C" : "";
+        return new Sessions.ChannelInfo(host.connectionId(), id, host.user(), host.vhost(), mode, consuming.prefetch(),
+                consuming.consumerCount(), consuming.unackedCount(), publishing.unconfirmed());
+    }
+
+    public java.util.List<Sessions.ConsumerInfo> consumerInfos() { return consuming.consumerInfos(); }
 
     // ---- ServerMethodHandler: channel, access ----
 

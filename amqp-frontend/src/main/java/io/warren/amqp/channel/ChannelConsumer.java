@@ -14,6 +14,7 @@ final class ChannelConsumer implements ConsumerSink {
     final String tag;
     final QueueRecord queue;
     final boolean noAck;
+    final boolean exclusive;
     final int prefetch;
     private final Consuming owner;
     /** Delivered and not yet acknowledged (guarded by the channel's credit lock). */
@@ -24,11 +25,12 @@ final class ChannelConsumer implements ConsumerSink {
     boolean ready;
     final java.util.List<io.warren.metadata.port.Delivery> early = new java.util.ArrayList<>();
 
-    ChannelConsumer(Consuming owner, String tag, QueueRecord queue, boolean noAck, int prefetch) {
+    ChannelConsumer(Consuming owner, String tag, QueueRecord queue, boolean noAck, boolean exclusive, int prefetch) {
         this.owner = owner;
         this.tag = tag;
         this.queue = queue;
         this.noAck = noAck;
+        this.exclusive = exclusive;
         this.prefetch = prefetch;
     }
 

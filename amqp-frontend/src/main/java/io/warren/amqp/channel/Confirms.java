@@ -34,6 +34,9 @@ final class Confirms {
         this.loop = loop;
     }
 
+    /** Tags issued and not completed yet. */
+    int pending() { return pending.size(); }
+
     long next() {
         long seq = ++lastIssued;
         pending.add(seq);

@@ -6,6 +6,7 @@ import io.warren.amqp.method.BasicMethod;
 import io.warren.metadata.model.DomainException;
 import io.warren.metadata.model.QueueRecord;
 import io.warren.metadata.port.Definitions;
+import io.warren.metadata.port.Sessions;
 import io.warren.metadata.port.ConsumerSpec;
 import io.warren.metadata.port.Delivery;
 import io.warren.metadata.port.Message;
@@ -84,6 +85,23 @@ final class Consuming {
      * Every consumer of the channel, starting one further along each time: when a channel-wide window frees one unit,
      * the consumer told first takes it, so the turn goes round and no queue is left behind.
      */
+    // ---- listings (event loop) ----
+
+    int prefetch() { return prefetchCount; }
+
+    int consumerCount() { return consumers.size(); }
+
+    int unackedCount() { return unacked.size(); }
+
+    List<Sessions.ConsumerInfo> consumerInfos() {
+        List<Sessions.ConsumerInfo> l = new ArrayList<>();
+        for (ChannelConsumer c : consumers.values()) {
+            l.add(new Sessions.ConsumerInfo(ch.host.connectionId(), ch.id, c.queue.vhost(), c.queue.name(), c.tag, !c.noAck,
+                    c.exclusive, c.prefetch));
+        }
+        return l;
+    }
+
     private List<ChannelConsumer> all() {
         List<ChannelConsumer> l = new ArrayList<>(consumers.values());
         if (l.size() > 1) Collections.rotate(l, -(creditTurn++ % l.size()));
@@ -161,7 +179,7 @@ final class Consuming {
         QueueRecord q = ch.queue(m.queue(), Definitions.Access.READ);
         int priority = priority(m, q);
         ChannelConsumer c;
-        synchronized (this) { c = new ChannelConsumer(this, tag, q, m.noAck(), prefetchCount); }
+        synchronized (this) { c = new ChannelConsumer(this, tag, q, m.noAck(), m.exclusive(), prefetchCount); }
         consumers.put(tag, c);
         ch.afterEffects(q, () -> register(m, q, c, priority));
     }

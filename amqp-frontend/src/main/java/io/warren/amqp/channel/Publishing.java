@@ -36,6 +36,11 @@ final class Publishing {
 
     boolean transactional() { return tx; }
 
+    boolean confirming() { return confirms != null; }
+
+    /** Publishes of this channel not confirmed yet. */
+    int unconfirmed() { return confirms == null ? 0 : confirms.pending(); }
+
     void basicPublish(BasicMethod.Publish m) {
         if (m.immediate()) throw AmqpException.of(ReplyCode.NOT_IMPLEMENTED, "immediate=true");
         ch.host.publishing();

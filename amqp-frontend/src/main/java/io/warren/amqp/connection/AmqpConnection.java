@@ -21,15 +21,14 @@ import io.warren.amqp.error.ReplyCode;
 import io.warren.amqp.method.ChannelMethod;
 import io.warren.amqp.method.ConnectionMethod;
 import io.warren.amqp.method.Method;
+import io.warren.amqp.server.ConnectionRegistry;
 import io.warren.metadata.command.MetadataCommand;
-import io.warren.metadata.model.PasswordHash;
-import io.warren.metadata.model.UserRecord;
 import io.warren.metadata.port.BrokerPort;
+import io.warren.metadata.port.Sessions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -40,16 +39,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * One AMQP connection: the handshake (header, start, tune, open), channel 0, heartbeats, blocking while a
  * resource alarm is up, and the one place connection errors are turned into connection.close.
  */
-public final class AmqpConnection extends ChannelInboundHandlerAdapter implements ChannelHost {
+public final class AmqpConnection extends ChannelInboundHandlerAdapter implements ChannelHost, ConnectionRegistry.Listed {
     private static final Logger LOG = LoggerFactory.getLogger(AmqpConnection.class);
     private static final AtomicLong SEQ = new AtomicLong();
-    private enum State { AWAIT_HEADER, AWAIT_START_OK, AWAIT_TUNE_OK, AWAIT_OPEN, OPEN, CLOSING, CLOSED }
+    private enum State { AWAIT_HEADER, HANDSHAKE, OPEN, CLOSING, CLOSED }
 
     private final BrokerPort broker;
     private final AmqpConfig config;
     private final ReplyToRegistry replyTo;
     private final FrameDecoder decoder;
-    private final io.warren.amqp.server.ConnectionCounts counts;
+    private final ConnectionRegistry counts;
     private boolean counted;
     private final String id;
     private final Map<Integer, AmqpChannel> channels = new HashMap<>();
@@ -57,9 +56,9 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     private State state = State.AWAIT_HEADER;
     private int frameMax;
     private int channelMax;
-    private String user;
+    private final Handshake handshake;
     private String vhost;
-    private Map<String, Object> clientCapabilities = Map.of();
+    private long connectedAtMs;
     private boolean ownsExclusive;
     private boolean blockedSent;
     private boolean readingBlocked;
@@ -67,7 +66,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     private final Runnable alarmListener = () -> { if (ctx != null) ctx.executor().execute(this::alarmsChanged); };
 
     public AmqpConnection(BrokerPort broker, AmqpConfig config, ReplyToRegistry replyTo, FrameDecoder decoder,
-                          io.warren.amqp.server.ConnectionCounts counts) {
+                          ConnectionRegistry counts) {
         this.broker = broker;
         this.counts = counts;
         this.config = config;
@@ -76,6 +75,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         this.id = broker.nodeName() + "/" + SEQ.incrementAndGet();
         this.frameMax = config.frameMax();
         this.channelMax = config.channelMax();
+        this.handshake = new Handshake(broker.metadata().state(), config, broker.nodeName(), id, new Steps());
     }
 
     @Override
@@ -156,107 +156,60 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         write(FrameWriter.method(alloc(), channel, new ChannelMethod.OpenOk(new byte[0])));
     }
 
-    // ---- handshake ----
+    // ---- handshake (the steps in Handshake) ----
 
     private void sendStart() {
-        state = State.AWAIT_START_OK;
-        send(new ConnectionMethod.Start(0, 9, ServerProperties.of(broker.nodeName()),
-                "PLAIN AMQPLAIN".getBytes(StandardCharsets.UTF_8), "en_US".getBytes(StandardCharsets.UTF_8)));
+        state = State.HANDSHAKE;
+        handshake.start();
     }
 
     private void connectionMethod(Method m) {
-        switch (state) {
-            case AWAIT_START_OK -> {
-                if (!(m instanceof ConnectionMethod.StartOk s)) throw unexpected(m, "connection.start-ok");
-                startOk(s);
-            }
-            case AWAIT_TUNE_OK -> {
-                if (!(m instanceof ConnectionMethod.TuneOk t)) throw unexpected(m, "connection.tune-ok");
-                tuneOk(t);
-            }
-            case AWAIT_OPEN -> {
-                if (!(m instanceof ConnectionMethod.Open o)) throw unexpected(m, "connection.open");
-                open(o);
-            }
-            case OPEN -> {
-                if (m instanceof ConnectionMethod.Close) {
-                    closeRequested();
-                } else if (m instanceof ConnectionMethod.UpdateSecret) {
-                    send(new ConnectionMethod.UpdateSecretOk());
-                } else if (!(m instanceof ConnectionMethod.CloseOk)) {
-                    throw AmqpException.of(ReplyCode.COMMAND_INVALID, "unexpected method '" + m.name() + "' on channel 0").during(m.classId(), m.methodId());
-                }
-            }
-            default -> throw unexpected(m, "connection handshake");
+        if (state == State.HANDSHAKE) {
+            handshake.handle(m, fromLoopback());
+        } else if (m instanceof ConnectionMethod.Close) {
+            closeRequested();
+        } else if (m instanceof ConnectionMethod.UpdateSecret) {
+            send(new ConnectionMethod.UpdateSecretOk());
+        } else if (!(m instanceof ConnectionMethod.CloseOk)) {
+            throw AmqpException.of(ReplyCode.COMMAND_INVALID, "unexpected method '" + m.name() + "' on channel 0").during(m.classId(), m.methodId());
         }
-    }
-
-    private static AmqpException unexpected(Method m, String expected) {
-        return AmqpException.of(ReplyCode.COMMAND_INVALID, "expected '" + expected + "', got '" + m.name() + "'").during(m.classId(), m.methodId());
-    }
-
-    @SuppressWarnings("unchecked")
-    private void startOk(ConnectionMethod.StartOk s) {
-        if (s.clientProperties().get("capabilities") instanceof Map<?, ?> caps) clientCapabilities = (Map<String, Object>) caps;
-        if (!s.mechanism().equals("PLAIN") && !s.mechanism().equals("AMQPLAIN")) {
-            throw AmqpException.of(ReplyCode.COMMAND_INVALID, "unknown authentication mechanism '" + s.mechanism() + "'").during(10, 11);
-        }
-        Sasl.Credentials c = Sasl.parse(s.mechanism(), s.response());
-        UserRecord u = c == null ? null : broker.metadata().state().user(c.user());
-        boolean ok = u != null && PasswordHash.check(u.passwordHash(), c.password());
-        if (ok && u.loopbackOnly() && !config.exemptFromLoopback(u.name()) && !fromLoopback()) {
-            LOG.warn("user '{}' can only connect via localhost", u.name());
-            ok = false;
-        }
-        if (!ok) {
-            LOG.warn("connection {}: login refused for user '{}' via {}", id, c == null ? "?" : c.user(), s.mechanism());
-            if (!clientCapability("authentication_failure_close")) { // such a client only understands the socket closing
-                shutdown();
-                ctx.close();
-                return;
-            }
-            sendCloseAndDrop(AmqpException.of(ReplyCode.ACCESS_REFUSED, "Login was refused using authentication mechanism "
-                    + s.mechanism() + ". For details see the broker logfile.").during(10, 11));
-            return;
-        }
-        user = u.name();
-        state = State.AWAIT_TUNE_OK;
-        send(new ConnectionMethod.Tune(config.channelMax(), config.frameMax(), config.heartbeatSeconds()));
     }
 
     private boolean fromLoopback() {
         return ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null && a.getAddress().isLoopbackAddress();
     }
 
-    private void tuneOk(ConnectionMethod.TuneOk t) {
-        long fm = Integer.toUnsignedLong(t.frameMax());
-        if (fm == 0) fm = config.frameMax();
-        if (fm < 4096) throw AmqpException.of(ReplyCode.NOT_ALLOWED, "frame_max=" + fm + " < 4096 min size").during(10, 31);
-        if (fm > config.frameMax()) throw AmqpException.of(ReplyCode.NOT_ALLOWED, "frame_max=" + fm + " > " + config.frameMax() + " max size").during(10, 31);
-        int cm = t.channelMax() == 0 ? config.channelMax() : t.channelMax();
-        if (cm > config.channelMax()) throw AmqpException.of(ReplyCode.NOT_ALLOWED, "channel_max=" + cm + " > " + config.channelMax() + " max").during(10, 31);
-        frameMax = (int) fm;
-        channelMax = cm;
-        decoder.frameMax(frameMax);
-        int hb = t.heartbeat();
-        if (ctx.pipeline().get(IdleStateHandler.class) != null) ctx.pipeline().remove(IdleStateHandler.class);
-        if (hb > 0) {
-            ctx.pipeline().addFirst("idle", new IdleStateHandler(hb * 2L * 1000, Math.max(500, hb * 1000L / 2), 0, TimeUnit.MILLISECONDS));
-        }
-        state = State.AWAIT_OPEN;
-    }
+    private final class Steps implements Handshake.Steps {
+        @Override public void send(Method m) { AmqpConnection.this.send(m); }
 
-    private void open(ConnectionMethod.Open o) {
-        var v = broker.metadata().state().vhost(o.virtualHost());
-        if (v == null) throw AmqpException.of(ReplyCode.NOT_ALLOWED, "vhost " + o.virtualHost() + " not found").during(10, 40);
-        if (broker.metadata().state().permission(user, o.virtualHost()) == null) {
-            throw AmqpException.of(ReplyCode.NOT_ALLOWED, "access to vhost '" + o.virtualHost() + "' refused for user '" + user + "'").during(10, 40);
+        @Override public void loginRefused(String mechanism) {
+            if (!clientCapability("authentication_failure_close")) { // such a client only understands the socket closing
+                shutdown();
+                ctx.close();
+                return;
+            }
+            sendCloseAndDrop(AmqpException.of(ReplyCode.ACCESS_REFUSED, "Login was refused using authentication mechanism "
+                    + mechanism + ". For details see the broker logfile.").during(10, 11));
         }
-        vhost = o.virtualHost();
-        state = State.OPEN;
-        send(new ConnectionMethod.OpenOk(""));
-        broker.alarms().addListener(alarmListener);
-        alarmsChanged();
+
+        @Override public void tuned(Tuning t) {
+            frameMax = t.frameMax();
+            channelMax = t.channelMax();
+            decoder.frameMax(frameMax);
+            int hb = t.heartbeatSeconds();
+            if (ctx.pipeline().get(IdleStateHandler.class) != null) ctx.pipeline().remove(IdleStateHandler.class);
+            if (hb > 0) {
+                ctx.pipeline().addFirst("idle", new IdleStateHandler(hb * 2L * 1000, Math.max(500, hb * 1000L / 2), 0, TimeUnit.MILLISECONDS));
+            }
+        }
+
+        @Override public void opened(String v) {
+            vhost = v;
+            state = State.OPEN;
+            counts.listed(AmqpConnection.this);
+            broker.alarms().addListener(alarmListener);
+            alarmsChanged();
+        }
     }
 
     // ---- alarms ----
@@ -295,7 +248,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     public void connectionError(AmqpException e) {
         if (state == State.CLOSING || state == State.CLOSED) return;
         LOG.info("connection {}: closing with {}", id, e.replyText());
-        if (state.ordinal() < State.AWAIT_START_OK.ordinal()) { ctx.close(); return; }
+        if (state == State.AWAIT_HEADER) { ctx.close(); return; }
         send(new ConnectionMethod.Close(e.code().code(), AmqpChannel.truncate(e.replyText()),
                 e.classId(), e.methodId()));
         shutdown();
@@ -346,6 +299,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         channels.clear();
         for (Frame f; (f = deferred.poll()) != null; ) releaseFrame(f);
         broker.alarms().removeListener(alarmListener);
+        counts.unlisted(this);
         if (!ownsExclusive) return CompletableFuture.completedFuture(null);
         ownsExclusive = false;
         return broker.metadata().submit(new MetadataCommand.DropExclusiveQueues(id)).handle((r, e) -> {
@@ -356,6 +310,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        connectedAtMs = System.currentTimeMillis();
         counted = true;
         counts.connectionOpened();
         ctx.fireChannelActive();
@@ -399,11 +354,24 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         ctx.close();
     }
 
+    /** For listings: this connection, its channels and consumers, read on its event loop. */
+    @Override
+    public CompletableFuture<Sessions.Snapshot> snapshot() {
+        CompletableFuture<Sessions.Snapshot> f = new CompletableFuture<>();
+        ctx.executor().execute(() -> {
+            InetSocketAddress peer = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
+            f.complete(state != State.OPEN ? Sessions.Snapshot.EMPTY : ConnectionListing.of(new Sessions.ConnectionInfo(id,
+                    broker.nodeName(), "AMQP 0-9-1", user(), vhost, peer == null ? "" : peer.getAddress().getHostAddress(),
+                    peer == null ? 0 : peer.getPort(), connectedAtMs, channels.size(), handshake.clientProperties()), channels.values()));
+        });
+        return f;
+    }
+
     // ---- ChannelHost ----
 
     @Override public BrokerPort broker() { return broker; }
 
-    @Override public String user() { return user; }
+    @Override public String user() { return handshake.user(); }
 
     @Override public String vhost() { return vhost; }
 
@@ -413,7 +381,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
 
     @Override public long bodySizeMax() { return config.bodySizeMax(); }
 
-    @Override public boolean clientCapability(String name) { return Boolean.TRUE.equals(clientCapabilities.get(name)); }
+    @Override public boolean clientCapability(String name) { return handshake.clientCapability(name); }
 
     @Override public EventLoop eventLoop() { return ctx.channel().eventLoop(); }
 

@@ -26,7 +26,7 @@ public final class AmqpServer implements AutoCloseable {
     private final BrokerPort broker;
     private final AmqpConfig config;
     private final ReplyToRegistry replyTo = new ReplyToRegistry();
-    private final ConnectionCounts counts = new ConnectionCounts();
+    private final ConnectionRegistry registry = new ConnectionRegistry();
     private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
             NioIoHandler.newFactory());
@@ -54,7 +54,7 @@ public final class AmqpServer implements AutoCloseable {
                                 .addLast("idle", new IdleStateHandler(config.handshakeTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS))
                                 .addLast("flush", new FlushConsolidationHandler(256, true))
                                 .addLast("frames", decoder)
-                                .addLast("amqp", new AmqpConnection(broker, config, replyTo, decoder, counts));
+                                .addLast("amqp", new AmqpConnection(broker, config, replyTo, decoder, registry));
                     }
                 });
         listener = b.bind(new InetSocketAddress(config.bindHost(), config.port())).sync().channel();
@@ -63,7 +63,7 @@ public final class AmqpServer implements AutoCloseable {
     public int port() { return ((InetSocketAddress) listener.localAddress()).getPort(); }
 
     /** The connections and channels open now. */
-    public ConnectionCounts counts() { return counts; }
+    public ConnectionRegistry registry() { return registry; }
 
     @Override
     public void close() {

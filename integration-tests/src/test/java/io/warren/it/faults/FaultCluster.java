@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** {@code size} Warren nodes, each a JVM in its own network namespace, forming one cluster. Closing removes everything. */
 final class FaultCluster implements AutoCloseable {

@@ -47,6 +47,9 @@ public interface Admin {
 
     CompletableFuture<Void> clearPolicy(String vhost, String name);
 
+    /** The client connections, channels and consumers of every node that answers in time. */
+    CompletableFuture<Sessions.Snapshot> sessions();
+
     /** forget_cluster_node: out of the metadata group and every queue group; its classic queues go. */
     CompletableFuture<Void> forgetNode(String name);
 }

@@ -5,6 +5,7 @@ import io.warren.metadata.model.DomainException;
 import io.warren.metadata.model.ExchangeRecord;
 import io.warren.metadata.model.PolicyRecord;
 import io.warren.metadata.port.Admin;
+import io.warren.metadata.port.Sessions;
 import io.warren.raft.link.Link;
 import io.warren.raft.link.LinkCall;
 import io.warren.raft.link.LinkClient;
@@ -50,6 +51,9 @@ public final class AdminClient implements Admin, AutoCloseable {
     @Override public CompletableFuture<Void> clearPolicy(String vhost, String name) { return call(new LinkCall.ClearPolicy(vhost, name)); }
 
     @Override public CompletableFuture<Void> forgetNode(String name) { return call(new LinkCall.Forget(name)); }
+
+    /** The connections of every node, gathered by the asked one. */
+    @Override public CompletableFuture<Sessions.Snapshot> sessions() { return call(new LinkCall.ListSessions()); }
 
     @Override public void close() { link.close(); }
 }

@@ -3,6 +3,7 @@ package io.warren.ops.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.warren.metadata.model.PolicyRecord;
 import io.warren.metadata.port.Admin;
+import io.warren.metadata.port.Sessions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,7 +23,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "warren ctl", mixinStandardHelpOptions = true,
         subcommands = {Ctl.ClusterStatus.class, Ctl.ForgetClusterNode.class, Ctl.SetPolicy.class, Ctl.ClearPolicy.class,
-                Ctl.ListPolicies.class, Ctl.ListQueues.class, Ctl.ListExchanges.class, Ctl.ListBindings.class},
+                Ctl.ListPolicies.class, Ctl.ListQueues.class, Ctl.ListExchanges.class, Ctl.ListBindings.class, Ctl.ListConnections.class,
+                Ctl.ListChannels.class, Ctl.ListConsumers.class},
         description = "Operates a running Warren node (rabbitmqctl-style verbs).")
 public final class Ctl implements Callable<Integer> {
     @Option(names = {"-n", "--node"}, description = "Raft address (host:port) of the node to ask (default localhost:25672)",
@@ -62,7 +64,7 @@ public final class Ctl implements Callable<Integer> {
             return;
         }
         if (!quiet) {
-            System.out.println("Listing " + what + " for vhost \"" + vhost + "\" ...");
+            System.out.println("Listing " + what + (vhost == null ? "" : " for vhost \"" + vhost + "\"") + " ...");
             System.out.println(String.join("\t", columns));
         }
         ObjectMapper json = new ObjectMapper();
@@ -205,13 +207,14 @@ public final class Ctl implements Callable<Integer> {
         }
     }
 
-    @Command(name = "list_queues", description = "lists the queues of a vhost: name, type, Raft group, leader, members")
+    @Command(name = "list_queues", description = "lists the queues of a vhost: name, type, Raft group, leader, members, online members, messages")
     static final class ListQueues extends Listing {
-        ListQueues() { super("queues", "name", "type", "group", "leader", "members"); }
+        ListQueues() { super("queues", "name", "type", "group", "leader", "members", "online", "messages"); }
 
         @Override List<Map<String, Object>> fetch(AdminClient a) throws Exception {
             return a.queues(vhost).get().stream().map(i -> row("name", i.queue().name(), "type", i.queue().type().wireName(),
-                    "group", i.queue().groupId() == null ? "" : i.queue().groupId(), "leader", i.leader(), "members", i.queue().members())).toList();
+                    "group", i.queue().groupId() == null ? "" : i.queue().groupId(), "leader", i.leader(), "members", i.queue().members(),
+                    "online", i.online(), "messages", i.stats() == null ? "" : i.stats().messages())).toList();
         }
     }
 
@@ -232,6 +235,65 @@ public final class Ctl implements Callable<Integer> {
         @Override List<Map<String, Object>> fetch(AdminClient a) throws Exception {
             return a.bindings(vhost).get().stream().map(b -> row("source_name", b.source(), "destination_name", b.destination(),
                     "destination_kind", b.toExchange() ? "exchange" : "queue", "routing_key", b.routingKey(), "arguments", b.arguments())).toList();
+        }
+    }
+
+    /** A listing of the whole cluster's client connections, channels or consumers. */
+    abstract static class SessionListing implements Callable<Integer> {
+        @CommandLine.ParentCommand Ctl ctl;
+
+        private final String what;
+        private final String[] columns;
+
+        SessionListing(String what, String... columns) {
+            this.what = what;
+            this.columns = columns;
+        }
+
+        abstract List<Map<String, Object>> rows(Sessions.Snapshot s);
+
+        @Override public Integer call() throws Exception {
+            Sessions.Snapshot s;
+            try (AdminClient a = ctl.admin()) { s = a.sessions().get(); }
+            ctl.printRows(what, null, rows(s), columns);
+            return 0;
+        }
+    }
+
+    @Command(name = "list_connections", description = "lists the client connections of every node: user, peer, state")
+    static final class ListConnections extends SessionListing {
+        ListConnections() { super("connections", "pid", "user", "peer_host", "peer_port", "state", "vhost", "channels", "protocol"); }
+
+        @Override List<Map<String, Object>> rows(Sessions.Snapshot s) {
+            return s.connections().stream().map(c -> row("pid", c.id(), "user", c.user(), "peer_host", c.peerHost(), "peer_port", c.peerPort(),
+                    "state", "running", "vhost", c.vhost(), "channels", c.channels(), "protocol", c.protocol())).toList();
+        }
+    }
+
+    @Command(name = "list_channels", description = "lists the channels of every node's client connections")
+    static final class ListChannels extends SessionListing {
+        ListChannels() {
+            super("channels", "pid", "user", "consumer_count", "messages_unacknowledged", "confirm", "transactional", "messages_unconfirmed",
+                    "prefetch_count");
+        }
+
+        @Override List<Map<String, Object>> rows(Sessions.Snapshot s) {
+            return s.channels().stream().map(c -> row("pid", c.connectionId() + " (" + c.number() + ")", "user", c.user(),
+                    "consumer_count", c.consumers(), "messages_unacknowledged", c.unacked(), "confirm", c.mode().equals("C"),
+                    "transactional", c.mode().equals("T"), "messages_unconfirmed", c.unconfirmed(), "prefetch_count", c.prefetch())).toList();
+        }
+    }
+
+    @Command(name = "list_consumers", description = "lists the consumers of a vhost")
+    static final class ListConsumers extends SessionListing {
+        @Option(names = {"-p", "--vhost"}, defaultValue = "/") String vhost;
+
+        ListConsumers() { super("consumers", "queue_name", "channel_pid", "consumer_tag", "ack_required", "prefetch_count", "exclusive"); }
+
+        @Override List<Map<String, Object>> rows(Sessions.Snapshot s) {
+            return s.consumers().stream().filter(c -> c.vhost().equals(vhost)).map(c -> row("queue_name", c.queue(),
+                    "channel_pid", c.connectionId() + " (" + c.channel() + ")", "consumer_tag", c.tag(), "ack_required", c.ackRequired(),
+                    "prefetch_count", c.prefetch(), "exclusive", c.exclusive())).toList();
         }
     }
 

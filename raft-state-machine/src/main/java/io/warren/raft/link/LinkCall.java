@@ -10,6 +10,7 @@ import io.warren.metadata.port.Admin;
 import io.warren.metadata.port.Delivery;
 import io.warren.metadata.port.Message;
 import io.warren.metadata.port.QueueStats;
+import io.warren.metadata.port.Sessions;
 
 import java.util.List;
 
@@ -22,7 +23,7 @@ public sealed interface LinkCall<R> {
     enum Op implements StableCode {
         LEADER(1), PUBLISH(2), GET(3), SETTLE(4), REQUEUE(5), PURGE(6), STATS(7), DISCARD(8), STATUS(9), JOIN(10),
         JOIN_COMMIT(11), FORGET(12), EXPORT_METADATA(13), SET_POLICY(14), CLEAR_POLICY(15), LIST_POLICIES(16),
-        LIST_QUEUES(17), LIST_EXCHANGES(18), LIST_BINDINGS(19), METADATA_APPLIED(20);
+        LIST_QUEUES(17), LIST_EXCHANGES(18), LIST_BINDINGS(19), METADATA_APPLIED(20), LOCAL_SESSIONS(21), LIST_SESSIONS(22);
 
         private final int code;
 
@@ -87,4 +88,10 @@ public sealed interface LinkCall<R> {
     record ListExchanges(String vhost) implements LinkCall<List<ExchangeRecord>> { public Op op() { return Op.LIST_EXCHANGES; } }
 
     record ListBindings(String vhost) implements LinkCall<List<BindingRecord>> { public Op op() { return Op.LIST_BINDINGS; } }
+
+    /** The client connections of the asked node alone (a cluster-wide listing asks every node). */
+    record LocalSessions() implements LinkCall<Sessions.Snapshot> { public Op op() { return Op.LOCAL_SESSIONS; } }
+
+    /** The client connections of every node that answers the asked one in time. */
+    record ListSessions() implements LinkCall<Sessions.Snapshot> { public Op op() { return Op.LIST_SESSIONS; } }
 }

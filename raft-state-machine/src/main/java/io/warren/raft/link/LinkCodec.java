@@ -12,6 +12,7 @@ import io.warren.metadata.port.Admin;
 import io.warren.metadata.port.Delivery;
 import io.warren.metadata.port.Message;
 import io.warren.metadata.port.QueueStats;
+import io.warren.metadata.port.Sessions;
 import io.warren.raft.link.LinkCall.*;
 
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ public final class LinkCodec {
             case SETTLE, REQUEUE, DISCARD -> offsets(CommandCodec.writeQueue(w, ((Settle) call).queue()), ((Settle) call).offsets());
             case PURGE -> CommandCodec.writeQueue(w, ((Purge) call).queue());
             case STATS -> CommandCodec.writeQueue(w, ((Stats) call).queue());
-            case STATUS, EXPORT_METADATA -> w;
+            case STATUS, EXPORT_METADATA, LOCAL_SESSIONS, LIST_SESSIONS -> w;
             case JOIN -> node(w, ((Join) call).node());
             case JOIN_COMMIT -> node(w, ((JoinCommit) call).node());
             case FORGET -> w.shortStr(((Forget) call).node());
@@ -78,6 +79,8 @@ public final class LinkCodec {
             case STATS -> new Stats(CommandCodec.readQueue(r));
             case STATUS -> new Status();
             case EXPORT_METADATA -> new ExportMetadata();
+            case LOCAL_SESSIONS -> new LocalSessions();
+            case LIST_SESSIONS -> new ListSessions();
             case JOIN -> new Join(node(r));
             case JOIN_COMMIT -> new JoinCommit(node(r));
             case FORGET -> new Forget(r.shortStr());
@@ -119,6 +122,7 @@ public final class LinkCodec {
             case LIST_QUEUES -> list(w, (List<Admin.QueueInfo>) result, LinkCodec::queueInfo);
             case LIST_EXCHANGES -> list(w, (List<ExchangeRecord>) result, CommandCodec::writeExchange);
             case LIST_BINDINGS -> list(w, (List<BindingRecord>) result, CommandCodec::writeBinding);
+            case LOCAL_SESSIONS, LIST_SESSIONS -> SessionsCodec.write(w, (Sessions.Snapshot) result);
         };
         return done.toByteArray();
     }
@@ -144,6 +148,7 @@ public final class LinkCodec {
             case LIST_QUEUES -> list(r, LinkCodec::queueInfo);
             case LIST_EXCHANGES -> list(r, CommandCodec::readExchange);
             case LIST_BINDINGS -> list(r, CommandCodec::readBinding);
+            case LOCAL_SESSIONS, LIST_SESSIONS -> SessionsCodec.read(r);
         };
         return (R) result;
     }
@@ -187,13 +192,13 @@ public final class LinkCodec {
 
     private static long[] offsets(BinaryReader r) { return LinkProtocol.offsets(r); }
 
-    private static <T> BinaryWriter list(BinaryWriter w, List<T> items, BiConsumer<BinaryWriter, T> item) {
+    static <T> BinaryWriter list(BinaryWriter w, List<T> items, BiConsumer<BinaryWriter, T> item) {
         w.i32(items.size());
         for (T t : items) item.accept(w, t);
         return w;
     }
 
-    private static <T> List<T> list(BinaryReader r, Function<BinaryReader, T> item) {
+    static <T> List<T> list(BinaryReader r, Function<BinaryReader, T> item) {
         int n = r.i32();
         if (n < 0 || n > r.remaining()) throw new BinaryReader.MalformedException("bad list length " + n);
         List<T> l = new ArrayList<>(n);

@@ -12,6 +12,7 @@ import io.warren.metadata.port.Admin;
 import io.warren.metadata.port.Delivery;
 import io.warren.metadata.port.Message;
 import io.warren.metadata.port.QueueStats;
+import io.warren.metadata.port.Sessions;
 import io.warren.raft.link.LinkCall.Op;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +30,12 @@ class LinkCodecTest {
     static final QueueRecord Q = new QueueRecord("/", "q", 7, QueueType.QUORUM, true, false, false, Map.of(), "g-1", "n1", null,
             List.of("n1", "n2"));
     static final Message M = new Message("x", "k", new byte[]{0, 0}, "hello".getBytes());
+
+    static final Sessions.Snapshot SESSIONS = new Sessions.Snapshot(
+            List.of(new Sessions.ConnectionInfo("n1/7", "n1", "AMQP 0-9-1", "guest", "/", "127.0.0.1", 40001, 1700000000000L, 2,
+                    Map.of("product", "RabbitMQ"))),
+            List.of(new Sessions.ChannelInfo("n1/7", 1, "guest", "/", "C", 10, 1, 3, 2)),
+            List.of(new Sessions.ConsumerInfo("n1/7", 1, "/", "q", "amq.ctag-1", true, false, 10)));
 
     /** A call per op, with an answer of its type. */
     record Sample(LinkCall<?> call, Object answer) { }
@@ -56,7 +63,9 @@ class LinkCodecTest {
                 new Sample(new LinkCall.ListQueues("/"), List.of(new Admin.QueueInfo(Q, "n1", List.of("n1"), new QueueStats(1, 1, 0, 0)),
                         new Admin.QueueInfo(Q, "", List.of(), null))),
                 new Sample(new LinkCall.ListExchanges("/"), List.of(new ExchangeRecord("/", "x", ExchangeType.HEADERS, true, false, false, Map.of()))),
-                new Sample(new LinkCall.ListBindings("/"), List.of(new BindingRecord("/", "x", false, "q", "k", Map.of("a", 1)))));
+                new Sample(new LinkCall.ListBindings("/"), List.of(new BindingRecord("/", "x", false, "q", "k", Map.of("a", 1)))),
+                new Sample(new LinkCall.LocalSessions(), SESSIONS),
+                new Sample(new LinkCall.ListSessions(), Sessions.Snapshot.EMPTY));
         Map<Op, Sample> m = new EnumMap<>(Op.class);
         for (Sample s : all) m.put(s.call().op(), s);
         return m;

@@ -1,0 +1,32 @@
+package io.warren.metadata.port;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The client connections a node's front ends hold, with their channels and consumers, as listings show them
+ * (list_connections, list_channels, list_consumers, the HTTP API). A front end answers with a consistent view of
+ * each connection taken where that connection lives; the figures are a moment old by the time they are read.
+ */
+public interface Sessions {
+    /** An open client connection (one that completed its handshake). */
+    record ConnectionInfo(String id, String node, String protocol, String user, String vhost, String peerHost, int peerPort,
+                          long connectedAtMs, int channels, Map<String, Object> clientProperties) { }
+
+    /** A channel: its mode ("C" confirms, "T" transactional, "" neither), its consumers, and what is in flight on it. */
+    record ChannelInfo(String connectionId, int number, String user, String vhost, String mode, int prefetch, int consumers,
+                       int unacked, int unconfirmed) { }
+
+    record ConsumerInfo(String connectionId, int channel, String vhost, String queue, String tag, boolean ackRequired,
+                        boolean exclusive, int prefetch) { }
+
+    record Snapshot(List<ConnectionInfo> connections, List<ChannelInfo> channels, List<ConsumerInfo> consumers) {
+        public static final Snapshot EMPTY = new Snapshot(List.of(), List.of(), List.of());
+    }
+
+    CompletableFuture<Snapshot> snapshot();
+
+    /** A node without client front ends. */
+    Sessions NONE = () -> CompletableFuture.completedFuture(Snapshot.EMPTY);
+}
