@@ -167,17 +167,8 @@ final class ClusterAdmin implements Admin {
             parts.add(part.completeOnTimeout(Sessions.Snapshot.EMPTY, LIVE_WAIT_MS, TimeUnit.MILLISECONDS)
                     .exceptionally(e -> Sessions.Snapshot.EMPTY)); // a node that does not answer has none to show
         }
-        return CompletableFuture.allOf(parts.toArray(CompletableFuture<?>[]::new)).thenApply(x -> {
-            List<Sessions.ConnectionInfo> connections = new ArrayList<>();
-            List<Sessions.ChannelInfo> channels = new ArrayList<>();
-            List<Sessions.ConsumerInfo> consumers = new ArrayList<>();
-            for (var p : parts) {
-                connections.addAll(p.join().connections());
-                channels.addAll(p.join().channels());
-                consumers.addAll(p.join().consumers());
-            }
-            return new Sessions.Snapshot(connections, channels, consumers);
-        });
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture<?>[]::new))
+                .thenApply(x -> Sessions.Snapshot.merge(parts.stream().map(CompletableFuture::join).toList()));
     }
 
     private static CompletableFuture<Void> refusalOrDone(CompletableFuture<CommandResult> f) {

@@ -211,30 +211,34 @@ final class ManagedConsumer implements QueueConsumer {
 
         private void onFrame(byte[] frame) {
             BinaryReader r = new BinaryReader(frame);
-            switch (LinkProtocol.ToConsumer.read(r)) {
+            boolean handled = switch (LinkProtocol.ToConsumer.read(r)) { // exhaustive: a new frame kind must be handled here
                 case SUBSCRIBED -> {
                     subscribed.complete(this);
                     topUp();
+                    yield true;
                 }
                 case DELIVER -> {
                     Delivery d = LinkProtocol.delivery(r, queue);
                     synchronized (this) { granted--; }
                     sink.deliver(d);
                     topUp();
+                    yield true;
                 }
                 case CANCELLED -> {
                     if (end()) sink.cancelledByServer();
+                    yield true;
                 }
                 case MOVED -> {
-                    if (end()) {
-                        if (!subscribed.completeExceptionally(QueueHost.notHere(queue))) reattach(50);
-                    }
+                    if (end() && !subscribed.completeExceptionally(QueueHost.notHere(queue))) reattach(50);
+                    yield true;
                 }
                 case REFUSED -> {
                     end();
                     subscribed.completeExceptionally(LinkProtocol.refusal(r));
+                    yield true;
                 }
-            }
+            };
+            assert handled;
         }
 
         @Override public void onError(Throwable t) {

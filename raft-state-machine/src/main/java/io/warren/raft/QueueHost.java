@@ -172,28 +172,34 @@ final class QueueHost {
 
         void onFrame(byte[] frame) {
             BinaryReader r = new BinaryReader(frame);
-            switch (LinkProtocol.ToQueue.read(r)) {
-                case SUBSCRIBE -> {
-                    QueueRecord q = LinkProtocol.queue(r);
-                    ConsumerSpec spec = LinkProtocol.spec(r);
-                    queue = q;
-                    noAck = spec.noAck();
-                    try {
-                        handle = engine(q).addConsumer(spec, this);
-                        remoteSinks.computeIfAbsent(q.id(), k -> ConcurrentHashMap.newKeySet()).add(this);
-                        out.send(LinkProtocol.ToConsumer.SUBSCRIBED.frame(8).toByteArray());
-                    } catch (DomainException e) {
-                        if (e.kind() == DomainException.Kind.UNAVAILABLE) moved();
-                        else out.end(LinkProtocol.refused(e));
-                    }
-                }
+            boolean handled = switch (LinkProtocol.ToQueue.read(r)) { // exhaustive: a new frame kind must be handled here
+                case SUBSCRIBE -> subscribe(LinkProtocol.queue(r), LinkProtocol.spec(r));
                 case CREDIT -> {
                     credit.addAndGet(r.i32());
                     QueueConsumer h = handle;
                     if (h != null) h.creditAvailable();
+                    yield true;
                 }
-                case CANCEL -> ended(false);
+                case CANCEL -> {
+                    ended(false);
+                    yield true;
+                }
+            };
+            assert handled;
+        }
+
+        private boolean subscribe(QueueRecord q, ConsumerSpec spec) {
+            queue = q;
+            noAck = spec.noAck();
+            try {
+                handle = engine(q).addConsumer(spec, this);
+                remoteSinks.computeIfAbsent(q.id(), k -> ConcurrentHashMap.newKeySet()).add(this);
+                out.send(LinkProtocol.ToConsumer.SUBSCRIBED.frame(8).toByteArray());
+            } catch (DomainException e) {
+                if (e.kind() == DomainException.Kind.UNAVAILABLE) moved();
+                else out.end(LinkProtocol.refused(e));
             }
+            return true;
         }
 
         void forget(long[] offsets) { for (long o : offsets) outstanding.remove(o); }

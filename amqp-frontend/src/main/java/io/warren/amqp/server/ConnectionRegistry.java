@@ -42,16 +42,7 @@ public final class ConnectionRegistry implements Sessions {
     public CompletableFuture<Snapshot> snapshot() {
         List<CompletableFuture<Snapshot>> parts = new ArrayList<>();
         for (Listed c : open) parts.add(c.snapshot());
-        return CompletableFuture.allOf(parts.toArray(CompletableFuture<?>[]::new)).thenApply(x -> {
-            List<ConnectionInfo> cs = new ArrayList<>();
-            List<ChannelInfo> chs = new ArrayList<>();
-            List<ConsumerInfo> consumers = new ArrayList<>();
-            for (var p : parts) {
-                cs.addAll(p.join().connections());
-                chs.addAll(p.join().channels());
-                consumers.addAll(p.join().consumers());
-            }
-            return new Snapshot(cs, chs, consumers);
-        });
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture<?>[]::new))
+                .thenApply(x -> Snapshot.merge(parts.stream().map(CompletableFuture::join).toList()));
     }
 }

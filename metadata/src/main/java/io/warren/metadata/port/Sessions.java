@@ -23,6 +23,19 @@ public interface Sessions {
 
     record Snapshot(List<ConnectionInfo> connections, List<ChannelInfo> channels, List<ConsumerInfo> consumers) {
         public static final Snapshot EMPTY = new Snapshot(List.of(), List.of(), List.of());
+
+        /** The parts (of several connections or nodes) as one snapshot. */
+        public static Snapshot merge(List<Snapshot> parts) {
+            List<ConnectionInfo> cs = new java.util.ArrayList<>();
+            List<ChannelInfo> chs = new java.util.ArrayList<>();
+            List<ConsumerInfo> consumers = new java.util.ArrayList<>();
+            for (Snapshot p : parts) {
+                cs.addAll(p.connections());
+                chs.addAll(p.channels());
+                consumers.addAll(p.consumers());
+            }
+            return new Snapshot(cs, chs, consumers);
+        }
     }
 
     CompletableFuture<Snapshot> snapshot();
