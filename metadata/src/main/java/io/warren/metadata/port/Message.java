@@ -6,8 +6,17 @@ import io.warren.metadata.codec.BinaryWriter;
 /**
  * A message as the broker keeps it: where it was published, the content header's property section exactly
  * as the publisher sent it (flags and fields, so every property round-trips byte for byte), and the body.
+ * {@link #typedProperties} is the typed view of the properties; {@link #of} builds a message from one.
  */
 public record Message(String exchange, String routingKey, byte[] properties, byte[] body) {
+    /** A message published with typed properties (null: none), as a front end without AMQP's byte form builds it. */
+    public static Message of(String exchange, String routingKey, MessageProperties properties, byte[] body) {
+        return new Message(exchange, routingKey, properties == null ? MessageProperties.EMPTY.clone() : properties.encode(), body);
+    }
+
+    /** The properties, decoded (malformed bytes raise {@link BinaryReader.MalformedException}). */
+    public MessageProperties typedProperties() { return MessageProperties.decode(properties); }
+
     public long bodySize() { return body.length; }
 
     /** Bytes this message takes in memory: its arrays plus what the JVM spends on the objects around them. */
