@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The memory and disk alarms, as RabbitMQ has them: memory when the heap in use passes a fraction of the
  * maximum heap (vm_memory_high_watermark, default 0.4), disk when free space on the data directory's file
- * system falls below disk_free_limit (default 50 MB). Checked every second.
+ * system falls below disk_free_limit (default 50 MB). Checked every second, and at once after a garbage collection
+ * that leaves the heap above the watermark: a fast publisher fills a small heap in less than a second.
  */
 public final class ResourceAlarms implements BrokerPort.Alarms, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ResourceAlarms.class);
@@ -41,7 +42,46 @@ public final class ResourceAlarms implements BrokerPort.Alarms, AutoCloseable {
 
     public void start() {
         check();
-        timer.scheduleWithFixedDelay(this::check, 1, 1, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(this::checkQuietly, 1, 1, TimeUnit.SECONDS);
+        watchCollections();
+    }
+
+    /** A failed check (even an OutOfMemoryError) must not end the schedule: the next one may succeed. */
+    private void checkQuietly() {
+        try {
+            check();
+        } catch (Throwable t) {
+            LOG.warn("resource alarm check failed: {}", t.toString());
+        }
+    }
+
+    private final java.util.List<Runnable> unwatch = new java.util.ArrayList<>();
+
+    /**
+     * After each collection: when what survived is close to the whole heap, the memory alarm goes up at once (there is
+     * no time to confirm it); when it is above the watermark and the alarm is not up yet, a check runs now.
+     */
+    private void watchCollections() {
+        double limit = memoryHighWatermark * Runtime.getRuntime().maxMemory();
+        Set<String> heapPools = heapPools();
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (!(gc instanceof javax.management.NotificationEmitter emitter)) continue;
+            javax.management.NotificationListener listener = (n, handback) -> {
+                if (!com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) return;
+                var info = com.sun.management.GarbageCollectionNotificationInfo.from(
+                        (javax.management.openmbean.CompositeData) n.getUserData()).getGcInfo();
+                long used = usedAfter(info, heapPools);
+                if (active.contains("memory") || used <= limit || timer.isShutdown()) return;
+                if (used > dangerBytes()) set(true, active.contains("disk"));
+                else timer.execute(this::checkQuietly);
+            };
+            emitter.addNotificationListener(listener, null, null);
+            unwatch.add(() -> {
+                try {
+                    emitter.removeNotificationListener(listener);
+                } catch (javax.management.ListenerNotFoundException ignored) { }
+            });
+        }
     }
 
     /** Changes the disk limit at run time (as {@code rabbitmqctl set_disk_free_limit}) and re-checks. */
@@ -50,14 +90,22 @@ public final class ResourceAlarms implements BrokerPort.Alarms, AutoCloseable {
         check();
     }
 
-    synchronized void check() {
-        Set<String> now = new TreeSet<>();
-        if (memoryHigh()) now.add("memory");
+    /** Measures both resources (the memory check may run a collection first: not under the lock) and sets the alarms. */
+    void check() {
+        boolean memory = memoryHigh();
+        boolean disk = active.contains("disk");
         try {
-            if (Files.getFileStore(dataDir).getUsableSpace() < diskFreeLimit) now.add("disk");
+            disk = Files.getFileStore(dataDir).getUsableSpace() < diskFreeLimit;
         } catch (IOException e) {
             LOG.warn("cannot read free disk space of {}: {}", dataDir, e.toString());
         }
+        set(memory, disk);
+    }
+
+    private synchronized void set(boolean memory, boolean disk) {
+        Set<String> now = new TreeSet<>();
+        if (memory) now.add("memory");
+        if (disk) now.add("disk");
         if (!now.equals(active)) {
             LOG.warn("resource alarms now {} (were {})", now.isEmpty() ? "clear" : now, active.isEmpty() ? "clear" : active);
             active = Set.copyOf(now);
@@ -65,18 +113,28 @@ public final class ResourceAlarms implements BrokerPort.Alarms, AutoCloseable {
         }
     }
 
-    private long lastFullCollection;
+    private volatile long lastFullCollection;
+
+    /** Half way from the watermark to the whole heap: above it, the alarm does not wait for a confirming collection. */
+    private double dangerBytes() {
+        double max = Runtime.getRuntime().maxMemory();
+        return (memoryHighWatermark * max + max) / 2;
+    }
 
     /**
      * The heap after the last collection is above the watermark. A young collection leaves the garbage that
      * was promoted earlier in the old generation until a concurrent cycle or a full collection reaches it
      * (with G1 that can sit above a 0.4 watermark for minutes): so before raising the alarm, and at most every
      * 5 s while it is up, a collection of the whole heap tells what really survives ({@code ./warren} runs the
-     * JVM with {@code -XX:+ExplicitGCInvokesConcurrent}, which makes that a concurrent cycle, not a pause).
+     * JVM with {@code -XX:+ExplicitGCInvokesConcurrent}, which makes that a concurrent cycle, not a pause). Above
+     * {@link #dangerBytes} there is no time for that: a publisher that fills the rest of a small heap between two
+     * checks would run the node out of memory before the alarm stops it ({@code MemoryAlarmTest}, 256 MB heap).
      */
     private boolean memoryHigh() {
         double limit = memoryHighWatermark * Runtime.getRuntime().maxMemory();
-        if (heapLiveBytes() <= limit) return false;
+        long live = heapLiveBytes();
+        if (live <= limit) return false;
+        if (live > dangerBytes()) return true;
         long now = System.nanoTime();
         if (now - lastFullCollection > TimeUnit.SECONDS.toNanos(5)) {
             lastFullCollection = now;
@@ -102,12 +160,20 @@ public final class ResourceAlarms implements BrokerPort.Alarms, AutoCloseable {
             Runtime rt = Runtime.getRuntime();
             return rt.totalMemory() - rt.freeMemory();
         }
+        return usedAfter(latest, heapPools());
+    }
+
+    private static Set<String> heapPools() {
         Set<String> heapPools = new java.util.HashSet<>();
         for (java.lang.management.MemoryPoolMXBean p : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
             if (p.getType() == java.lang.management.MemoryType.HEAP) heapPools.add(p.getName());
         }
+        return heapPools;
+    }
+
+    private static long usedAfter(com.sun.management.GcInfo info, Set<String> heapPools) {
         long used = 0;
-        for (var e : latest.getMemoryUsageAfterGc().entrySet()) if (heapPools.contains(e.getKey())) used += e.getValue().getUsed();
+        for (var e : info.getMemoryUsageAfterGc().entrySet()) if (heapPools.contains(e.getKey())) used += e.getValue().getUsed();
         return used;
     }
 
@@ -117,5 +183,8 @@ public final class ResourceAlarms implements BrokerPort.Alarms, AutoCloseable {
 
     @Override public void removeListener(Runnable onChange) { listeners.remove(onChange); }
 
-    @Override public void close() { timer.shutdownNow(); }
+    @Override public void close() {
+        unwatch.forEach(Runnable::run);
+        timer.shutdownNow();
+    }
 }
