@@ -45,11 +45,12 @@ final class QueueForwarder implements QueuePort {
     private <T> CompletableFuture<T> onHost(QueueRecord q, boolean retryable, Function<QueueHost, CompletableFuture<T>> local,
                                             LinkCall<T> remote) {
         long deadline = retryable ? System.currentTimeMillis() + FAILOVER_WAIT_MS : 0;
-        return Retry.until(deadline, 200, 200, () -> once(q, local, remote).whenComplete((v, err) -> {
+        CompletableFuture<T> f = Retry.until(deadline, 200, 200, () -> once(q, local, remote).whenComplete((v, err) -> {
             if (err != null) locator.forgetLeader(q);
-        }), c -> Retry.unreachable(c) && locator.exists(q)).exceptionallyCompose(c -> CompletableFuture.failedFuture(
-                c instanceof DomainException ? c
-                        : new DomainException(DomainException.Kind.UNAVAILABLE, q.describe() + " cannot be reached: " + c.getMessage())));
+        }), c -> Retry.unreachable(c) && locator.exists(q));
+        if (f.isDone() && !f.isCompletedExceptionally()) return f;
+        return f.exceptionallyCompose(c -> CompletableFuture.failedFuture(c instanceof DomainException ? c
+                : new DomainException(DomainException.Kind.UNAVAILABLE, q.describe() + " cannot be reached: " + c.getMessage())));
     }
 
     private <T> CompletableFuture<T> once(QueueRecord q, Function<QueueHost, CompletableFuture<T>> local, LinkCall<T> remote) {

@@ -23,19 +23,23 @@ final class Retry {
      */
     static <T> CompletableFuture<T> until(long deadlineMs, long pauseMs, long pauseMaxMs, Supplier<CompletableFuture<T>> attempt,
                                          Predicate<Throwable> retryable) {
+        CompletableFuture<T> first = attempt(attempt);
+        if (first.isDone() && !first.isCompletedExceptionally()) return first; // the common case, on every queue operation
         CompletableFuture<T> result = new CompletableFuture<>();
-        run(deadlineMs, pauseMs, pauseMaxMs, attempt, retryable, result);
+        settle(first, deadlineMs, pauseMs, pauseMaxMs, attempt, retryable, result);
         return result;
     }
 
-    private static <T> void run(long deadlineMs, long pauseMs, long pauseMaxMs, Supplier<CompletableFuture<T>> attempt,
-                                Predicate<Throwable> retryable, CompletableFuture<T> result) {
-        CompletableFuture<T> f;
+    private static <T> CompletableFuture<T> attempt(Supplier<CompletableFuture<T>> attempt) {
         try {
-            f = attempt.get();
+            return attempt.get();
         } catch (RuntimeException e) {
-            f = CompletableFuture.failedFuture(e);
+            return CompletableFuture.failedFuture(e);
         }
+    }
+
+    private static <T> void settle(CompletableFuture<T> f, long deadlineMs, long pauseMs, long pauseMaxMs,
+                                   Supplier<CompletableFuture<T>> attempt, Predicate<Throwable> retryable, CompletableFuture<T> result) {
         f.whenComplete((v, err) -> {
             if (err == null) {
                 result.complete(v);
@@ -45,7 +49,7 @@ final class Retry {
             if (System.currentTimeMillis() < deadlineMs && retryable.test(c)) {
                 long next = Math.min(pauseMaxMs, pauseMs * 2);
                 CompletableFuture.delayedExecutor(pauseMs, TimeUnit.MILLISECONDS)
-                        .execute(() -> run(deadlineMs, next, pauseMaxMs, attempt, retryable, result));
+                        .execute(() -> settle(attempt(attempt), deadlineMs, next, pauseMaxMs, attempt, retryable, result));
             } else {
                 result.completeExceptionally(c);
             }

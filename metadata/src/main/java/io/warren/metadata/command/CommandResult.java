@@ -12,12 +12,13 @@ public sealed interface CommandResult {
         OK(0), QUEUE_DECLARED(1), QUEUES_DELETED(2), REFUSED(3);
 
         private final int code;
+        private static final Kind[] BY_CODE = io.warren.metadata.codec.StableCode.byCode(values());
 
         Kind(int code) { this.code = code; }
 
         @Override public int code() { return code; }
 
-        public static Kind ofCode(int code) { return io.warren.metadata.codec.StableCode.of(values(), code); }
+        public static Kind ofCode(int code) { return io.warren.metadata.codec.StableCode.of(BY_CODE, code); }
     }
 
     Kind kind();

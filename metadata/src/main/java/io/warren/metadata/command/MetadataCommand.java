@@ -32,12 +32,13 @@ public sealed interface MetadataCommand {
         CLEAR_POLICY(15);
 
         private final int code;
+        private static final Kind[] BY_CODE = io.warren.metadata.codec.StableCode.byCode(values());
 
         Kind(int code) { this.code = code; }
 
         @Override public int code() { return code; }
 
-        public static Kind ofCode(int code) { return io.warren.metadata.codec.StableCode.of(values(), code); }
+        public static Kind ofCode(int code) { return io.warren.metadata.codec.StableCode.of(BY_CODE, code); }
     }
 
     Kind kind();

@@ -11,12 +11,13 @@ public final class DomainException extends RuntimeException {
         NOT_IMPLEMENTED(6), RESOURCE_ERROR(7), UNAVAILABLE(8), INTERNAL(9), MALFORMED_INPUT(10);
 
         private final int code;
+        private static final Kind[] BY_CODE = io.warren.metadata.codec.StableCode.byCode(values());
 
         Kind(int code) { this.code = code; }
 
         @Override public int code() { return code; }
 
-        public static Kind ofCode(int code) { return io.warren.metadata.codec.StableCode.of(values(), code); }
+        public static Kind ofCode(int code) { return io.warren.metadata.codec.StableCode.of(BY_CODE, code); }
     }
 
     private final Kind kind;

@@ -12,6 +12,7 @@ public enum QueueType implements io.warren.metadata.codec.StableCode {
 
     private final String wireName;
     private final int code;
+    private static final QueueType[] BY_CODE = io.warren.metadata.codec.StableCode.byCode(values());
 
     QueueType(String wireName, int code) {
         this.wireName = wireName;
@@ -20,7 +21,7 @@ public enum QueueType implements io.warren.metadata.codec.StableCode {
 
     @Override public int code() { return code; }
 
-    public static QueueType ofCode(int code) { return io.warren.metadata.codec.StableCode.of(values(), code); }
+    public static QueueType ofCode(int code) { return io.warren.metadata.codec.StableCode.of(BY_CODE, code); }
 
     public String wireName() { return wireName; }
 }

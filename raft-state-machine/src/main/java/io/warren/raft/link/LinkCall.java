@@ -26,12 +26,13 @@ public sealed interface LinkCall<R> {
         LIST_QUEUES(17), LIST_EXCHANGES(18), LIST_BINDINGS(19), METADATA_APPLIED(20), LOCAL_SESSIONS(21), LIST_SESSIONS(22);
 
         private final int code;
+        private static final Op[] BY_CODE = StableCode.byCode(values());
 
         Op(int code) { this.code = code; }
 
         @Override public int code() { return code; }
 
-        public static Op ofCode(int code) { return StableCode.of(values(), code); }
+        public static Op ofCode(int code) { return StableCode.of(BY_CODE, code); }
     }
 
     Op op();

@@ -23,12 +23,13 @@ public final class LinkProtocol {
         SUBSCRIBE(1), CREDIT(2), CANCEL(3);
 
         private final int code;
+        private static final ToQueue[] BY_CODE = StableCode.byCode(values());
 
         ToQueue(int code) { this.code = code; }
 
         @Override public int code() { return code; }
 
-        public static ToQueue read(BinaryReader r) { return StableCode.of(values(), r.u8()); }
+        public static ToQueue read(BinaryReader r) { return StableCode.of(BY_CODE, r.u8()); }
 
         public BinaryWriter frame(int sizeHint) { return new BinaryWriter(sizeHint).u8(code); }
     }
@@ -38,12 +39,13 @@ public final class LinkProtocol {
         SUBSCRIBED(1), DELIVER(2), CANCELLED(3), MOVED(4), REFUSED(5);
 
         private final int code;
+        private static final ToConsumer[] BY_CODE = StableCode.byCode(values());
 
         ToConsumer(int code) { this.code = code; }
 
         @Override public int code() { return code; }
 
-        public static ToConsumer read(BinaryReader r) { return StableCode.of(values(), r.u8()); }
+        public static ToConsumer read(BinaryReader r) { return StableCode.of(BY_CODE, r.u8()); }
 
         public BinaryWriter frame(int sizeHint) { return new BinaryWriter(sizeHint).u8(code); }
     }
