@@ -1,6 +1,5 @@
 package io.warren.raft;
 
-import io.warren.metadata.command.CommandResult;
 import io.warren.metadata.command.MetadataCommand;
 import io.warren.metadata.model.BindingRecord;
 import io.warren.metadata.model.DomainException;
@@ -145,12 +144,12 @@ final class ClusterAdmin implements Admin {
         } catch (PatternSyntaxException e) {
             return CompletableFuture.failedFuture(DomainException.invalid("invalid pattern '" + p.pattern() + "': " + e.getDescription()));
         }
-        return refusalOrDone(metadata.submit(new MetadataCommand.SetPolicy(p)));
+        return metadata.change(new MetadataCommand.SetPolicy(p)).thenApply(r -> null);
     }
 
     @Override
     public CompletableFuture<Void> clearPolicy(String vhost, String name) {
-        return refusalOrDone(metadata.submit(new MetadataCommand.ClearPolicy(vhost, name)));
+        return metadata.change(new MetadataCommand.ClearPolicy(vhost, name)).thenApply(r -> null);
     }
 
     @Override public CompletableFuture<Void> forgetNode(String name) { return membership.forget(name); }
@@ -169,12 +168,5 @@ final class ClusterAdmin implements Admin {
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture<?>[]::new))
                 .thenApply(x -> Sessions.Snapshot.merge(parts.stream().map(CompletableFuture::join).toList()));
-    }
-
-    private static CompletableFuture<Void> refusalOrDone(CompletableFuture<CommandResult> f) {
-        return f.thenApply(r -> {
-            if (r instanceof CommandResult.Refused ref) throw ref.toException();
-            return null;
-        });
     }
 }

@@ -17,6 +17,14 @@ public interface MetadataPort {
      */
     CompletableFuture<CommandResult> submit(MetadataCommand command);
 
+    /** {@link #submit}, with a refusal completing the future exceptionally with its domain error. */
+    default CompletableFuture<CommandResult> change(MetadataCommand command) {
+        return submit(command).thenApply(r -> {
+            if (r instanceof CommandResult.Refused f) throw f.toException();
+            return r;
+        });
+    }
+
     /**
      * Completes once this replica has applied every change committed before the call (a read barrier): a
      * lookup that missed is repeated after it, so a name declared through another node is found here.

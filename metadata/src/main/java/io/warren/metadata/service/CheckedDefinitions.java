@@ -42,14 +42,6 @@ public final class CheckedDefinitions implements Definitions {
 
     private VhostState vhost(Caller caller) { return vhost(metadata, caller); }
 
-    /** Submits a change; a refusal fails the future with its domain error. */
-    private CompletableFuture<CommandResult> submit(MetadataCommand cmd) {
-        return metadata.submit(cmd).thenApply(r -> {
-            if (r instanceof CommandResult.Refused f) throw f.toException();
-            return r;
-        });
-    }
-
     private static <T> CompletableFuture<T> checked(java.util.function.Supplier<CompletableFuture<T>> call) {
         try {
             return call.get();
@@ -97,7 +89,7 @@ public final class CheckedDefinitions implements Definitions {
             refuseReserved("exchange", name);
             authorize(caller, Access.CONFIGURE, "exchange", name);
             ExchangeRecord x = new ExchangeRecord(caller.vhost(), name, type, durable, autoDelete, internal, arguments);
-            return submit(new MetadataCommand.DeclareExchange(x)).thenApply(r -> null);
+            return metadata.change(new MetadataCommand.DeclareExchange(x)).thenApply(r -> null);
         });
     }
 
@@ -108,7 +100,7 @@ public final class CheckedDefinitions implements Definitions {
             refuseReserved("exchange", name);
             authorize(caller, Access.CONFIGURE, "exchange", name);
             if (vhost(caller).exchange(name) == null) return CompletableFuture.completedFuture(null);
-            return submit(new MetadataCommand.DeleteExchange(caller.vhost(), name, ifUnused)).thenApply(r -> null);
+            return metadata.change(new MetadataCommand.DeleteExchange(caller.vhost(), name, ifUnused)).thenApply(r -> null);
         });
     }
 
@@ -118,7 +110,7 @@ public final class CheckedDefinitions implements Definitions {
     public CompletableFuture<Void> bind(Caller caller, BindingRecord b) {
         return checked(() -> {
             checkBinding(caller, b, true);
-            return submit(new MetadataCommand.Bind(b)).thenApply(r -> null);
+            return metadata.change(new MetadataCommand.Bind(b)).thenApply(r -> null);
         });
     }
 
@@ -126,7 +118,7 @@ public final class CheckedDefinitions implements Definitions {
     public CompletableFuture<Void> unbind(Caller caller, BindingRecord b) {
         return checked(() -> {
             checkBinding(caller, b, false);
-            return submit(new MetadataCommand.Unbind(b)).thenApply(r -> null);
+            return metadata.change(new MetadataCommand.Unbind(b)).thenApply(r -> null);
         });
     }
 
@@ -184,7 +176,7 @@ public final class CheckedDefinitions implements Definitions {
             boolean durable = d.durable() && !d.exclusive(); // as RabbitMQ: an exclusive queue is never durable
             MetadataCommand cmd = new MetadataCommand.DeclareQueue(caller.vhost(), name, type, durable, d.exclusive(), d.autoDelete(),
                     d.arguments(), node, d.exclusive() ? caller.connectionId() : null);
-            return submit(cmd).thenApply(r -> ((CommandResult.QueueDeclared) r).queue());
+            return metadata.change(cmd).thenApply(r -> ((CommandResult.QueueDeclared) r).queue());
         });
     }
 
