@@ -55,10 +55,11 @@ final class LinkDispatcher {
             case GET -> done(host.get(((Get) call).queue(), ((Get) call).noAck()));
             case SETTLE, REQUEUE, DISCARD -> {
                 Settle s = (Settle) call;
-                yield host.settle(s.queue(), s.offsets(), s.op() == Op.REQUEUE);
+                yield host.settle(s.queue(), s.offsets(), s.op());
             }
             case PURGE -> host.purge(((Purge) call).queue());
             case STATS -> done(host.stats(((Stats) call).queue()));
+            case DECLARED -> done(host.declared(((Declared) call).queue()));
             case STATUS -> admin.clusterStatus();
             case JOIN -> done(membership.membersWith(((Join) call).node()));
             case JOIN_COMMIT -> membership.admit(((JoinCommit) call).node());

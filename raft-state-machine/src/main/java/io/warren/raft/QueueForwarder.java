@@ -74,7 +74,7 @@ final class QueueForwarder implements QueuePort {
     }
 
     private CompletableFuture<Void> settleOnHost(QueueRecord q, long[] offsets, LinkCall.Op op) {
-        CompletableFuture<Void> f = onHost(q, true, h -> h.settle(q, offsets, op == LinkCall.Op.REQUEUE), new LinkCall.Settle(op, q, offsets));
+        CompletableFuture<Void> f = onHost(q, true, h -> h.settle(q, offsets, op), new LinkCall.Settle(op, q, offsets));
         return f.exceptionally(e -> { // a settle for a queue that is gone, or whose leader moved, is not the channel's error
             LOG.debug("settle not applied: {}", e.toString());
             return null;
@@ -86,6 +86,11 @@ final class QueueForwarder implements QueuePort {
     @Override public CompletableFuture<Void> requeue(QueueRecord q, long[] offsets) { return settleOnHost(q, offsets, LinkCall.Op.REQUEUE); }
 
     @Override public CompletableFuture<Void> discard(QueueRecord q, long[] offsets) { return settleOnHost(q, offsets, LinkCall.Op.DISCARD); }
+
+    @Override
+    public CompletableFuture<QueueStats> declared(QueueRecord q) {
+        return onHost(q, true, h -> CompletableFuture.completedFuture(h.declared(q)), new LinkCall.Declared(q));
+    }
 
     @Override
     public CompletableFuture<Long> purge(QueueRecord q) { return onHost(q, true, h -> h.purge(q), new LinkCall.Purge(q)); }

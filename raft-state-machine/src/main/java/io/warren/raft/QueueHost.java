@@ -12,6 +12,7 @@ import io.warren.metadata.port.QueueConsumer;
 import io.warren.metadata.port.QueueStats;
 import io.warren.metadata.queue.ClassicQueue;
 import io.warren.metadata.queue.QueueEngine;
+import io.warren.metadata.queue.QueueServices;
 import io.warren.raft.link.FrameBatcher;
 import io.warren.raft.link.LinkProtocol;
 import io.warren.raft.queue.GroupProposer;
@@ -40,15 +41,17 @@ final class QueueHost {
     private final RaftNode node;
     /** Deletes an auto-delete queue that lost its last consumer. */
     private final java.util.function.Function<QueueRecord, CompletableFuture<Void>> autoDelete;
+    private final QueueServices services;
     final Map<Long, ClassicQueue> classicQueues = new ConcurrentHashMap<>();
     private final Map<Long, GroupQueue> groupQueues = new ConcurrentHashMap<>();
     private final Map<RaftGroupId, GroupProposer> proposers = new ConcurrentHashMap<>();
     /** Remote consumers by queue id: their outstanding deliveries are dropped as settles arrive. */
     private final Map<Long, Set<RemoteSink>> remoteSinks = new ConcurrentHashMap<>();
 
-    QueueHost(RaftNode node, java.util.function.Function<QueueRecord, CompletableFuture<Void>> autoDelete) {
+    QueueHost(RaftNode node, java.util.function.Function<QueueRecord, CompletableFuture<Void>> autoDelete, QueueServices services) {
         this.node = node;
         this.autoDelete = autoDelete;
+        this.services = services;
     }
 
     // ---- local engines ----
@@ -69,7 +72,7 @@ final class QueueHost {
             GroupProposer p = proposers.computeIfAbsent(gid, g -> new GroupProposer(node, g));
             return groupQueues.compute(q.id(), (id, old) -> {
                 if (old != null && !old.isClosed()) return old;
-                GroupQueue qq = new GroupQueue(q, sm.queue(id), p);
+                GroupQueue qq = new GroupQueue(q, sm.queue(id), p, services);
                 if (q.autoDelete()) qq.onUnused(() -> autoDelete.apply(q));
                 sm.attach(id, qq);
                 return qq;
@@ -84,7 +87,7 @@ final class QueueHost {
     }
 
     void classicDeclared(QueueRecord q) {
-        ClassicQueue c = new ClassicQueue(q);
+        ClassicQueue c = new ClassicQueue(q, services);
         if (q.autoDelete()) c.onUnused(() -> autoDelete.apply(q));
         classicQueues.put(q.id(), c);
     }
@@ -130,15 +133,48 @@ final class QueueHost {
 
     QueueStats stats(QueueRecord q) { return engine(q).stats(); }
 
+    QueueStats declared(QueueRecord q) {
+        QueueEngine e = engine(q);
+        e.touch();
+        return e.stats();
+    }
+
+    /**
+     * Wakes the engines of the queues served here whose features act as time passes (message TTL, expiry, and what a
+     * policy may have given them since): group queues led here get an engine even if nobody has used them since this
+     * node took over, so their messages expire and the queues themselves expire on time.
+     */
+    void tick(Iterable<QueueRecord> all) {
+        for (QueueRecord q : all) {
+            try {
+                if (!q.hasGroup()) {
+                    ClassicQueue c = classicQueues.get(q.id());
+                    if (c != null) c.tick();
+                    continue;
+                }
+                GroupQueue g = groupQueues.get(q.id());
+                if (g != null && !g.isClosed()) { g.tick(); continue; }
+                if (!services.features(q).timed() || !node.isLeaderReady(GroupIds.forQueueGroup(q.groupId()))) continue;
+                engine(q).tick();
+            } catch (RuntimeException e) {
+                LOG.debug("tick of {}: {}", q.describe(), e.toString());
+            }
+        }
+    }
+
     CompletableFuture<Long> purge(QueueRecord q) {
         QueueEngine e = engine(q);
         return e instanceof GroupQueue qq ? qq.purge() : CompletableFuture.completedFuture(((ClassicQueue) e).purge());
     }
 
-    CompletableFuture<Void> settle(QueueRecord q, long[] offsets, boolean requeue) {
+    CompletableFuture<Void> settle(QueueRecord q, long[] offsets, io.warren.raft.link.LinkCall.Op op) {
         forgetOutstanding(q, offsets);
         QueueEngine e = engine(q);
-        return requeue ? e.requeue(offsets) : e.settle(offsets);
+        return switch (op) {
+            case REQUEUE -> e.requeue(offsets);
+            case DISCARD -> e.reject(offsets);
+            default -> e.settle(offsets);
+        };
     }
 
     private void forgetOutstanding(QueueRecord q, long[] offsets) {

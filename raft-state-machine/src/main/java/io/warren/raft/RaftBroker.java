@@ -74,6 +74,7 @@ public final class RaftBroker implements BrokerPort, AutoCloseable {
     private final ClusterAdmin admin;
     private final Definitions definitions;
     private final Publisher publisher;
+    private final FeatureServices features;
     /** The client connections of this node's front ends (none until one registers). */
     private volatile Sessions sessions = Sessions.NONE;
     private final ExecutorService housekeeping = Executors.newSingleThreadExecutor(r -> {
@@ -118,10 +119,11 @@ public final class RaftBroker implements BrokerPort, AutoCloseable {
             }
         }
         this.node = raft[0] = n;
-        this.host = new QueueHost(n, this::autoDelete);
         this.locator = new QueueLocator(n, nodes, link, metadataSm::state);
         MetadataBarrier barrier = new MetadataBarrier(config.nodeName(), link, metadataSm);
         this.metadata = new MetadataSubmitter(n, nodes, metadataSm, barrier, locator);
+        this.features = new FeatureServices(metadata, this::publisher);
+        this.host = new QueueHost(n, this::autoDelete, features);
         this.queues = new QueueForwarder(nodes, locator, host, link);
         this.groups = lifecycle[0] = new GroupLifecycle(n, nodes, host, metadataSm::state, housekeeping);
         this.membership = new Membership(n, nodes, link, metadata, housekeeping);
@@ -157,6 +159,7 @@ public final class RaftBroker implements BrokerPort, AutoCloseable {
             if (state().node(p.name()) == null) await(metadata.submit(new MetadataCommand.AddNode(p)));
         }
         groups.reconcile();
+        features.start(host);
         LOG.info("node {} started: {} queue(s), {} node(s) in the cluster, raft on {}", config.nodeName(),
                 state().allQueues().size(), state().nodes().size(), config.raftAddress());
     }
@@ -243,6 +246,7 @@ public final class RaftBroker implements BrokerPort, AutoCloseable {
 
     @Override
     public void close() {
+        features.close();
         host.close();
         try {
             node.close();

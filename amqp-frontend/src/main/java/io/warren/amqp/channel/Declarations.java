@@ -95,7 +95,7 @@ final class Declarations {
 
     /** declare-ok carries the counts, asked of the node that serves the queue once this channel's earlier effects landed. */
     private void sendDeclareOk(QueueRecord q) {
-        ch.afterEffects(q, () -> ch.await(ch.host.broker().queues().stats(q), s ->
+        ch.afterEffects(q, () -> ch.await(ch.host.broker().queues().declared(q), s ->
                 ch.send(new QueueMethod.DeclareOk(q.name(), (int) Math.min(Integer.MAX_VALUE, s.messagesReady()), s.consumers()))));
     }
 

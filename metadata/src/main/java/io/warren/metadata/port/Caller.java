@@ -9,4 +9,12 @@ public record Caller(String user, String vhost, String connectionId) {
     public Caller {
         if (user == null || vhost == null) throw new IllegalArgumentException("a caller has a user and a vhost");
     }
+
+    /** No client can authenticate as this name (SASL PLAIN cannot carry a NUL). */
+    private static final String BROKER = "\0broker";
+
+    /** The broker itself republishing a message (dead-lettering): no permission, internal-exchange or user-id checks. */
+    public static Caller broker(String vhost) { return new Caller(BROKER, vhost, null); }
+
+    public boolean isBroker() { return BROKER.equals(user); }
 }

@@ -57,6 +57,16 @@ public record MessageProperties(String contentType, String contentEncoding, Map<
         return raw.length >= 2 && ((raw[0] & 0xff) << 8 & REPLY_TO) != 0;
     }
 
+    /** True when the raw bytes carry an expiration property (a per-message TTL). */
+    public static boolean hasExpiration(byte[] raw) {
+        return raw.length >= 2 && ((raw[0] & 0xff) << 8 & EXPIRATION) != 0;
+    }
+
+    /** True when the raw bytes carry a priority property. */
+    public static boolean hasPriority(byte[] raw) {
+        return raw.length >= 2 && ((raw[0] & 0xff) << 8 & PRIORITY) != 0;
+    }
+
     /** True when the raw bytes carry a user-id property. */
     public static boolean hasUserId(byte[] raw) {
         return raw.length >= 2 && ((raw[1] & 0xff) & USER_ID) != 0;

@@ -24,11 +24,14 @@ public interface QueuePort {
     /** Returns messages to the queue (nack/reject with requeue, recover, channel closed with unacked). */
     CompletableFuture<Void> requeue(QueueRecord queue, long[] offsets);
 
-    /** Drops messages without requeue (nack/reject with requeue=false). */
+    /** Drops messages without requeue (nack/reject with requeue=false): dead-lettered when the queue has a DLX. */
     default CompletableFuture<Void> discard(QueueRecord queue, long[] offsets) { return settle(queue, offsets); }
 
     CompletableFuture<Long> purge(QueueRecord queue);
 
     /** Counts where the queue is served (it may be another node). */
     CompletableFuture<QueueStats> stats(QueueRecord queue);
+
+    /** The queue was declared again (passively too): its counts, and the lease of a queue with an expiry starts over. */
+    default CompletableFuture<QueueStats> declared(QueueRecord queue) { return stats(queue); }
 }

@@ -6,6 +6,7 @@ import io.warren.metadata.port.Message;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -16,14 +17,34 @@ public final class ClassicQueue extends QueueEngine {
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
     private final TreeMap<Long, Message> messages = new TreeMap<>();
     private final Map<Long, Integer> deliveryCounts = new HashMap<>();
+    private final ExpiryRuns expiries = new ExpiryRuns();
+    private final TreeMap<Integer, TreeSet<Long>> levels = new TreeMap<>();
+    private final Map<Long, Integer> levelOf = new HashMap<>();
+    private long bytes;
     private long nextOffset;
 
-    public ClassicQueue(QueueRecord record) { super(record); }
+    public ClassicQueue(QueueRecord record) { this(record, QueueServices.NONE); }
 
+    public ClassicQueue(QueueRecord record, QueueServices services) { super(record, services); }
+
+    /** Enqueues {@code m}; fails (the publisher is nacked) when the queue is full and rejects publishes. */
     public CompletableFuture<Void> publish(Message m) {
         synchronized (this) {
-            messages.put(nextOffset++, m);
-            enqueued();
+            Admission a;
+            try {
+                a = admit(m, false);
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+            long off = nextOffset++;
+            messages.put(off, m);
+            bytes += m.body().length;
+            if (a.ttl() >= 0) expiries.add(off, services.now() + a.ttl());
+            if (a.level() >= 0) {
+                levels.computeIfAbsent(a.level(), l -> new TreeSet<>()).add(off);
+                levelOf.put(off, a.level());
+            }
+            enqueued(off, m.body().length);
         }
         return DONE;
     }
@@ -33,11 +54,23 @@ public final class ClassicQueue extends QueueEngine {
         Map<Long, Message> kept = new HashMap<>();
         for (long o : keep) { Message m = messages.get(o); if (m != null) kept.put(o, m); }
         long n = messages.size() - kept.size();
-        messages.clear();
-        messages.putAll(kept);
-        deliveryCounts.keySet().retainAll(kept.keySet());
+        for (Long o : java.util.List.copyOf(messages.keySet())) if (!kept.containsKey(o)) remove(o);
         purged(nextOffset);
         return n;
+    }
+
+    private void remove(long o) {
+        Message m = messages.remove(o);
+        if (m == null) return;
+        bytes -= m.body().length;
+        deliveryCounts.remove(o);
+        Integer l = levelOf.remove(o);
+        if (l != null) {
+            TreeSet<Long> s = levels.get(l);
+            s.remove(o);
+            if (s.isEmpty()) levels.remove(l);
+        }
+        if (!expiries.isEmpty()) expiries.dropBelow(messages.isEmpty() ? nextOffset : messages.firstKey());
     }
 
     @Override protected long firstPresentFrom(long from) {
@@ -49,12 +82,30 @@ public final class ClassicQueue extends QueueEngine {
 
     @Override protected long presentCount() { return messages.size(); }
 
+    @Override protected long presentBytes() { return bytes; }
+
     @Override protected Message load(long offset) { return messages.get(offset); }
 
     @Override protected int deliveryCount(long offset) { return deliveryCounts.getOrDefault(offset, 0); }
 
+    @Override protected long expiresAt(long offset) { return expiries.expiresAt(offset); }
+
+    @Override protected boolean hasExpiries() { return !expiries.isEmpty(); }
+
+    @Override protected int[] levelsDescending() {
+        return levels.descendingKeySet().stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    @Override protected long firstAtLevel(int level, long from) {
+        TreeSet<Long> s = levels.get(level);
+        Long k = s == null ? null : s.ceiling(from);
+        return k == null ? -1 : k;
+    }
+
+    @Override protected boolean hasLevel(long offset) { return !levelOf.isEmpty() && levelOf.containsKey(offset); }
+
     @Override protected synchronized CompletableFuture<Void> submitSettle(long[] offsets) {
-        for (long o : offsets) { messages.remove(o); deliveryCounts.remove(o); }
+        for (long o : offsets) remove(o);
         settled(offsets);
         return DONE;
     }

@@ -6,29 +6,53 @@ import io.warren.metadata.port.ConsumerSink;
 import io.warren.metadata.port.ConsumerSpec;
 import io.warren.metadata.port.Delivery;
 import io.warren.metadata.port.Message;
+import io.warren.metadata.port.MessageProperties;
 import io.warren.metadata.port.QueueConsumer;
 import io.warren.metadata.port.QueueStats;
+import io.warren.metadata.queue.DeadLetters.Reason;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Delivery for one queue, whatever stores it: which ready message goes to which consumer (credit, priority,
- * round-robin, exclusive and single-active consumers), what is checked out, what came back. Messages are
- * named by offsets in the queue; the subclass says which offsets are present and how a settle or a return
- * becomes durable. Ready = returned offsets (oldest first) then present offsets at or after the cursor.
- * All methods lock the engine; sinks are called under that lock and must not block.
+ * round-robin, exclusive and single-active consumers), what is checked out, what came back, and the features that
+ * decide a message's fate on the queue's leader ({@link QueueFeatures}): expiry, length limits, the delivery limit,
+ * priority levels, dead-lettering, the queue's own expiry. Messages are named by offsets in the queue; the subclass
+ * says which offsets are present and how a settle or a return becomes durable. Ready = messages with a level above
+ * the ordinary one (highest first), then returned offsets (oldest first) and present offsets at or after the cursor,
+ * then levels below. A message that leaves by a feature is checked out first (never delivered), republished to the
+ * dead-letter exchange when there is one, and settled once that publish is safe. All methods lock the engine; sinks
+ * are called under that lock and must not block; dead-letters are published from the services' timer, unlocked.
  */
 public abstract class QueueEngine {
+    /** Messages one pass may take to expire or drop; more wait for the next pass (which follows at once). */
+    private static final int MAX_PASS = 20_000;
+    /** Dead-letters being republished at once; the rest wait in the queue (they are not delivered meanwhile). */
+    private static final int MAX_DEAD_LETTERING = 4_096;
+    private static final long RETRY_DEAD_LETTER_MS = 1_000;
+
     protected final QueueRecord record;
+    protected final QueueServices services;
     private final List<Consumer> consumers = new ArrayList<>();
-    private final Set<Long> checkedOut = new HashSet<>();
+    /** Offsets delivered (or taken by a feature) and not yet settled or returned → their body bytes. */
+    private final Map<Long, Integer> checkedOut = new HashMap<>();
+    private long checkedOutBytes;
     private final TreeSet<Long> returned = new TreeSet<>();
+    /** Returned messages with a level of their own: ready through their level, flagged redelivered when taken. */
+    private final Set<Long> returnedLevelled = new HashSet<>();
     private final boolean singleActive;
+    /** The ordinary priority level (messages at it are not in a level of their own); -1: the queue has no priorities. */
+    private final int plainLevel;
     /** Offsets below this were present when this engine took over: they may have been delivered before. */
     protected long redeliveredBelow;
     private long cursor;
@@ -38,9 +62,24 @@ public abstract class QueueEngine {
     private java.util.function.Supplier<CompletableFuture<Void>> onUnused = () -> DONE;
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
-    protected QueueEngine(QueueRecord record) {
+    private QueueFeatures features;
+    /** Enqueues asked of the store and not yet present (a publish of a group queue until its entry applies). */
+    private long pendingCount, pendingBytes;
+    /** The offset whose enqueue is being dispatched: a TTL of 0 lets it go to a consumer that is ready now. */
+    private long fresh = -1;
+    private long lastUsed;
+    private boolean expiring;
+    private int deadLettering;
+    private ScheduledFuture<?> wake;
+    private long wakeAt = Long.MAX_VALUE;
+
+    protected QueueEngine(QueueRecord record, QueueServices services) {
         this.record = record;
+        this.services = services;
         this.singleActive = Boolean.TRUE.equals(record.arguments().get("x-single-active-consumer"));
+        this.features = services.features(record);
+        this.plainLevel = record.isQuorum() ? QueueFeatures.DEFAULT_PRIORITY : features.maxPriority() >= 0 ? 0 : -1;
+        this.lastUsed = services.now();
     }
 
     // ---- what the store provides ----
@@ -52,9 +91,25 @@ public abstract class QueueEngine {
 
     protected abstract long presentCount();
 
+    /** Body bytes of the present messages. */
+    protected abstract long presentBytes();
+
     protected abstract Message load(long offset);
 
     protected abstract int deliveryCount(long offset);
+
+    /** When the message expires (ms), -1 never. */
+    protected abstract long expiresAt(long offset);
+
+    /** Whether any present message expires. */
+    protected abstract boolean hasExpiries();
+
+    /** Levels that have messages of their own, highest first. */
+    protected abstract int[] levelsDescending();
+
+    protected abstract long firstAtLevel(int level, long from);
+
+    protected abstract boolean hasLevel(long offset);
 
     /** Makes a settle durable; the store calls {@link #settled} once it is. */
     protected abstract CompletableFuture<Void> submitSettle(long[] offsets);
@@ -64,11 +119,30 @@ public abstract class QueueEngine {
 
     // ---- what the store reports ----
 
-    /** A message became present (enqueue applied). */
-    public final synchronized void enqueued() { dispatch(); }
+    /** A message of {@code bodySize} bytes became present at {@code offset} (enqueue applied). */
+    public final synchronized void enqueued(long offset, int bodySize) {
+        if (pendingCount > 0) pendingCount--;
+        pendingBytes = Math.max(0, pendingBytes - bodySize);
+        fresh = offset;
+        try {
+            dispatch();
+        } finally {
+            fresh = -1;
+        }
+        trim();
+        if (expiresAt(offset) >= 0) {
+            expireHead(services.now());
+            scheduleWake();
+        }
+    }
 
     public final synchronized void settled(long[] offsets) {
-        for (long o : offsets) { checkedOut.remove(o); returned.remove(o); }
+        for (long o : offsets) {
+            Integer b = checkedOut.remove(o);
+            if (b != null) checkedOutBytes -= b;
+            returned.remove(o);
+            returnedLevelled.remove(o);
+        }
     }
 
     /** A return became durable (delivery counts updated); the messages were made ready when it was asked for. */
@@ -77,20 +151,77 @@ public abstract class QueueEngine {
     /** Everything present becomes ready again (a new leader, a restart): the soft state is gone. */
     protected final synchronized void resetSoftState(long nextOffset) {
         checkedOut.clear();
+        checkedOutBytes = 0;
         returned.clear();
+        returnedLevelled.clear();
         cursor = 0;
         redeliveredBelow = nextOffset;
     }
 
     /** Offsets delivered and not yet settled or returned (a purge keeps these). */
     protected final synchronized long[] checkedOutOffsets() {
-        return checkedOut.stream().mapToLong(Long::longValue).toArray();
+        return checkedOut.keySet().stream().mapToLong(Long::longValue).toArray();
     }
 
     /** After a purge: nothing before {@code upTo} is ready any more. */
     public final synchronized void purged(long upTo) {
         returned.headSet(upTo).clear();
+        returnedLevelled.removeIf(o -> o < upTo);
         if (cursor < upTo) cursor = upTo;
+    }
+
+    // ---- publishing ----
+
+    /** How a message is enqueued: its TTL (ms, -1 none) and level (-1: the ordinary one). */
+    public record Admission(long ttl, int level) { }
+
+    /**
+     * Admits {@code m} (or refuses it: the queue is full and rejects publishes) and resolves its TTL and priority
+     * level. {@code pending}: the enqueue becomes present later ({@link #enqueued} tells), so it counts until then.
+     */
+    protected final synchronized Admission admit(Message m, boolean pending) {
+        QueueFeatures f = features;
+        int size = m.body().length;
+        if (f.overflow() != QueueFeatures.Overflow.DROP_HEAD
+                && ((f.maxLength() >= 0 && readyCount() + pendingCount >= f.maxLength())
+                || (f.maxLengthBytes() >= 0 && readyBytes() + pendingBytes + size > f.maxLengthBytes()))) {
+            if (f.overflow() == QueueFeatures.Overflow.REJECT_PUBLISH_DLX && f.hasDeadLetterExchange()) {
+                Message dl = DeadLetters.make(m, record, f, Reason.MAXLEN, services.now());
+                services.timer().execute(() -> services.deadLetter(record, dl));
+            }
+            throw DomainException.precondition(record.describe() + " is full (x-overflow " + overflowName(f.overflow()) + ")");
+        }
+        if (pending) {
+            pendingCount++;
+            pendingBytes += size;
+        }
+        return new Admission(ttlOf(m, f), levelOf(m, f));
+    }
+
+    /** A pending enqueue failed (it will never become present). */
+    protected final synchronized void unadmit(Message m) {
+        if (pendingCount > 0) pendingCount--;
+        pendingBytes = Math.max(0, pendingBytes - m.body().length);
+    }
+
+    private static String overflowName(QueueFeatures.Overflow o) {
+        return o == QueueFeatures.Overflow.REJECT_PUBLISH ? "reject-publish" : "reject-publish-dlx";
+    }
+
+    private static long ttlOf(Message m, QueueFeatures f) {
+        long ttl = f.messageTtl();
+        if (MessageProperties.hasExpiration(m.properties())) {
+            long e = Expiration.parseOrNegative(m.typedProperties().expiration());
+            if (e >= 0) ttl = ttl < 0 ? e : Math.min(ttl, e);
+        }
+        return ttl;
+    }
+
+    private int levelOf(Message m, QueueFeatures f) {
+        if (plainLevel < 0) return -1;
+        Integer p = MessageProperties.hasPriority(m.properties()) ? m.typedProperties().priority() : null;
+        int level = p == null ? plainLevel : Math.min(p, Math.max(0, f.maxPriority()));
+        return level == plainLevel ? -1 : level;
     }
 
     // ---- front-end operations ----
@@ -106,33 +237,87 @@ public abstract class QueueEngine {
         while (i < consumers.size() && consumers.get(i).spec.priority() >= spec.priority()) i++;
         consumers.add(i, c);
         hadConsumer = true;
+        lastUsed = services.now();
         dispatch();
         return c;
     }
 
     public synchronized Delivery get(boolean noAck) {
-        long off = nextReady();
-        if (off < 0) return null;
-        Delivery d = delivery(off, take(off));
-        if (noAck) submitSettle(new long[]{off});
-        return d;
+        lastUsed = services.now();
+        long now = lastUsed;
+        Doomed doomed = new Doomed();
+        long off;
+        try {
+            while (true) {
+                off = nextReady();
+                if (off < 0) return null;
+                Reason r = fate(off, now);
+                if (r == null) break;
+                take(off, 0);
+                doomed.add(r, off);
+            }
+            Message m = load(off);
+            Delivery d = delivery(off, take(off, m == null ? 0 : m.body().length), m);
+            if (noAck) submitSettle(new long[]{off});
+            return d;
+        } finally {
+            doomed.leave();
+        }
     }
+
+    /** The queue was declared again (a passive declare too): its lease ({@code x-expires}) starts over. */
+    public synchronized void touch() { lastUsed = services.now(); }
 
     public CompletableFuture<Void> settle(long[] offsets) { return submitSettle(offsets); }
 
     /**
      * Returns messages to the queue. They are ready again at once, so the channel's next method sees them
      * (as with RabbitMQ, where the queue handles one channel's commands in order); the return is then made
-     * durable, which counts the delivery attempt.
+     * durable, which counts the delivery attempt. A message of a quorum queue returned more often than its delivery
+     * limit is not made ready: once the count is durable it is dead-lettered (reason {@code delivery_limit}) or dropped.
      */
     public CompletableFuture<Void> requeue(long[] offsets) {
+        List<Long> overLimit = new ArrayList<>();
         synchronized (this) {
+            long limit = features.deliveryLimit();
             for (long o : offsets) {
-                if (checkedOut.remove(o) && isPresent(o)) returned.add(o);
+                if (!checkedOut.containsKey(o) || !isPresent(o)) {
+                    Integer b = checkedOut.remove(o);
+                    if (b != null) checkedOutBytes -= b;
+                    continue;
+                }
+                if (limit >= 0 && deliveryCount(o) + 1 > limit) {
+                    overLimit.add(o);
+                    continue;
+                }
+                checkedOutBytes -= checkedOut.remove(o);
+                if (plainLevel >= 0 && hasLevel(o)) returnedLevelled.add(o);
+                else returned.add(o);
             }
             dispatch();
         }
-        return submitReturn(offsets);
+        CompletableFuture<Void> f = submitReturn(offsets);
+        if (!overLimit.isEmpty()) {
+            f.whenComplete((v, err) -> {
+                synchronized (this) {
+                    Doomed d = new Doomed();
+                    for (long o : overLimit) d.add(Reason.DELIVERY_LIMIT, o);
+                    d.leave();
+                }
+            });
+        }
+        return f;
+    }
+
+    /** Drops messages without requeue (nack/reject): dead-lettered with reason {@code rejected} when there is a DLX. */
+    public CompletableFuture<Void> reject(long[] offsets) {
+        synchronized (this) {
+            if (!features.hasDeadLetterExchange()) return submitSettle(offsets);
+            Doomed d = new Doomed();
+            for (long o : offsets) if (checkedOut.containsKey(o)) d.add(Reason.REJECTED, o);
+            d.leave();
+        }
+        return DONE;
     }
 
     public synchronized QueueStats stats() {
@@ -143,7 +328,11 @@ public abstract class QueueEngine {
 
     public synchronized int consumerCount() { return consumers.size(); }
 
-    public synchronized long messageCount() { return Math.max(0, presentCount() - checkedOut.size()); }
+    public synchronized long messageCount() { return readyCount(); }
+
+    private long readyCount() { return Math.max(0, presentCount() - checkedOut.size()); }
+
+    private long readyBytes() { return Math.max(0, presentBytes() - checkedOutBytes); }
 
     /** Called once the queue has had a consumer and has none left (auto-delete queues go then); completes when that is done. */
     public synchronized void onUnused(java.util.function.Supplier<CompletableFuture<Void>> r) { this.onUnused = r; }
@@ -158,6 +347,7 @@ public abstract class QueueEngine {
         List<Consumer> cs;
         synchronized (this) {
             closed = true;
+            if (wake != null) wake.cancel(false);
             cs = new ArrayList<>(consumers);
             consumers.clear();
         }
@@ -170,50 +360,236 @@ public abstract class QueueEngine {
 
     public QueueRecord record() { return record; }
 
+    // ---- what happens as time passes ----
+
+    /**
+     * Reads the queue's features again (a policy may have changed them) and does what is due: expired messages at the
+     * head go, a queue over its length limit drops its head, an unused queue past its expiry is deleted. The node
+     * calls this now and then for every queue it serves that has timed features; the engine also wakes itself.
+     */
+    public synchronized void tick() {
+        if (closed) return;
+        features = services.features(record);
+        long now = services.now();
+        expireHead(now);
+        trim();
+        if (features.expires() > 0 && consumers.isEmpty() && !expiring && now - lastUsed >= features.expires()) {
+            expiring = true;
+            services.timer().execute(() -> services.expire(record).whenComplete((v, e) -> {
+                synchronized (QueueEngine.this) { expiring = false; }
+            }));
+        }
+        scheduleWake();
+    }
+
+    private void expireHead(long now) {
+        if (!hasExpiries()) return;
+        Doomed d = new Doomed();
+        int n = 0;
+        while (n < MAX_PASS && deadLettering + n < MAX_DEAD_LETTERING) {
+            long off = nextReady();
+            if (off < 0) break;
+            long e = expiresAt(off);
+            if (e < 0 || e > now) break;
+            take(off, 0);
+            d.add(Reason.EXPIRED, off);
+            n++;
+        }
+        d.leave();
+        if (n == MAX_PASS) wakeAt(now);
+    }
+
+    /** A queue over its length limit (drop-head) drops — or dead-letters — its oldest ready messages. */
+    private void trim() {
+        QueueFeatures f = features;
+        if (f.overflow() != QueueFeatures.Overflow.DROP_HEAD || (f.maxLength() < 0 && f.maxLengthBytes() < 0)) return;
+        Doomed d = new Doomed();
+        while ((f.maxLength() >= 0 && readyCount() > f.maxLength()) || (f.maxLengthBytes() >= 0 && readyBytes() > f.maxLengthBytes())) {
+            long off = nextReady();
+            if (off < 0) break;
+            Message m = load(off);
+            take(off, m == null ? 0 : m.body().length);
+            d.add(Reason.MAXLEN, off);
+        }
+        d.leave();
+    }
+
+    private void scheduleWake() {
+        if (closed) return;
+        long next = Long.MAX_VALUE;
+        if (hasExpiries()) {
+            long off = nextReady();
+            long e = off < 0 ? -1 : expiresAt(off);
+            if (e >= 0) next = e;
+        }
+        QueueFeatures f = features;
+        if (f.expires() > 0 && consumers.isEmpty()) next = Math.min(next, lastUsed + f.expires());
+        if (next != Long.MAX_VALUE) wakeAt(next);
+    }
+
+    private void wakeAt(long at) {
+        if (wake != null && !wake.isDone() && wakeAt <= at) return;
+        if (wake != null) wake.cancel(false);
+        wakeAt = at;
+        wake = services.timer().schedule(this::tick, Math.max(0, at - services.now()), TimeUnit.MILLISECONDS);
+    }
+
+    // ---- leaving by a feature ----
+
+    /** Why the ready message at {@code off} must not be delivered, or null. */
+    private Reason fate(long off, long now) {
+        long e = expiresAt(off);
+        if (e >= 0 && e <= now && off != fresh) return Reason.EXPIRED;
+        long limit = features.deliveryLimit();
+        if (limit >= 0 && deliveryCount(off) > limit) return Reason.DELIVERY_LIMIT;
+        return null;
+    }
+
+    /**
+     * Checked-out messages that leave the queue, gathered under the lock; {@link #leave} settles them at once (no
+     * dead-letter exchange) or hands them to the timer thread to be republished, then settled.
+     */
+    private final class Doomed {
+        private final Map<Reason, List<Long>> byReason = new LinkedHashMap<>();
+
+        void add(Reason r, long off) { byReason.computeIfAbsent(r, k -> new ArrayList<>()).add(off); }
+
+        void leave() {
+            if (byReason.isEmpty()) return;
+            QueueFeatures f = features;
+            long now = services.now();
+            for (Map.Entry<Reason, List<Long>> e : byReason.entrySet()) {
+                long[] offs = e.getValue().stream().mapToLong(Long::longValue).toArray();
+                if (!f.hasDeadLetterExchange()) {
+                    submitSettle(offs);
+                    continue;
+                }
+                for (long off : offs) {
+                    Message m = load(off);
+                    if (m == null) { submitSettle(new long[]{off}); continue; }
+                    deadLettering++;
+                    Message dl = DeadLetters.make(m, record, f, e.getKey(), now);
+                    services.timer().execute(() -> republish(off, dl, e.getKey(), f.atLeastOnce()));
+                }
+            }
+        }
+    }
+
+    /** Runs unlocked: at-least-once keeps the message (checked out) until a publish lands everywhere it routes. */
+    private void republish(long off, Message dl, Reason reason, boolean atLeastOnce) {
+        services.deadLetter(record, dl).whenComplete((safe, err) -> {
+            boolean done = err == null && Boolean.TRUE.equals(safe);
+            synchronized (this) {
+                deadLettering--;
+                if (done || !atLeastOnce || closed) {
+                    if (!closed) submitSettle(new long[]{off});
+                } else {
+                    services.timer().schedule(() -> retryDeadLetter(off, reason), RETRY_DEAD_LETTER_MS, TimeUnit.MILLISECONDS);
+                }
+                if (deadLettering == 0 && hasExpiries()) wakeAt(services.now());
+            }
+        });
+    }
+
+    private synchronized void retryDeadLetter(long off, Reason reason) {
+        if (closed || !checkedOut.containsKey(off) || !isPresent(off)) return;
+        Doomed d = new Doomed();
+        d.add(reason, off);
+        d.leave();
+    }
+
     // ---- delivery ----
 
     private long nextReady() {
+        int[] levels = plainLevel < 0 ? NO_LEVELS : levelsDescending();
+        for (int l : levels) {
+            if (l <= plainLevel) break;
+            long o = firstReadyAt(l);
+            if (o >= 0) return o;
+        }
+        long o = nextPlain(levels.length > 0);
+        if (o >= 0) return o;
+        for (int l : levels) {
+            if (l >= plainLevel) continue;
+            long x = firstReadyAt(l);
+            if (x >= 0) return x;
+        }
+        return -1;
+    }
+
+    private static final int[] NO_LEVELS = {};
+
+    private long firstReadyAt(int level) {
+        for (long o = firstAtLevel(level, 0); o >= 0; o = firstAtLevel(level, o + 1)) {
+            if (!checkedOut.containsKey(o)) return o;
+        }
+        return -1;
+    }
+
+    private long nextPlain(boolean levelled) {
         while (!returned.isEmpty()) {
             long o = returned.first();
-            if (isPresent(o) && !checkedOut.contains(o)) return o;
+            if (isPresent(o) && !checkedOut.containsKey(o)) return o;
             returned.pollFirst();
         }
         while (true) {
             long o = firstPresentFrom(cursor);
             if (o < 0) return -1;
-            if (!checkedOut.contains(o)) return o;
+            if (!checkedOut.containsKey(o) && !(levelled && hasLevel(o))) return o;
             cursor = o + 1;
         }
     }
 
     /** Checks a ready message out; true if it had been delivered before (it came back). */
-    private boolean take(long off) {
-        checkedOut.add(off);
-        if (returned.remove(off)) return true;
-        if (off >= cursor) cursor = off + 1;
+    private boolean take(long off, int bodySize) {
+        checkedOut.put(off, bodySize);
+        checkedOutBytes += bodySize;
+        if (returned.remove(off) || returnedLevelled.remove(off)) return true;
+        if (off >= cursor && !(plainLevel >= 0 && hasLevel(off))) cursor = off + 1;
         return false;
     }
 
-    private Delivery delivery(long off, boolean returnedBefore) {
-        boolean redelivered = returnedBefore || off < redeliveredBelow || deliveryCount(off) > 0;
-        return new Delivery(record, off, redelivered, load(off), messageCount());
+    private Delivery delivery(long off, boolean returnedBefore, Message m) {
+        int dc = deliveryCount(off);
+        boolean redelivered = returnedBefore || off < redeliveredBelow || dc > 0;
+        if (dc > 0 && record.isQuorum() && m != null) m = withDeliveryCount(m, dc);
+        return new Delivery(record, off, redelivered, m, messageCount());
+    }
+
+    /** A quorum queue's redelivery carries {@code x-delivery-count}, as RabbitMQ's. */
+    private static Message withDeliveryCount(Message m, int dc) {
+        MessageProperties p = m.typedProperties();
+        Map<String, Object> h = p.headers() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(p.headers());
+        h.put("x-delivery-count", (long) dc);
+        return new Message(m.exchange(), m.routingKey(), p.withHeaders(h).encode(), m.body());
     }
 
     protected final synchronized void dispatch() {
         if (closed || consumers.isEmpty()) return;
         List<Long> autoSettle = null;
+        Doomed doomed = null;
+        long now = services.now();
         while (true) {
             long off = nextReady();
             if (off < 0) break;
+            Reason r = fate(off, now);
+            if (r != null) {
+                take(off, 0);
+                if (doomed == null) doomed = new Doomed();
+                doomed.add(r, off);
+                continue;
+            }
             Consumer c = pick();
             if (c == null) break;
-            c.sink.deliver(delivery(off, take(off)));
+            Message m = load(off);
+            c.sink.deliver(delivery(off, take(off, m == null ? 0 : m.body().length), m));
             if (c.spec.noAck()) {
                 if (autoSettle == null) autoSettle = new ArrayList<>();
                 autoSettle.add(off);
             }
         }
         if (autoSettle != null) submitSettle(autoSettle.stream().mapToLong(Long::longValue).toArray());
+        if (doomed != null) doomed.leave();
     }
 
     /** The consumer that gets the next message: highest priority with credit, round-robin within a priority. */
@@ -251,7 +627,11 @@ public abstract class QueueEngine {
         @Override public CompletableFuture<Void> cancel() {
             java.util.function.Supplier<CompletableFuture<Void>> unused = null;
             synchronized (QueueEngine.this) {
-                if (consumers.remove(this) && consumers.isEmpty() && hadConsumer) unused = onUnused;
+                if (consumers.remove(this) && consumers.isEmpty()) {
+                    if (hadConsumer) unused = onUnused;
+                    lastUsed = services.now();
+                    scheduleWake();
+                }
                 dispatch();
             }
             return unused != null ? unused.get() : DONE;

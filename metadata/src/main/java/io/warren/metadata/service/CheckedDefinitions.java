@@ -166,6 +166,7 @@ public final class CheckedDefinitions implements Definitions {
             boolean serverNamed = name.isEmpty();
             if (serverNamed) name = "amq.gen-" + randomToken();
             else refuseReserved("queue", name);
+            io.warren.metadata.queue.QueueFeatures.check(name, d.arguments());
             if (d.exclusive() && caller.connectionId() == null) {
                 throw DomainException.precondition("an exclusive queue belongs to a client connection: declare it over one");
             }

@@ -11,6 +11,7 @@ import io.warren.metadata.port.MessageProperties;
 import io.warren.metadata.port.MetadataPort;
 import io.warren.metadata.port.Publisher;
 import io.warren.metadata.port.QueuePort;
+import io.warren.metadata.queue.Expiration;
 import io.warren.metadata.routing.Router;
 import io.warren.metadata.state.VhostState;
 
@@ -57,15 +58,19 @@ public final class RoutedPublisher implements Publisher {
             if (!synced) return null;
             throw DomainException.notFound("exchange '" + m.exchange() + "' in vhost '" + caller.vhost() + "'");
         }
-        if (x.internal()) throw DomainException.refused("cannot publish to internal " + x.describe());
-        definitions.authorize(caller, Definitions.Access.WRITE, "exchange", x.name());
+        boolean broker = caller.isBroker();
+        if (!broker) {
+            if (x.internal()) throw DomainException.refused("cannot publish to internal " + x.describe());
+            definitions.authorize(caller, Definitions.Access.WRITE, "exchange", x.name());
+        }
         Map<String, Object> headers = null;
         Message out = m;
         byte[] props = m.properties();
-        if (MessageProperties.hasHeaders(props) || MessageProperties.hasUserId(props)) {
+        if (MessageProperties.hasHeaders(props) || MessageProperties.hasUserId(props) || MessageProperties.hasExpiration(props)) {
             MessageProperties p = decode(props);
             headers = p.headers();
-            checkUserId(caller, p);
+            if (!broker) checkUserId(caller, p);
+            if (p.expiration() != null) Expiration.parse(p.expiration());
             if (headers != null && headers.containsKey("BCC")) { // routes, but is not delivered
                 Map<String, Object> delivered = new LinkedHashMap<>(headers);
                 delivered.remove("BCC");

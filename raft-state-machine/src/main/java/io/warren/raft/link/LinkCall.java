@@ -23,7 +23,8 @@ public sealed interface LinkCall<R> {
     enum Op implements StableCode {
         LEADER(1), PUBLISH(2), GET(3), SETTLE(4), REQUEUE(5), PURGE(6), STATS(7), DISCARD(8), STATUS(9), JOIN(10),
         JOIN_COMMIT(11), FORGET(12), EXPORT_METADATA(13), SET_POLICY(14), CLEAR_POLICY(15), LIST_POLICIES(16),
-        LIST_QUEUES(17), LIST_EXCHANGES(18), LIST_BINDINGS(19), METADATA_APPLIED(20), LOCAL_SESSIONS(21), LIST_SESSIONS(22);
+        LIST_QUEUES(17), LIST_EXCHANGES(18), LIST_BINDINGS(19), METADATA_APPLIED(20), LOCAL_SESSIONS(21), LIST_SESSIONS(22),
+        DECLARED(23);
 
         private final int code;
         private static final Op[] BY_CODE = StableCode.byCode(values());
@@ -57,6 +58,9 @@ public sealed interface LinkCall<R> {
     record Purge(QueueRecord queue) implements LinkCall<Long> { public Op op() { return Op.PURGE; } }
 
     record Stats(QueueRecord queue) implements LinkCall<QueueStats> { public Op op() { return Op.STATS; } }
+
+    /** The queue was declared again: its counts, and its lease ({@code x-expires}) starts over. */
+    record Declared(QueueRecord queue) implements LinkCall<QueueStats> { public Op op() { return Op.DECLARED; } }
 
     // ---- the cluster ----
 

@@ -47,6 +47,7 @@ public final class LinkCodec {
             case SETTLE, REQUEUE, DISCARD -> offsets(CommandCodec.writeQueue(w, ((Settle) call).queue()), ((Settle) call).offsets());
             case PURGE -> CommandCodec.writeQueue(w, ((Purge) call).queue());
             case STATS -> CommandCodec.writeQueue(w, ((Stats) call).queue());
+            case DECLARED -> CommandCodec.writeQueue(w, ((Declared) call).queue());
             case STATUS, EXPORT_METADATA, LOCAL_SESSIONS, LIST_SESSIONS -> w;
             case JOIN -> node(w, ((Join) call).node());
             case JOIN_COMMIT -> node(w, ((JoinCommit) call).node());
@@ -77,6 +78,7 @@ public final class LinkCodec {
             case SETTLE, REQUEUE, DISCARD -> new Settle(op, CommandCodec.readQueue(r), offsets(r));
             case PURGE -> new Purge(CommandCodec.readQueue(r));
             case STATS -> new Stats(CommandCodec.readQueue(r));
+            case DECLARED -> new Declared(CommandCodec.readQueue(r));
             case STATUS -> new Status();
             case EXPORT_METADATA -> new ExportMetadata();
             case LOCAL_SESSIONS -> new LocalSessions();
@@ -110,7 +112,7 @@ public final class LinkCodec {
                 yield w;
             }
             case PURGE -> w.i64((Long) result);
-            case STATS -> stats(w, (QueueStats) result);
+            case STATS, DECLARED -> stats(w, (QueueStats) result);
             case STATUS -> {
                 Admin.ClusterStatus s = (Admin.ClusterStatus) result;
                 w.shortStr(s.metadataLeader());
@@ -137,7 +139,7 @@ public final class LinkCodec {
             case LEADER -> r.shortStr();
             case GET -> r.bool() ? LinkProtocol.delivery(r, ((Get) call).queue()) : null;
             case PURGE -> r.i64();
-            case STATS -> stats(r);
+            case STATS, DECLARED -> stats(r);
             case STATUS -> {
                 String leader = r.shortStr();
                 yield new Admin.ClusterStatus(leader, list(r, x -> new Admin.Member(x.shortStr(), x.shortStr(), x.bool())));

@@ -61,7 +61,8 @@ public final class GroupProposer {
             }
             List<QueueOp> ops = new ArrayList<>(batch.size());
             for (Pending p : batch) ops.add(p.op());
-            node.submit(group, QueueOp.encodeBatch(ops)).whenComplete((reply, err) -> {
+            // the leader's clock enters the replicated state here only, once per entry
+            node.submit(group, QueueOp.encodeBatch(ops, System.currentTimeMillis())).whenComplete((reply, err) -> {
                 synchronized (this) { inflight--; }
                 if (err != null) {
                     for (Pending p : batch) p.result().completeExceptionally(err);

@@ -3,20 +3,22 @@ package io.warren.raft.queue;
 import io.warren.metadata.model.QueueRecord;
 import io.warren.metadata.port.Message;
 import io.warren.metadata.queue.QueueEngine;
+import io.warren.metadata.queue.QueueServices;
 
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Delivery for a queue kept in a Raft group (a quorum queue, or a durable classic queue in its one-member group), on
  * the group's leader. What is present comes from the applied state ({@link QueueData}); settles and returns are
- * replicated through the group's log before they take effect.
+ * replicated through the group's log before they take effect. An enqueue carries the TTL and priority level the
+ * leader resolved; the entry carries the leader's time.
  */
 public final class GroupQueue extends QueueEngine implements QueueData.QueueListener {
     private final QueueData data;
     private final GroupProposer proposer;
 
-    public GroupQueue(QueueRecord record, QueueData data, GroupProposer proposer) {
-        super(record);
+    public GroupQueue(QueueRecord record, QueueData data, GroupProposer proposer, QueueServices services) {
+        super(record, services);
         this.data = data;
         this.proposer = proposer;
         synchronized (this) { resetSoftState(data.nextOffset()); }
@@ -25,21 +27,36 @@ public final class GroupQueue extends QueueEngine implements QueueData.QueueList
     private static final java.util.concurrent.atomic.AtomicLong CHUNK_IDS =
             new java.util.concurrent.atomic.AtomicLong(new java.security.SecureRandom().nextLong());
 
+    /** Enqueues {@code m} through the log; fails (the publisher is nacked) when the queue is full and rejects publishes. */
     public CompletableFuture<Void> publish(Message m) {
+        Admission a;
+        try {
+            a = admit(m, true);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<Long> done;
         if (m.footprint() <= GroupProposer.CHUNK_BYTES) {
-            return proposer.submit(new QueueOp.Enqueue(record.id(), m)).thenApply(x -> null);
+            done = proposer.submit(new QueueOp.Enqueue(record.id(), m, a.ttl(), a.level()));
+        } else {
+            byte[] enc = m.encode();
+            long chunkId = CHUNK_IDS.incrementAndGet();
+            done = null;
+            int seq = 0;
+            for (int off = 0; off < enc.length; off += GroupProposer.CHUNK_BYTES, seq++) {
+                int n = Math.min(GroupProposer.CHUNK_BYTES, enc.length - off);
+                boolean isLast = off + n == enc.length;
+                done = proposer.submit(new QueueOp.EnqueueChunk(record.id(), chunkId, seq, isLast,
+                        java.util.Arrays.copyOfRange(enc, off, off + n), a.ttl(), a.level()));
+            }
         }
-        byte[] enc = m.encode();
-        long chunkId = CHUNK_IDS.incrementAndGet();
-        CompletableFuture<Long> last = null;
-        int seq = 0;
-        for (int off = 0; off < enc.length; off += GroupProposer.CHUNK_BYTES, seq++) {
-            int n = Math.min(GroupProposer.CHUNK_BYTES, enc.length - off);
-            boolean isLast = off + n == enc.length;
-            last = proposer.submit(new QueueOp.EnqueueChunk(record.id(), chunkId, seq, isLast,
-                    java.util.Arrays.copyOfRange(enc, off, off + n)));
-        }
-        return last.thenApply(x -> null);
+        return done.handle((x, err) -> {
+            if (err != null) {
+                unadmit(m);
+                throw err instanceof java.util.concurrent.CompletionException c ? c : new java.util.concurrent.CompletionException(err);
+            }
+            return null;
+        });
     }
 
     public CompletableFuture<Long> purge() {
@@ -58,9 +75,21 @@ public final class GroupQueue extends QueueEngine implements QueueData.QueueList
 
     @Override protected long presentCount() { return data.count(); }
 
+    @Override protected long presentBytes() { return data.bytes; }
+
     @Override protected Message load(long offset) { return data.load(offset); }
 
     @Override protected int deliveryCount(long offset) { return data.deliveryCount(offset); }
+
+    @Override protected long expiresAt(long offset) { return data.expiresAt(offset); }
+
+    @Override protected boolean hasExpiries() { return !data.expiries.isEmpty(); }
+
+    @Override protected int[] levelsDescending() { return data.levelsDescending(); }
+
+    @Override protected long firstAtLevel(int level, long from) { return data.firstAtLevel(level, from); }
+
+    @Override protected boolean hasLevel(long offset) { return data.hasLevel(offset); }
 
     @Override protected CompletableFuture<Void> submitSettle(long[] offsets) {
         return proposer.submit(new QueueOp.Settle(record.id(), offsets)).thenApply(x -> null);

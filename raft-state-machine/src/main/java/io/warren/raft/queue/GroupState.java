@@ -70,16 +70,21 @@ final class GroupState {
      */
     byte[] apply(long term, long index, ByteBuffer data, List<Runnable> notify) {
         if (index <= storedIndex) return null;
-        List<QueueOp> ops = QueueOp.decodeBatch(new BinaryReader(data));
+        QueueOp.Batch entry = QueueOp.decodeBatch(new BinaryReader(data));
+        List<QueueOp> ops = entry.ops();
         BinaryWriter reply = new BinaryWriter(8 + ops.size() * 8);
         synchronized (applyLock) { // a queue dropped meanwhile (shared group) is dropped before or after this entry, whole
             try (RocksStore.Batch batch = store.batch()) {
-                for (QueueOp op : ops) reply.i64(apply(op, batch, notify));
+                for (QueueOp op : ops) reply.i64(apply(op, entry.time(), batch, notify));
                 for (QueueData d : touched(ops)) {
                     batch.put(Keyspace.GROUP, queueKey(d.queueId), Keys.of(d.nextOffset));
                 }
                 batch.put(Keyspace.GROUP, appliedKey, Keys.of(term, index));
                 batch.commit();
+            }
+            for (QueueOp op : ops) {
+                QueueData d = queues.get(op.queueId());
+                if (d != null && !d.entryIndex.isEmpty()) d.entryIndex.clear();
             }
         }
         return reply.toByteArray();
@@ -166,6 +171,10 @@ final class GroupState {
                 d.present.add(off);
                 int dc = QueueData.deliveryCountOf(v);
                 if (dc > 0) d.deliveryCounts.put(off, dc);
+                long exp = QueueData.expiresAtOf(v);
+                if (exp >= 0) d.expiries.add(off, exp);
+                d.addLevel(off, QueueData.levelOf(v));
+                d.bytes += QueueData.bodySizeOf(v);
                 return true;
             });
         }
@@ -209,26 +218,26 @@ final class GroupState {
     }
 
     /** Applies one command; returns its result (the offset of an enqueue, the count of a purge). */
-    private long apply(QueueOp op, RocksStore.Batch batch, List<Runnable> notify) {
+    private long apply(QueueOp op, long time, RocksStore.Batch batch, List<Runnable> notify) {
         if (dropped.contains(op.queueId())) return -1; // deleted: the op came after the deletion, it has no effect
         QueueData d = queue(op.queueId());
         synchronized (d.lock()) {
-            return apply(d, op, batch, notify);
+            return apply(d, op, time, batch, notify);
         }
     }
 
-    /** One case per op kind: a new op does not compile until it applies here. */
-    private long apply(QueueData d, QueueOp op, RocksStore.Batch batch, List<Runnable> notify) {
+    /** One case per op kind: a new op does not compile until it applies here. {@code time}: the entry's. */
+    private long apply(QueueData d, QueueOp op, long time, RocksStore.Batch batch, List<Runnable> notify) {
         return switch (op.kind()) {
-            case ENQUEUE -> enqueue(d, (Enqueue) op, batch, notify);
-            case ENQUEUE_CHUNK -> enqueueChunk(d, (QueueOp.EnqueueChunk) op, batch, notify);
+            case ENQUEUE -> enqueue(d, (Enqueue) op, time, batch, notify);
+            case ENQUEUE_CHUNK -> enqueueChunk(d, (QueueOp.EnqueueChunk) op, time, batch, notify);
             case SETTLE -> settle(d, (Settle) op, batch, notify);
             case RETURN -> giveBack(d, (Return) op, batch, notify);
             case PURGE -> purge(d, (Purge) op, batch, notify);
         };
     }
 
-    private long enqueueChunk(QueueData d, QueueOp.EnqueueChunk c, RocksStore.Batch batch, List<Runnable> notify) {
+    private long enqueueChunk(QueueData d, QueueOp.EnqueueChunk c, long time, RocksStore.Batch batch, List<Runnable> notify) {
         byte[] prefix = chunkPrefix(c.queueId(), c.chunkId());
         if (!c.last()) {
             batch.put(Keyspace.GROUP, ByteBuffer.allocate(prefix.length + 4).put(prefix).putInt(c.seq()).array(), c.data());
@@ -238,29 +247,37 @@ final class GroupState {
         store.scan(Keyspace.GROUP, prefix, prefixEnd(prefix), (k, v) -> { whole.writeBytes(v); return true; });
         whole.writeBytes(c.data());
         batch.deleteRange(Keyspace.GROUP, prefix, prefixEnd(prefix));
-        return enqueue(d, new Enqueue(c.queueId(), io.warren.metadata.port.Message.decode(whole.toByteArray())), batch, notify);
+        return enqueue(d, new Enqueue(c.queueId(), io.warren.metadata.port.Message.decode(whole.toByteArray()), c.ttl(), c.level()),
+                time, batch, notify);
     }
 
-    private long enqueue(QueueData d, Enqueue e, RocksStore.Batch batch, List<Runnable> notify) {
+    private long enqueue(QueueData d, Enqueue e, long time, RocksStore.Batch batch, List<Runnable> notify) {
         long off = d.nextOffset++;
         byte[] body = e.message().encode();
+        int bodySize = e.message().body().length;
+        long expiresAt = e.ttl() >= 0 ? time + e.ttl() : -1;
         batch.put(Keyspace.MESSAGE, Keys.of(d.queueId, off), body);
-        batch.put(Keyspace.INDEX, Keys.of(d.queueId, off), QueueData.indexValue(body.length, 0));
+        d.putIndex(batch, off, QueueData.indexValue(body.length, 0, expiresAt, e.level(), bodySize));
         d.present.add(off);
+        if (expiresAt >= 0) d.expiries.add(off, expiresAt);
+        d.addLevel(off, e.level());
+        d.bytes += bodySize;
         d.cache(off, e.message());
-        notify.add(() -> { QueueData.QueueListener l = d.listener; if (l != null) l.enqueued(); });
+        notify.add(() -> { QueueData.QueueListener l = d.listener; if (l != null) l.enqueued(off, bodySize); });
         return off;
     }
 
     private long settle(QueueData d, Settle s, RocksStore.Batch batch, List<Runnable> notify) {
         for (long off : s.offsets()) {
             if (d.present.remove(off)) {
+                d.removed(off, -1);
                 batch.delete(Keyspace.MESSAGE, Keys.of(d.queueId, off));
                 batch.delete(Keyspace.INDEX, Keys.of(d.queueId, off));
                 d.deliveryCounts.remove(off);
                 d.uncache(off);
             }
         }
+        d.trimExpiries();
         notify.add(() -> { QueueData.QueueListener l = d.listener; if (l != null) l.settled(s.offsets()); });
         return s.offsets().length;
     }
@@ -269,7 +286,10 @@ final class GroupState {
         for (long off : r.offsets()) {
             if (d.present.contains(off)) {
                 int dc = d.deliveryCounts.merge(off, 1, Integer::sum);
-                batch.put(Keyspace.INDEX, Keys.of(d.queueId, off), QueueData.indexValue(0, dc));
+                byte[] v = d.indexValue(off);
+                d.putIndex(batch, off, v == null || v.length < 21
+                        ? QueueData.indexValue(v == null ? 0 : v.length, dc, -1, -1, v == null ? 0 : QueueData.bodySizeOf(v))
+                        : QueueData.withDeliveryCount(v, dc));
             }
         }
         notify.add(() -> { QueueData.QueueListener l = d.listener; if (l != null) l.returned(r.offsets()); });
@@ -285,6 +305,7 @@ final class GroupState {
             long to = i < keep.length ? Math.min(keep[i], p.upTo()) : p.upTo();
             if (to > from) {
                 for (long off = d.present.firstFrom(from); off >= 0 && off < to; off = d.present.firstFrom(off + 1)) {
+                    d.removed(off, 0);
                     d.present.remove(off);
                     d.deliveryCounts.remove(off);
                     d.uncache(off);
@@ -295,6 +316,8 @@ final class GroupState {
             }
             if (i < keep.length) from = keep[i] + 1;
         }
+        d.recountBytes();
+        d.trimExpiries();
         notify.add(() -> { QueueData.QueueListener l = d.listener; if (l != null) l.purged(p.upTo()); });
         return removed;
     }
@@ -341,10 +364,11 @@ final class GroupState {
         StringBuilder b = new StringBuilder();
         for (var e : new TreeMap<>(queues).entrySet()) {
             QueueData d = e.getValue();
-            b.append("queue ").append(e.getKey()).append(" next ").append(d.nextOffset).append('\n');
+            b.append("queue ").append(e.getKey()).append(" next ").append(d.nextOffset).append(" bytes ").append(d.bytes).append('\n');
             for (long off = d.present.firstFrom(0); off >= 0; off = d.present.firstFrom(off + 1)) {
                 var m = d.load(off);
-                b.append("  ").append(off).append(" dc ").append(d.deliveryCount(off)).append(' ')
+                b.append("  ").append(off).append(" dc ").append(d.deliveryCount(off)).append(" exp ").append(d.expiresAt(off))
+                        .append(" lvl ").append(d.hasLevel(off)).append(' ')
                         .append(m == null ? "(no body)" : m.exchange() + "/" + m.routingKey() + "/" + Arrays.hashCode(m.body()) + "/" + m.body().length)
                         .append('\n');
             }

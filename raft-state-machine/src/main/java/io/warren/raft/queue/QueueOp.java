@@ -9,10 +9,15 @@ import java.util.List;
 
 /**
  * The commands of a queue group's log. Every command names its queue, so one group can host many queues.
- * A log entry is a batch: version octet, count, then the commands (group commit).
+ * A log entry is a batch: version octet, the leader's clock when it made the entry (ms; every time-based effect of
+ * the entry's commands — message expiry — counts from it, never from a replica's clock), count, then the commands
+ * (group commit). Version 1 entries (written before queue features) have no time and no per-message TTL or priority.
  */
 public sealed interface QueueOp {
-    int VERSION = 1;
+    int VERSION = 2;
+
+    /** A decoded entry: its time and its commands. */
+    record Batch(long time, List<QueueOp> ops) { }
 
     /** Which command: its tag in the log (stable codes); encode, decode and apply switch over it. */
     enum Kind implements io.warren.metadata.codec.StableCode {
@@ -35,7 +40,14 @@ public sealed interface QueueOp {
     /** Bytes this command takes in an entry, roughly (for sizing batches). */
     int sizeEstimate();
 
-    record Enqueue(long queueId, Message message) implements QueueOp {
+    /**
+     * A message into the queue. {@code ttl}: ms it may stay from the entry's time (the lower of the queue's and the
+     * message's TTL, as the leader resolved them; -1 none). {@code level}: its priority level when it has one apart
+     * from the queue's ordinary level, else -1.
+     */
+    record Enqueue(long queueId, Message message, long ttl, int level) implements QueueOp {
+        public Enqueue(long queueId, Message message) { this(queueId, message, -1, -1); }
+
         public Kind kind() { return Kind.ENQUEUE; }
 
         public int sizeEstimate() { return message.footprint() + 32; }
@@ -58,7 +70,9 @@ public sealed interface QueueOp {
      * One piece of a message too large for a single log entry (entries are bounded by the appender buffer).
      * Pieces are kept in the store until the {@code last} one arrives; then the message is enqueued whole.
      */
-    record EnqueueChunk(long queueId, long chunkId, int seq, boolean last, byte[] data) implements QueueOp {
+    record EnqueueChunk(long queueId, long chunkId, int seq, boolean last, byte[] data, long ttl, int level) implements QueueOp {
+        public EnqueueChunk(long queueId, long chunkId, int seq, boolean last, byte[] data) { this(queueId, chunkId, seq, last, data, -1, -1); }
+
         public Kind kind() { return Kind.ENQUEUE_CHUNK; }
 
         public int sizeEstimate() { return data.length + 32; }
@@ -71,11 +85,11 @@ public sealed interface QueueOp {
         public int sizeEstimate() { return keep.length * 8 + 24; }
     }
 
-    static byte[] encodeBatch(List<QueueOp> ops) {
-        int size = 16;
+    static byte[] encodeBatch(List<QueueOp> ops, long time) {
+        int size = 24;
         for (QueueOp op : ops) size += op.sizeEstimate();
         BinaryWriter w = new BinaryWriter(size);
-        w.u8(VERSION).i32(ops.size());
+        w.u8(VERSION).i64(time).i32(ops.size());
         for (QueueOp op : ops) {
             writeFields(w.u8(op.kind().code()).i64(op.queueId()), op);
         }
@@ -86,37 +100,43 @@ public sealed interface QueueOp {
     private static BinaryWriter writeFields(BinaryWriter w, QueueOp op) {
         return switch (op.kind()) {
             case ENQUEUE -> {
-                ((Enqueue) op).message().writeTo(w);
-                yield w;
+                Enqueue e = (Enqueue) op;
+                e.message().writeTo(w);
+                yield w.i64(e.ttl()).u8(e.level() & 0xff);
             }
             case SETTLE -> offsets(w, ((Settle) op).offsets());
             case RETURN -> offsets(w, ((Return) op).offsets());
             case PURGE -> offsets(w.i64(((Purge) op).upTo()), ((Purge) op).keep());
             case ENQUEUE_CHUNK -> {
                 EnqueueChunk c = (EnqueueChunk) op;
-                yield w.i64(c.chunkId()).i32(c.seq()).bool(c.last()).longBytes(c.data());
+                yield w.i64(c.chunkId()).i32(c.seq()).bool(c.last()).longBytes(c.data()).i64(c.ttl()).u8(c.level() & 0xff);
             }
         };
     }
 
-    static List<QueueOp> decodeBatch(BinaryReader r) {
+    static Batch decodeBatch(BinaryReader r) {
         int v = r.u8();
-        if (v != VERSION) throw new IllegalArgumentException("unknown queue entry version " + v);
+        if (v != VERSION && v != 1) throw new IllegalArgumentException("unknown queue entry version " + v);
+        boolean v1 = v == 1;
+        long time = v1 ? 0 : r.i64();
         int n = r.i32();
         List<QueueOp> ops = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Kind kind = Kind.ofCode(r.u8());
             long q = r.i64();
             ops.add(switch (kind) {
-                case ENQUEUE -> new Enqueue(q, Message.readFrom(r));
+                case ENQUEUE -> v1 ? new Enqueue(q, Message.readFrom(r)) : new Enqueue(q, Message.readFrom(r), r.i64(), level(r.u8()));
                 case SETTLE -> new Settle(q, offsets(r));
                 case RETURN -> new Return(q, offsets(r));
                 case PURGE -> new Purge(q, r.i64(), offsets(r));
-                case ENQUEUE_CHUNK -> new EnqueueChunk(q, r.i64(), r.i32(), r.bool(), r.longBytes());
+                case ENQUEUE_CHUNK -> v1 ? new EnqueueChunk(q, r.i64(), r.i32(), r.bool(), r.longBytes())
+                        : new EnqueueChunk(q, r.i64(), r.i32(), r.bool(), r.longBytes(), r.i64(), level(r.u8()));
             });
         }
-        return ops;
+        return new Batch(time, ops);
     }
+
+    private static int level(int octet) { return octet == 0xff ? -1 : octet; }
 
     private static BinaryWriter offsets(BinaryWriter w, long[] o) {
         w.i32(o.length);

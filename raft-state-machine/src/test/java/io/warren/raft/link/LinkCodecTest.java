@@ -50,6 +50,7 @@ class LinkCodecTest {
                 new Sample(new LinkCall.Settle(Op.DISCARD, Q, new long[]{}), null),
                 new Sample(new LinkCall.Purge(Q), 9L),
                 new Sample(new LinkCall.Stats(Q), new QueueStats(5, 4, 1, 2)),
+                new Sample(new LinkCall.Declared(Q), new QueueStats(3, 3, 0, 0)),
                 new Sample(new LinkCall.Status(), new Admin.ClusterStatus("n1", List.of(new Admin.Member("n1", "h:1", true),
                         new Admin.Member("n2", "h:2", false)))),
                 new Sample(new LinkCall.Join(new NodeRecord("n4", "h:4")), List.of(new NodeRecord("n1", "h:1"), new NodeRecord("n4", "h:4"))),

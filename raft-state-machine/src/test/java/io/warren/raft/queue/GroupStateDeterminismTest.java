@@ -70,7 +70,9 @@ class GroupStateDeterminismTest {
             byte[] body = new byte[r.nextInt(64)];
             r.nextBytes(body);
             if (live) present.add(m.next.merge(q, 1L, Long::sum) - 1);
-            return List.of(new QueueOp.Enqueue(q, new Message("x", "k" + r.nextInt(3), new byte[]{0, 0}, body)));
+            long ttl = r.nextInt(3) == 0 ? r.nextInt(1000) : -1; // time enters only through the entry: replicas agree on expiry
+            int level = r.nextInt(4) == 0 ? r.nextInt(32) : -1;
+            return List.of(new QueueOp.Enqueue(q, new Message("x", "k" + r.nextInt(3), new byte[]{0, 0}, body), ttl, level));
         }
         long[] some = present.stream().filter(o -> r.nextInt(3) == 0).mapToLong(Long::longValue).limit(8).toArray();
         if (pick < 30) {
@@ -90,10 +92,11 @@ class GroupStateDeterminismTest {
         byte[] whole = new Message("", "big", new byte[]{0, 0}, bytes(r, 300)).encode();
         long id = ++m.chunkIds;
         List<QueueOp> pieces = new ArrayList<>();
+        long ttl = r.nextBoolean() ? 5_000 : -1;
         int seq = 0;
         for (int from = 0; from < whole.length; from += 100, seq++) {
             byte[] part = java.util.Arrays.copyOfRange(whole, from, Math.min(whole.length, from + 100));
-            pieces.add(new QueueOp.EnqueueChunk(q, id, seq, from + 100 >= whole.length, part));
+            pieces.add(new QueueOp.EnqueueChunk(q, id, seq, from + 100 >= whole.length, part, ttl, 9));
         }
         if (!m.dropped.contains(q)) m.present.computeIfAbsent(q, k -> new TreeSet<>()).add(m.next.merge(q, 1L, Long::sum) - 1);
         return pieces;
@@ -115,7 +118,8 @@ class GroupStateDeterminismTest {
                 replies.add("drop " + e.dropQueue());
                 continue;
             }
-            byte[] reply = s.apply(1, i + 1, ByteBuffer.wrap(QueueOp.encodeBatch(e.ops())), new ArrayList<>());
+            long time = 1_700_000_000_000L + i * 37L; // the leader's clock as the entry carries it
+            byte[] reply = s.apply(1, i + 1, ByteBuffer.wrap(QueueOp.encodeBatch(e.ops(), time)), new ArrayList<>());
             replies.add(reply == null ? "skipped" : java.util.Arrays.toString(reply));
         }
         return replies;

@@ -1,0 +1,117 @@
+package io.warren.metadata.queue;
+
+import io.warren.metadata.model.DomainException;
+import io.warren.metadata.model.PolicyRecord;
+import io.warren.metadata.model.QueueRecord;
+
+import java.util.Map;
+
+/**
+ * What a queue's arguments and its policy ask of it, resolved as RabbitMQ resolves them: for the numeric limits
+ * (message TTL, expiry, lengths, delivery limit, consumer timeout) the lower of argument and policy wins; for the rest
+ * the argument wins over the policy. -1 is "not set". Read again whenever a queue acts on them, so a policy change
+ * applies to existing queues without a redeclare.
+ */
+public record QueueFeatures(long messageTtl, long expires, long maxLength, long maxLengthBytes, Overflow overflow,
+                            String deadLetterExchange, String deadLetterRoutingKey, boolean atLeastOnce,
+                            long deliveryLimit, int maxPriority, long consumerTimeout) {
+    public enum Overflow { DROP_HEAD, REJECT_PUBLISH, REJECT_PUBLISH_DLX }
+
+    public static final QueueFeatures NONE = new QueueFeatures(-1, -1, -1, -1, Overflow.DROP_HEAD, null, null, false, -1, -1, -1);
+
+    /** The levels a quorum queue always has (RabbitMQ 4.3: 32 strict levels) and where an unprioritised message goes. */
+    public static final int QUORUM_LEVELS = 32;
+    public static final int DEFAULT_PRIORITY = 4;
+
+    public boolean hasDeadLetterExchange() { return deadLetterExchange != null; }
+
+    /** Anything that needs the queue's engine to act by itself as time passes. */
+    public boolean timed() { return messageTtl >= 0 || expires > 0; }
+
+    public static QueueFeatures of(QueueRecord q, PolicyRecord policy) {
+        Map<String, Object> a = q.arguments();
+        Map<String, Object> p = policy == null ? Map.of() : policy.definition();
+        Object overflow = first(a.get("x-overflow"), p.get("overflow"));
+        Object strategy = first(a.get("x-dead-letter-strategy"), p.get("dead-letter-strategy"));
+        Overflow of = overflow(overflow);
+        Object dlx = first(a.get("x-dead-letter-exchange"), p.get("dead-letter-exchange"));
+        Object dlrk = first(a.get("x-dead-letter-routing-key"), p.get("dead-letter-routing-key"));
+        return new QueueFeatures(
+                min(a.get("x-message-ttl"), p.get("message-ttl")),
+                min(a.get("x-expires"), p.get("expires")),
+                min(a.get("x-max-length"), p.get("max-length")),
+                min(a.get("x-max-length-bytes"), p.get("max-length-bytes")),
+                of,
+                dlx == null ? null : dlx.toString(),
+                dlrk == null ? null : dlrk.toString(),
+                // as RabbitMQ: at-least-once dead-lettering needs a quorum queue that rejects publishes when full
+                q.isQuorum() && "at-least-once".equals(String.valueOf(strategy)) && of == Overflow.REJECT_PUBLISH,
+                q.isQuorum() ? min(a.get("x-delivery-limit"), p.get("delivery-limit")) : -1,
+                q.isQuorum() ? QUORUM_LEVELS - 1 : (int) Math.min(255, number(a.get("x-max-priority"))),
+                min(a.get("x-consumer-timeout"), p.get("consumer-timeout")));
+    }
+
+    /**
+     * Checks the arguments of a declare as RabbitMQ does (PRECONDITION_FAILED, "invalid arg ..."): non-negative
+     * integers where a count or duration is asked, a positive expiry, a known overflow behaviour and strategy.
+     */
+    public static void check(String queue, Map<String, Object> args) {
+        for (String k : new String[]{"x-message-ttl", "x-max-length", "x-max-length-bytes", "x-delivery-limit", "x-consumer-timeout"}) {
+            Object v = args.get(k);
+            if (v != null && (!(v instanceof Number n) || !integral(n) || n.longValue() < 0)) throw invalidArg(k, queue, v);
+        }
+        Object e = args.get("x-expires");
+        if (e != null && (!(e instanceof Number n) || !integral(n) || n.longValue() <= 0)) throw invalidArg("x-expires", queue, e);
+        Object prio = args.get("x-max-priority");
+        if (prio != null && (!(prio instanceof Number n) || !integral(n) || n.longValue() < 0 || n.longValue() > 255)) {
+            throw invalidArg("x-max-priority", queue, prio);
+        }
+        Object o = args.get("x-overflow");
+        if (o != null && overflow(o) == null) throw invalidArg("x-overflow", queue, o);
+        Object s = args.get("x-dead-letter-strategy");
+        if (s != null && !s.toString().equals("at-most-once") && !s.toString().equals("at-least-once")) {
+            throw invalidArg("x-dead-letter-strategy", queue, s);
+        }
+        Object dlrk = args.get("x-dead-letter-routing-key");
+        if (dlrk != null && args.get("x-dead-letter-exchange") == null) {
+            throw DomainException.precondition("invalid arg 'x-dead-letter-routing-key' for queue '" + queue
+                    + "': Key x-dead-letter-exchange is mandatory if x-dead-letter-routing-key is set");
+        }
+    }
+
+    private static DomainException invalidArg(String key, String queue, Object v) {
+        return DomainException.precondition("invalid arg '" + key + "' for queue '" + queue + "': "
+                + io.warren.metadata.codec.FieldTables.render(v));
+    }
+
+    private static boolean integral(Number n) {
+        return !(n instanceof Float || n instanceof Double || n instanceof java.math.BigDecimal) || n.doubleValue() == Math.rint(n.doubleValue());
+    }
+
+    private static Overflow overflow(Object v) {
+        if (v == null) return Overflow.DROP_HEAD;
+        return switch (v.toString()) {
+            case "drop-head" -> Overflow.DROP_HEAD;
+            case "reject-publish" -> Overflow.REJECT_PUBLISH;
+            case "reject-publish-dlx" -> Overflow.REJECT_PUBLISH_DLX;
+            default -> null;
+        };
+    }
+
+    private static Object first(Object argument, Object policy) { return argument != null ? argument : policy; }
+
+    private static long min(Object argument, Object policy) {
+        long a = number(argument), p = number(policy);
+        if (a < 0) return p;
+        if (p < 0) return a;
+        return Math.min(a, p);
+    }
+
+    private static long number(Object v) {
+        if (v instanceof Number n && n.longValue() >= 0) return n.longValue();
+        if (v instanceof String s) {
+            try { return Long.parseLong(s.trim()); } catch (NumberFormatException e) { return -1; }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,91 @@
+package io.warren.raft;
+
+import io.warren.metadata.command.MetadataCommand;
+import io.warren.metadata.model.QueueRecord;
+import io.warren.metadata.port.Caller;
+import io.warren.metadata.port.Message;
+import io.warren.metadata.port.MetadataPort;
+import io.warren.metadata.port.Publisher;
+import io.warren.metadata.queue.DeadLetters;
+import io.warren.metadata.queue.QueueFeatures;
+import io.warren.metadata.queue.QueueServices;
+import io.warren.metadata.state.VhostState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * What the queue engines of this node use for their features: the features from the queue's arguments and the
+ * policy this node has applied, one timer thread, dead-lettering through the {@link Publisher} (as the broker, with
+ * RabbitMQ's cycle rule), and queue expiry as a metadata deletion of that very queue (by id: a queue declared again
+ * under the name since is not touched). Also ticks every served queue now and then ({@link #TICK_MS}).
+ */
+final class FeatureServices implements QueueServices, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FeatureServices.class);
+    static final long TICK_MS = 1_000;
+
+    private final MetadataPort metadata;
+    private final Supplier<Publisher> publisher;
+    private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread t = new Thread(r, "warren-queue-timer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    FeatureServices(MetadataPort metadata, Supplier<Publisher> publisher) {
+        this.metadata = metadata;
+        this.publisher = publisher;
+        timer.setRemoveOnCancelPolicy(true);
+    }
+
+    /** Ticks {@code host}'s queues every {@link #TICK_MS} ms. */
+    void start(QueueHost host) {
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                host.tick(metadata.state().allQueues());
+            } catch (RuntimeException e) {
+                LOG.warn("queue tick: {}", e.toString());
+            }
+        }, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public QueueFeatures features(QueueRecord q) {
+        VhostState v = metadata.state().vhost(q.vhost());
+        return QueueFeatures.of(q, v == null ? null : v.policyFor(q.name()));
+    }
+
+    @Override public long now() { return System.currentTimeMillis(); }
+
+    @Override public ScheduledExecutorService timer() { return timer; }
+
+    @Override
+    public CompletableFuture<Boolean> deadLetter(QueueRecord from, Message m) {
+        Publisher p = publisher.get();
+        return p.route(Caller.broker(from.vhost()), m).thenCompose(r -> {
+            List<QueueRecord> targets = r.queues().stream().filter(q -> !DeadLetters.cycles(r.message(), q.name())).toList();
+            if (targets.isEmpty()) return CompletableFuture.completedFuture(false);
+            return p.deliver(new Publisher.Routed(r.message(), targets), Publisher.Tracker.NONE).thenApply(Publisher.Outcome::safe);
+        }).exceptionally(e -> {
+            LOG.debug("dead-letter from {}: {}", from.describe(), e.toString());
+            return false;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> expire(QueueRecord q) {
+        LOG.info("{} unused for its expiry ({} ms): deleting it", q.describe(), features(q).expires());
+        return metadata.submit(new MetadataCommand.DeleteQueue(q.vhost(), q.name(), q.id())).handle((r, e) -> {
+            if (e != null) LOG.warn("expiry of {}: {}", q.describe(), e.toString());
+            return null;
+        });
+    }
+
+    @Override public void close() { timer.shutdownNow(); }
+}
