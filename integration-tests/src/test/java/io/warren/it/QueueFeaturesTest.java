@@ -430,6 +430,52 @@ class QueueFeaturesTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} queue")
+    @ValueSource(strings = {"quorum", "classic"})
+    void aConsumerHoldingADeliveryTooLongIsCancelledAndTheMessageGoesBack(String type) throws Exception {
+        String q = name("ctimeout", type);
+        try (Connection c = declareAndConnect(q, args(type, "x-consumer-timeout", 1_000), true)) {
+            Channel ch = c.createChannel();
+            publishConfirmed(ch, q, 1, null);
+            Channel cons = c.createChannel();
+            java.util.concurrent.CountDownLatch cancelled = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicLong tag = new java.util.concurrent.atomic.AtomicLong();
+            cons.basicConsume(q, false, new DefaultConsumer(cons) {
+                @Override public void handleDelivery(String t, com.rabbitmq.client.Envelope e, AMQP.BasicProperties p, byte[] b) {
+                    tag.set(e.getDeliveryTag()); // and never acknowledged
+                }
+
+                @Override public void handleCancel(String consumerTag) { cancelled.countDown(); }
+            });
+            assertTrue(cancelled.await(10, java.util.concurrent.TimeUnit.SECONDS), "basic.cancel (the Java client announces consumer_cancel_notify)");
+            GetResponse back = awaitGet(ch, q, 5_000);
+            assertNotNull(back, "the message is back in the queue");
+            assertTrue(back.getEnvelope().isRedeliver());
+            cons.basicAck(tag.get(), false); // a late ack of the timed-out delivery is not an error
+            cons.basicQos(1);
+            assertTrue(cons.isOpen());
+            ch.basicAck(back.getEnvelope().getDeliveryTag(), false);
+        }
+    }
+
+    @Test
+    void aBasicGetHeldTooLongClosesTheChannelWith406() throws Exception {
+        String q = name("gtimeout", "quorum");
+        try (Connection c = declareAndConnect(q, args("quorum", "x-consumer-timeout", 500), false)) {
+            Channel ch = c.createChannel();
+            publishConfirmed(ch, q, 1, null);
+            assertNotNull(ch.basicGet(q, false));
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (ch.isOpen() && System.currentTimeMillis() < deadline) Thread.sleep(50);
+            assertFalse(ch.isOpen());
+            var sig = ch.getCloseReason();
+            assertEquals(406, ((AMQP.Channel.Close) sig.getReason()).getReplyCode());
+            assertTrue(sig.getMessage().contains("delivery acknowledgement on channel " + ch.getChannelNumber() + " timed out"), sig.getMessage());
+            Channel other = c.createChannel();
+            assertNotNull(awaitGet(other, q, 5_000), "the message went back");
+        }
+    }
+
     static long unacked(String q) {
         for (Admin.QueueInfo i : cluster.node(0).node().broker().admin().queues("/").join()) {
             if (i.queue().name().equals(q)) return i.stats().messagesUnacked();

@@ -11,7 +11,8 @@ import java.util.Properties;
  * A node's settings: defaults, then a config file in RabbitMQ's {@code key = value} style, then flags.
  * Keys: node_name, data_dir, listeners.tcp.default (AMQP port), amqp_bind, raft_port, heartbeat,
  * frame_max, channel_max, max_message_size, disk_free_limit.absolute, vm_memory_high_watermark.relative,
- * raft_snapshot_threshold, message_cache_bytes, handshake_timeout (ms), cluster_formation.nodes.N
+ * raft_snapshot_threshold, message_cache_bytes, handshake_timeout (ms), consumer_timeout (ms),
+ * cluster_formation.nodes.N
  * (name@host:raft_port, one per node), cluster_secret, cluster_join (host:raft_port), raft_host,
  * loopback_users.USER = false (or loopback_users = none).
  */
@@ -31,6 +32,8 @@ public final class NodeConfig {
     /** Recent bodies kept in memory on queue leaders: 256 MB, or an eighth of the heap when that is less. */
     public long messageCacheBytes = Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 8);
     public int handshakeTimeoutMs = 10_000;
+    /** consumer_timeout: ms a delivery may stay unacknowledged (RabbitMQ's default, 30 minutes). */
+    public long consumerTimeoutMs = 1_800_000;
     /** Users allowed in from other hosts though their record says loopback only ({@code loopback_users.guest = false}). */
     public final java.util.Set<String> loopbackExempt = new java.util.TreeSet<>();
     /** Static cluster: node name → Raft address ({@code host:port}), this node included. Empty: one node. */
@@ -82,6 +85,7 @@ public final class NodeConfig {
                 case "raft_snapshot_threshold" -> snapshotThreshold = Long.parseLong(value);
                 case "message_cache_bytes" -> messageCacheBytes = parseBytes(value);
                 case "handshake_timeout" -> handshakeTimeoutMs = Integer.parseInt(value);
+                case "consumer_timeout" -> consumerTimeoutMs = Long.parseLong(value);
                 case "cluster_secret" -> clusterSecret = value;
                 case "cluster_join" -> joinAddress = value;
                 case "raft_host" -> raftHost = value;

@@ -33,6 +33,7 @@ public final class WarrenNode implements AutoCloseable {
                 .withHeartbeat(config.heartbeatSeconds)
                 .withLimits(config.frameMax, config.channelMax, config.maxMessageSize)
                 .withHandshakeTimeout(config.handshakeTimeoutMs)
+                .withConsumerTimeout(config.consumerTimeoutMs)
                 .withLoopbackExempt(config.loopbackExempt));
         amqp.start();
         broker.sessions(amqp.registry());

@@ -23,6 +23,9 @@ public interface ChannelHost {
 
     boolean clientCapability(String name);
 
+    /** How long a delivery may stay unacknowledged when its queue does not say (ms; 0 or less: no limit). */
+    default long consumerTimeoutMs() { return 1_800_000; }
+
     EventLoop eventLoop();
 
     ByteBufAllocator alloc();

@@ -47,7 +47,15 @@ final class Consuming {
     private String replyToName;
     private String replyToTag;
 
-    record Unacked(long tag, QueueRecord queue, long offset, ChannelConsumer consumer) { }
+    /** {@code deadline}: when the consumer timeout takes it back (ms, Long.MAX_VALUE never); {@code timeout}: the value used. */
+    record Unacked(long tag, QueueRecord queue, long offset, ChannelConsumer consumer, long deadline, long timeout) { }
+
+    /** Tags whose delivery timed out and went back to its queue: a late ack or nack for one is ignored. */
+    private final Set<Long> timedOut = new HashSet<>();
+    /** Consumer tag → its acknowledgement timeout (ms, 0 none), resolved when it subscribed. */
+    private final Map<String, Long> consumerTimeouts = new java.util.HashMap<>();
+    private io.netty.util.concurrent.ScheduledFuture<?> timeoutCheck;
+    private long checkAt = Long.MAX_VALUE;
 
     /** What an ack, nack or reject does to a message: settles it, drops it, or returns it to its queue. */
     enum Outcome { ACK, DISCARD, REQUEUE }
@@ -125,7 +133,7 @@ final class Consuming {
         }
         if (!ch.isOpen()) return;
         long tag = ++nextTag;
-        if (!c.noAck) unacked.put(tag, new Unacked(tag, d.queue(), d.offset(), c));
+        if (!c.noAck) unacked.put(tag, unackedEntry(tag, d.queue(), d.offset(), c, consumerTimeouts.getOrDefault(c.tag, 0L)));
         Message m = d.message();
         ch.sendContent(new BasicMethod.Deliver(c.tag, tag, d.redelivered(), m.exchange(), m.routingKey()), m.properties(), m.body());
     }
@@ -140,6 +148,7 @@ final class Consuming {
 
     private void serverCancel(ChannelConsumer c) {
         if (consumers.remove(c.tag) == null) return;
+        consumerTimeouts.remove(c.tag);
         c.cancelled = true;
         if (ch.isOpen() && ch.host.clientCapability("consumer_cancel_notify")) ch.send(new BasicMethod.Cancel(c.tag, true));
     }
@@ -181,6 +190,7 @@ final class Consuming {
         ChannelConsumer c;
         synchronized (this) { c = new ChannelConsumer(this, tag, q, m.noAck(), m.exclusive(), prefetchCount); }
         consumers.put(tag, c);
+        consumerTimeouts.put(tag, ackTimeout(q));
         ch.afterEffects(q, () -> register(m, q, c, priority));
     }
 
@@ -219,6 +229,7 @@ final class Consuming {
             replyToTag = null;
         } else {
             ChannelConsumer c = consumers.remove(m.consumerTag());
+            consumerTimeouts.remove(m.consumerTag());
             if (c != null) ch.effects.track(c.queue, c.cancel()); // an auto-delete queue that goes: the next method sees it gone
         }
         if (!m.nowait()) ch.send(new BasicMethod.CancelOk(m.consumerTag()));
@@ -232,7 +243,7 @@ final class Consuming {
                 return;
             }
             long tag = ++nextTag;
-            if (!m.noAck()) unacked.put(tag, new Unacked(tag, q, d.offset(), null));
+            if (!m.noAck()) unacked.put(tag, unackedEntry(tag, q, d.offset(), null, ackTimeout(q)));
             Message msg = d.message();
             ch.sendContent(new BasicMethod.GetOk(tag, d.redelivered(), msg.exchange(), msg.routingKey(),
                     (int) Math.min(Integer.MAX_VALUE, d.messageCount())), msg.properties(), msg.body());
@@ -260,9 +271,10 @@ final class Consuming {
             Map<Long, Unacked> upTo = tag == 0 ? unacked : unacked.headMap(tag, true);
             l.addAll(upTo.values());
             upTo.clear();
-            if (l.isEmpty() && tag != 0) throw DomainException.precondition("unknown delivery tag " + tag);
+            if (l.isEmpty() && tag != 0 && !timedOut.remove(tag)) throw DomainException.precondition("unknown delivery tag " + tag);
         } else {
             Unacked u = unacked.remove(tag);
+            if (u == null && timedOut.remove(tag)) return l; // it timed out and went back: nothing to settle
             if (u == null) throw DomainException.precondition("unknown delivery tag " + tag);
             l.add(u);
         }
@@ -338,6 +350,72 @@ final class Consuming {
         txSettlements.clear();
     }
 
+    // ---- acknowledgement timeouts ----
+
+    /** The queue's consumer timeout (x-consumer-timeout, or the consumer-timeout policy key), else the node's; 0 none. */
+    private long ackTimeout(QueueRecord q) {
+        var v = ch.host.broker().metadata().state().vhost(q.vhost());
+        long t = io.warren.metadata.queue.QueueFeatures.of(q, v == null ? null : v.policyFor(q.name())).consumerTimeout();
+        return t >= 0 ? t : Math.max(0, ch.host.consumerTimeoutMs());
+    }
+
+    private Unacked unackedEntry(long tag, QueueRecord q, long offset, ChannelConsumer c, long timeout) {
+        long deadline = timeout > 0 ? System.currentTimeMillis() + timeout : Long.MAX_VALUE;
+        if (deadline != Long.MAX_VALUE) checkTimeoutsAt(deadline);
+        return new Unacked(tag, q, offset, c, deadline, timeout);
+    }
+
+    private void checkTimeoutsAt(long at) {
+        if (at >= checkAt) return;
+        if (timeoutCheck != null) timeoutCheck.cancel(false);
+        checkAt = at;
+        timeoutCheck = ch.host.eventLoop().schedule(this::checkTimeouts, Math.max(0, at - System.currentTimeMillis()) + 5,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Deliveries unacknowledged past their timeout go back to their queues. As RabbitMQ 4.3: a consumer whose client
+     * announced consumer_cancel_notify is cancelled with basic.cancel; otherwise (and for basic.get) the channel is
+     * closed with 406, as RabbitMQ 3.x does.
+     */
+    private void checkTimeouts() {
+        checkAt = Long.MAX_VALUE;
+        timeoutCheck = null;
+        if (!ch.isOpen()) return;
+        long now = System.currentTimeMillis();
+        List<Unacked> late = new ArrayList<>();
+        long next = Long.MAX_VALUE;
+        for (Unacked u : unacked.values()) {
+            if (u.deadline() <= now) late.add(u);
+            else next = Math.min(next, u.deadline());
+        }
+        if (next != Long.MAX_VALUE) checkTimeoutsAt(next);
+        if (late.isEmpty()) return;
+        if (!ch.host.clientCapability("consumer_cancel_notify") || late.stream().anyMatch(u -> u.consumer() == null)) {
+            ch.fail(AmqpException.of(ReplyCode.PRECONDITION_FAILED, "delivery acknowledgement on channel " + ch.id
+                    + " timed out. Timeout value used: " + late.get(0).timeout()
+                    + " ms. This timeout value can be configured, see consumers doc guide to learn more"));
+            return;
+        }
+        Map<ChannelConsumer, List<Unacked>> byConsumer = new LinkedHashMap<>();
+        for (Unacked u : late) byConsumer.computeIfAbsent(u.consumer(), k -> new ArrayList<>()).add(u);
+        for (Map.Entry<ChannelConsumer, List<Unacked>> e : byConsumer.entrySet()) {
+            for (Unacked u : e.getValue()) {
+                unacked.remove(u.tag());
+                timedOut.add(u.tag());
+            }
+            release(e.getValue());
+            returnToQueues(e.getValue());
+            ChannelConsumer c = e.getKey();
+            if (consumers.remove(c.tag, c)) {
+                consumerTimeouts.remove(c.tag);
+                c.cancelled = true;
+                ch.effects.track(c.queue, c.cancel());
+                ch.send(new BasicMethod.Cancel(c.tag, true));
+            }
+        }
+    }
+
     // ---- direct reply-to ----
 
     String replyToName() { return replyToName; }
@@ -353,12 +431,14 @@ final class Consuming {
     // ---- teardown ----
 
     void release() {
+        if (timeoutCheck != null) timeoutCheck.cancel(false);
         for (ChannelConsumer c : consumers.values()) {
             c.cancel();
             for (Delivery d : c.early) if (!c.noAck) ch.host.broker().queues().requeue(d.queue(), new long[]{d.offset()});
             c.early.clear();
         }
         consumers.clear();
+        consumerTimeouts.clear();
         List<Unacked> l = new ArrayList<>(unacked.values());
         for (Settlement s : txSettlements) l.add(s.message());
         txSettlements.clear();

@@ -381,6 +381,8 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
 
     @Override public long bodySizeMax() { return config.bodySizeMax(); }
 
+    @Override public long consumerTimeoutMs() { return config.consumerTimeoutMs(); }
+
     @Override public boolean clientCapability(String name) { return handshake.clientCapability(name); }
 
     @Override public EventLoop eventLoop() { return ctx.channel().eventLoop(); }
