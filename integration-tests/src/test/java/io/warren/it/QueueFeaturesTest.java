@@ -476,6 +476,21 @@ class QueueFeaturesTest {
         }
     }
 
+    @Test
+    void defaultQueueTypeClassicMakesUntypedDurableQueuesClassic() throws Exception {
+        try (TestNode n = new TestNode()) {
+            n.config.set("default_queue_type", "classic");
+            n.start();
+            try (Connection c = n.connect(); Channel ch = c.createChannel()) {
+                ch.queueDeclare("untyped", true, false, false, null);
+                ch.queueDeclare("typed", true, false, false, Map.of("x-queue-type", "quorum"));
+            }
+            assertEquals(io.warren.metadata.model.QueueType.CLASSIC, n.node().broker().state().vhost("/").queue("untyped").type());
+            assertEquals(io.warren.metadata.model.QueueType.QUORUM, n.node().broker().state().vhost("/").queue("typed").type());
+            n.stop();
+        }
+    }
+
     static long unacked(String q) {
         for (Admin.QueueInfo i : cluster.node(0).node().broker().admin().queues("/").join()) {
             if (i.queue().name().equals(q)) return i.stats().messagesUnacked();

@@ -11,7 +11,7 @@ import java.util.Properties;
  * A node's settings: defaults, then a config file in RabbitMQ's {@code key = value} style, then flags.
  * Keys: node_name, data_dir, listeners.tcp.default (AMQP port), amqp_bind, raft_port, heartbeat,
  * frame_max, channel_max, max_message_size, disk_free_limit.absolute, vm_memory_high_watermark.relative,
- * raft_snapshot_threshold, message_cache_bytes, handshake_timeout (ms), consumer_timeout (ms),
+ * raft_snapshot_threshold, message_cache_bytes, handshake_timeout (ms), consumer_timeout (ms), default_queue_type,
  * cluster_formation.nodes.N
  * (name@host:raft_port, one per node), cluster_secret, cluster_join (host:raft_port), raft_host,
  * loopback_users.USER = false (or loopback_users = none).
@@ -34,6 +34,8 @@ public final class NodeConfig {
     public int handshakeTimeoutMs = 10_000;
     /** consumer_timeout: ms a delivery may stay unacknowledged (RabbitMQ's default, 30 minutes). */
     public long consumerTimeoutMs = 1_800_000;
+    /** default_queue_type: what an untyped durable queue becomes — quorum (Warren's default) or classic (RabbitMQ 3.x). */
+    public io.warren.metadata.model.QueueType defaultQueueType = io.warren.metadata.model.QueueType.QUORUM;
     /** Users allowed in from other hosts though their record says loopback only ({@code loopback_users.guest = false}). */
     public final java.util.Set<String> loopbackExempt = new java.util.TreeSet<>();
     /** Static cluster: node name → Raft address ({@code host:port}), this node included. Empty: one node. */
@@ -86,6 +88,11 @@ public final class NodeConfig {
                 case "message_cache_bytes" -> messageCacheBytes = parseBytes(value);
                 case "handshake_timeout" -> handshakeTimeoutMs = Integer.parseInt(value);
                 case "consumer_timeout" -> consumerTimeoutMs = Long.parseLong(value);
+                case "default_queue_type" -> defaultQueueType = switch (value) {
+                    case "quorum" -> io.warren.metadata.model.QueueType.QUORUM;
+                    case "classic" -> io.warren.metadata.model.QueueType.CLASSIC;
+                    default -> throw new IllegalArgumentException("default_queue_type must be quorum or classic, not '" + value + "'");
+                };
                 case "cluster_secret" -> clusterSecret = value;
                 case "cluster_join" -> joinAddress = value;
                 case "raft_host" -> raftHost = value;

@@ -26,7 +26,7 @@ public final class WarrenNode implements AutoCloseable {
         config.peers.forEach((name, address) -> peers.add(new io.warren.metadata.model.NodeRecord(name, address)));
         broker = new RaftBroker(new RaftBroker.Config(config.nodeName, config.dataDir.toAbsolutePath(), config.raftHost(),
                 config.raftPort, config.snapshotThreshold, config.messageCacheBytes, peers, config.clusterSecret,
-                config.joinAddress), alarms);
+                config.joinAddress, config.defaultQueueType), alarms);
         broker.start(120_000);
         alarms.start();
         amqp = new AmqpServer(broker, AmqpConfig.defaults(config.amqpBind, config.amqpPort)

@@ -54,7 +54,8 @@ public final class RaftBroker implements BrokerPort, AutoCloseable {
      * single node. {@code joinAddress}: the Raft address of a running node to join, or null.
      */
     public record Config(String nodeName, Path dataDir, String raftHost, int raftPort, long snapshotThreshold,
-                         long messageCacheBytes, List<NodeRecord> peers, String secret, String joinAddress) {
+                         long messageCacheBytes, List<NodeRecord> peers, String secret, String joinAddress,
+                         io.warren.metadata.model.QueueType defaultQueueType) {
         public String raftAddress() { return raftHost + ":" + raftPort; }
     }
 
@@ -128,7 +129,7 @@ public final class RaftBroker implements BrokerPort, AutoCloseable {
         this.groups = lifecycle[0] = new GroupLifecycle(n, nodes, host, metadataSm::state, housekeeping);
         this.membership = new Membership(n, nodes, link, metadata, housekeeping);
         this.admin = new ClusterAdmin(nodes, metadata, queues, locator, membership, link, () -> sessions);
-        this.definitions = new CheckedDefinitions(metadata, queues);
+        this.definitions = new CheckedDefinitions(metadata, queues, config.defaultQueueType());
         this.publisher = new RoutedPublisher(metadata, queues, definitions);
         dispatcher[0] = new LinkDispatcher(n, nodes, host, membership, barrier, metadataSm, admin);
     }

@@ -109,7 +109,12 @@ final class Publishing {
         if (confirms != null) {
             Confirms c = confirms;
             done.thenAccept(o -> {
-                if (!o.safe()) LOG.warn("publish to {} failed, nacking: {}", r.queues(), String.valueOf(o.firstFailure()));
+                if (!o.safe()) {
+                    // a full queue refusing publishes (x-overflow reject-publish) is the application's choice, not a fault
+                    boolean full = o.firstFailure() instanceof DomainException d && d.kind() == DomainException.Kind.PRECONDITION_FAILED;
+                    if (full) LOG.debug("publish to {} refused, nacking: {}", r.queues(), o.firstFailure().getMessage());
+                    else LOG.warn("publish to {} failed, nacking: {}", r.queues(), String.valueOf(o.firstFailure()));
+                }
                 ch.host.eventLoop().execute(() -> c.complete(seq, o.safe()));
             });
         }

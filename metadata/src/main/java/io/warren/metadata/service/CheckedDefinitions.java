@@ -28,10 +28,16 @@ public final class CheckedDefinitions implements Definitions {
     private final MetadataPort metadata;
     private final QueuePort queues;
 
-    public CheckedDefinitions(MetadataPort metadata, QueuePort queues) {
+    public CheckedDefinitions(MetadataPort metadata, QueuePort queues) { this(metadata, queues, io.warren.metadata.model.QueueType.QUORUM); }
+
+    /** {@code defaultType}: what an untyped durable, non-exclusive, non-auto-delete queue becomes (node's default_queue_type). */
+    public CheckedDefinitions(MetadataPort metadata, QueuePort queues, io.warren.metadata.model.QueueType defaultType) {
         this.metadata = metadata;
         this.queues = queues;
+        this.defaultType = defaultType;
     }
+
+    private final io.warren.metadata.model.QueueType defaultType;
 
     /** The caller's vhost as this replica has it; NOT_ALLOWED once it was deleted. */
     static VhostState vhost(MetadataPort metadata, Caller caller) {
@@ -173,7 +179,7 @@ public final class CheckedDefinitions implements Definitions {
             QueueRecord existing = vhost(caller).queue(name);
             if (existing != null) checkExclusive(caller, existing);
             authorize(caller, Access.CONFIGURE, "queue", name);
-            var type = QueueTypes.of(name, d, serverNamed);
+            var type = QueueTypes.of(name, d, serverNamed, defaultType);
             boolean durable = d.durable() && !d.exclusive(); // as RabbitMQ: an exclusive queue is never durable
             MetadataCommand cmd = new MetadataCommand.DeclareQueue(caller.vhost(), name, type, durable, d.exclusive(), d.autoDelete(),
                     d.arguments(), node, d.exclusive() ? caller.connectionId() : null);

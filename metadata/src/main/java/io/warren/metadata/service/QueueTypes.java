@@ -5,11 +5,14 @@ import io.warren.metadata.model.GroupMode;
 import io.warren.metadata.model.QueueType;
 import io.warren.metadata.port.Definitions.QueueDeclaration;
 
-/** Which type a declared queue gets: quorum unless it is exclusive, auto-delete, non-durable, server-named or asks to be classic. */
+/**
+ * Which type a declared queue gets: the node's default (quorum unless default_queue_type says classic) unless it is
+ * exclusive, auto-delete, non-durable, server-named or asks for a type.
+ */
 final class QueueTypes {
     private QueueTypes() { }
 
-    static QueueType of(String name, QueueDeclaration d, boolean serverNamed) {
+    static QueueType of(String name, QueueDeclaration d, boolean serverNamed, QueueType defaultType) {
         Object t = d.arguments().get("x-queue-type");
         String requested = t == null ? null : t.toString();
         String object = "queue '" + name + "'";
@@ -18,7 +21,7 @@ final class QueueTypes {
             throw DomainException.precondition("invalid arg '" + GroupMode.ARGUMENT + "' for " + object + ": '" + g + "' (dedicated or shared)");
         }
         if (requested == null) {
-            return d.durable() && !d.exclusive() && !d.autoDelete() && !serverNamed ? QueueType.QUORUM : QueueType.CLASSIC;
+            return d.durable() && !d.exclusive() && !d.autoDelete() && !serverNamed ? defaultType : QueueType.CLASSIC;
         }
         switch (requested) {
             case "classic":
