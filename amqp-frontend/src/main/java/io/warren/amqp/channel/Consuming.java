@@ -50,19 +50,17 @@ final class Consuming {
     /** {@code deadline}: when the consumer timeout takes it back (ms, Long.MAX_VALUE never); {@code timeout}: the value used. */
     record Unacked(long tag, QueueRecord queue, long offset, ChannelConsumer consumer, long deadline, long timeout) { }
 
-    /** Tags whose delivery timed out and went back to its queue: a late ack or nack for one is ignored. */
-    private final Set<Long> timedOut = new HashSet<>();
-    /** Consumer tag → its acknowledgement timeout (ms, 0 none), resolved when it subscribed. */
-    private final Map<String, Long> consumerTimeouts = new java.util.HashMap<>();
-    private io.netty.util.concurrent.ScheduledFuture<?> timeoutCheck;
-    private long checkAt = Long.MAX_VALUE;
+    private final AckTimeouts timeouts;
 
     /** What an ack, nack or reject does to a message: settles it, drops it, or returns it to its queue. */
     enum Outcome { ACK, DISCARD, REQUEUE }
 
     record Settlement(Unacked message, Outcome outcome) { }
 
-    Consuming(AmqpChannel ch) { this.ch = ch; }
+    Consuming(AmqpChannel ch) {
+        this.ch = ch;
+        this.timeouts = new AckTimeouts(ch, this::checkTimeouts);
+    }
 
     // ---- credit (called from queue threads) ----
 
@@ -133,7 +131,7 @@ final class Consuming {
         }
         if (!ch.isOpen()) return;
         long tag = ++nextTag;
-        if (!c.noAck) unacked.put(tag, unackedEntry(tag, d.queue(), d.offset(), c, consumerTimeouts.getOrDefault(c.tag, 0L)));
+        if (!c.noAck) unacked.put(tag, unackedEntry(tag, d.queue(), d.offset(), c, timeouts.ofConsumer(c.tag)));
         Message m = d.message();
         ch.sendContent(new BasicMethod.Deliver(c.tag, tag, d.redelivered(), m.exchange(), m.routingKey()), m.properties(), m.body());
     }
@@ -148,7 +146,7 @@ final class Consuming {
 
     private void serverCancel(ChannelConsumer c) {
         if (consumers.remove(c.tag) == null) return;
-        consumerTimeouts.remove(c.tag);
+        timeouts.forget(c.tag);
         c.cancelled = true;
         if (ch.isOpen() && ch.host.clientCapability("consumer_cancel_notify")) ch.send(new BasicMethod.Cancel(c.tag, true));
     }
@@ -190,7 +188,7 @@ final class Consuming {
         ChannelConsumer c;
         synchronized (this) { c = new ChannelConsumer(this, tag, q, m.noAck(), m.exclusive(), prefetchCount); }
         consumers.put(tag, c);
-        consumerTimeouts.put(tag, ackTimeout(q));
+        timeouts.subscribed(tag, q);
         ch.afterEffects(q, () -> register(m, q, c, priority));
     }
 
@@ -229,7 +227,7 @@ final class Consuming {
             replyToTag = null;
         } else {
             ChannelConsumer c = consumers.remove(m.consumerTag());
-            consumerTimeouts.remove(m.consumerTag());
+            timeouts.forget(m.consumerTag());
             if (c != null) ch.effects.track(c.queue, c.cancel()); // an auto-delete queue that goes: the next method sees it gone
         }
         if (!m.nowait()) ch.send(new BasicMethod.CancelOk(m.consumerTag()));
@@ -243,7 +241,7 @@ final class Consuming {
                 return;
             }
             long tag = ++nextTag;
-            if (!m.noAck()) unacked.put(tag, unackedEntry(tag, q, d.offset(), null, ackTimeout(q)));
+            if (!m.noAck()) unacked.put(tag, unackedEntry(tag, q, d.offset(), null, timeouts.ofQueue(q)));
             Message msg = d.message();
             ch.sendContent(new BasicMethod.GetOk(tag, d.redelivered(), msg.exchange(), msg.routingKey(),
                     (int) Math.min(Integer.MAX_VALUE, d.messageCount())), msg.properties(), msg.body());
@@ -271,10 +269,10 @@ final class Consuming {
             Map<Long, Unacked> upTo = tag == 0 ? unacked : unacked.headMap(tag, true);
             l.addAll(upTo.values());
             upTo.clear();
-            if (l.isEmpty() && tag != 0 && !timedOut.remove(tag)) throw DomainException.precondition("unknown delivery tag " + tag);
+            if (l.isEmpty() && tag != 0 && !timeouts.wasTimedOut(tag)) throw DomainException.precondition("unknown delivery tag " + tag);
         } else {
             Unacked u = unacked.remove(tag);
-            if (u == null && timedOut.remove(tag)) return l; // it timed out and went back: nothing to settle
+            if (u == null && timeouts.wasTimedOut(tag)) return l; // it timed out and went back: nothing to settle
             if (u == null) throw DomainException.precondition("unknown delivery tag " + tag);
             l.add(u);
         }
@@ -352,35 +350,16 @@ final class Consuming {
 
     // ---- acknowledgement timeouts ----
 
-    /** The queue's consumer timeout (x-consumer-timeout, or the consumer-timeout policy key), else the node's; 0 none. */
-    private long ackTimeout(QueueRecord q) {
-        var v = ch.host.broker().metadata().state().vhost(q.vhost());
-        long t = io.warren.metadata.queue.QueueFeatures.of(q, v == null ? null : v.policyFor(q.name())).consumerTimeout();
-        return t >= 0 ? t : Math.max(0, ch.host.consumerTimeoutMs());
-    }
-
-    private Unacked unackedEntry(long tag, QueueRecord q, long offset, ChannelConsumer c, long timeout) {
-        long deadline = timeout > 0 ? System.currentTimeMillis() + timeout : Long.MAX_VALUE;
-        if (deadline != Long.MAX_VALUE) checkTimeoutsAt(deadline);
-        return new Unacked(tag, q, offset, c, deadline, timeout);
-    }
-
-    private void checkTimeoutsAt(long at) {
-        if (at >= checkAt) return;
-        if (timeoutCheck != null) timeoutCheck.cancel(false);
-        checkAt = at;
-        timeoutCheck = ch.host.eventLoop().schedule(this::checkTimeouts, Math.max(0, at - System.currentTimeMillis()) + 5,
-                java.util.concurrent.TimeUnit.MILLISECONDS);
-    }
-
     /**
      * Deliveries unacknowledged past their timeout go back to their queues. As RabbitMQ 4.3: a consumer whose client
      * announced consumer_cancel_notify is cancelled with basic.cancel; otherwise (and for basic.get) the channel is
      * closed with 406, as RabbitMQ 3.x does.
      */
+    private Unacked unackedEntry(long tag, QueueRecord q, long offset, ChannelConsumer c, long timeout) {
+        return new Unacked(tag, q, offset, c, timeouts.deadline(timeout), timeout);
+    }
+
     private void checkTimeouts() {
-        checkAt = Long.MAX_VALUE;
-        timeoutCheck = null;
         if (!ch.isOpen()) return;
         long now = System.currentTimeMillis();
         List<Unacked> late = new ArrayList<>();
@@ -389,7 +368,7 @@ final class Consuming {
             if (u.deadline() <= now) late.add(u);
             else next = Math.min(next, u.deadline());
         }
-        if (next != Long.MAX_VALUE) checkTimeoutsAt(next);
+        if (next != Long.MAX_VALUE) timeouts.checkAt(next);
         if (late.isEmpty()) return;
         if (!ch.host.clientCapability("consumer_cancel_notify") || late.stream().anyMatch(u -> u.consumer() == null)) {
             ch.fail(AmqpException.of(ReplyCode.PRECONDITION_FAILED, "delivery acknowledgement on channel " + ch.id
@@ -402,13 +381,13 @@ final class Consuming {
         for (Map.Entry<ChannelConsumer, List<Unacked>> e : byConsumer.entrySet()) {
             for (Unacked u : e.getValue()) {
                 unacked.remove(u.tag());
-                timedOut.add(u.tag());
+                timeouts.timedOut(u.tag());
             }
             release(e.getValue());
             returnToQueues(e.getValue());
             ChannelConsumer c = e.getKey();
             if (consumers.remove(c.tag, c)) {
-                consumerTimeouts.remove(c.tag);
+                timeouts.forget(c.tag);
                 c.cancelled = true;
                 ch.effects.track(c.queue, c.cancel());
                 ch.send(new BasicMethod.Cancel(c.tag, true));
@@ -431,14 +410,13 @@ final class Consuming {
     // ---- teardown ----
 
     void release() {
-        if (timeoutCheck != null) timeoutCheck.cancel(false);
+        timeouts.close();
         for (ChannelConsumer c : consumers.values()) {
             c.cancel();
             for (Delivery d : c.early) if (!c.noAck) ch.host.broker().queues().requeue(d.queue(), new long[]{d.offset()});
             c.early.clear();
         }
         consumers.clear();
-        consumerTimeouts.clear();
         List<Unacked> l = new ArrayList<>(unacked.values());
         for (Settlement s : txSettlements) l.add(s.message());
         txSettlements.clear();
