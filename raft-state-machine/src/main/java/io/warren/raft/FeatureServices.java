@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +31,12 @@ final class FeatureServices implements QueueServices, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FeatureServices.class);
     static final long TICK_MS = 1_000;
 
+    private static final CompletableFuture<Boolean> FALSE = CompletableFuture.completedFuture(false);
+    private static final CompletableFuture<CompletableFuture<Boolean>> STARTED = CompletableFuture.completedFuture(FALSE);
+
     private final MetadataPort metadata;
+    /** Per source queue id: the last dead-letter asked for, complete once its delivery has started. */
+    private final ConcurrentHashMap<Long, CompletableFuture<CompletableFuture<Boolean>>> routing = new ConcurrentHashMap<>();
     private final Supplier<Publisher> publisher;
     private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "warren-queue-timer");
@@ -65,16 +71,36 @@ final class FeatureServices implements QueueServices, AutoCloseable {
 
     @Override public ScheduledExecutorService timer() { return timer; }
 
+    /**
+     * A queue's dead-letters are routed one after the other and each delivery is started before the next is routed
+     * (a route can wait for the metadata group): so they reach their targets in the order the queue asked.
+     */
     @Override
     public CompletableFuture<Boolean> deadLetter(QueueRecord from, Message m) {
+        CompletableFuture<CompletableFuture<Boolean>> started = new CompletableFuture<>();
+        CompletableFuture<CompletableFuture<Boolean>> prev = routing.put(from.id(), started);
+        (prev == null ? STARTED : prev).thenCompose(x -> start(from, m))
+                .whenComplete((f, e) -> started.complete(f == null ? FALSE : f));
+        started.whenComplete((f, e) -> routing.remove(from.id(), started));
+        return started.thenCompose(f -> f);
+    }
+
+    /** Completes once {@code m} is routed and its delivery started, with the delivery's outcome (never exceptionally). */
+    private CompletableFuture<CompletableFuture<Boolean>> start(QueueRecord from, Message m) {
         Publisher p = publisher.get();
-        return p.route(Caller.broker(from.vhost()), m).thenCompose(r -> {
+        CompletableFuture<Publisher.Routed> routed;
+        try {
+            routed = p.route(Caller.broker(from.vhost()), m);
+        } catch (RuntimeException e) {
+            routed = CompletableFuture.failedFuture(e);
+        }
+        return routed.thenApply(r -> {
             List<QueueRecord> targets = r.queues().stream().filter(q -> !DeadLetters.cycles(r.message(), q.name())).toList();
-            if (targets.isEmpty()) return CompletableFuture.completedFuture(false);
+            if (targets.isEmpty()) return FALSE;
             return p.deliver(new Publisher.Routed(r.message(), targets), Publisher.Tracker.NONE).thenApply(Publisher.Outcome::safe);
         }).exceptionally(e -> {
             LOG.debug("dead-letter from {}: {}", from.describe(), e.toString());
-            return false;
+            return FALSE;
         });
     }
 

@@ -17,6 +17,14 @@ public record Message(String exchange, String routingKey, byte[] properties, byt
     /** The properties, decoded (malformed bytes raise {@link BinaryReader.MalformedException}). */
     public MessageProperties typedProperties() { return MessageProperties.decode(properties); }
 
+    /** This message with header {@code name} set to {@code value} (the other properties as they were). */
+    public Message withHeader(String name, Object value) {
+        MessageProperties p = typedProperties();
+        java.util.Map<String, Object> h = p.headers() == null ? new java.util.LinkedHashMap<>() : new java.util.LinkedHashMap<>(p.headers());
+        h.put(name, value);
+        return new Message(exchange, routingKey, p.withHeaders(h).encode(), body);
+    }
+
     public long bodySize() { return body.length; }
 
     /** Bytes this message takes in memory: its arrays plus what the JVM spends on the objects around them. */

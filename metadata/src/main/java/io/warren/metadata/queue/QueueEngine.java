@@ -12,13 +12,7 @@ import io.warren.metadata.port.QueueStats;
 import io.warren.metadata.queue.DeadLetters.Reason;
 
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -28,35 +22,21 @@ import java.util.concurrent.TimeUnit;
  * round-robin, exclusive and single-active consumers), what is checked out, what came back, and the features that
  * decide a message's fate on the queue's leader ({@link QueueFeatures}): expiry, length limits, the delivery limit,
  * priority levels, dead-lettering, the queue's own expiry. Messages are named by offsets in the queue; the subclass
- * says which offsets are present and how a settle or a return becomes durable. Ready = messages with a level above
- * the ordinary one (highest first), then returned offsets (oldest first) and present offsets at or after the cursor,
- * then levels below. A message that leaves by a feature is checked out first (never delivered), republished to the
- * dead-letter exchange when there is one, and settled once that publish is safe. All methods lock the engine; sinks
- * are called under that lock and must not block; dead-letters are published from the services' timer, unlocked.
+ * says which offsets are present and how a settle or a return becomes durable. The order messages go out in is
+ * {@link ReadyMessages}'; how one leaves by a feature, {@link Departures}'. All methods lock the engine; sinks are
+ * called under that lock and must not block; dead-letters are published from the services' timer, unlocked.
  */
 public abstract class QueueEngine {
     /** Messages one pass may take to expire or drop; more wait for the next pass (which follows at once). */
     private static final int MAX_PASS = 20_000;
-    /** Dead-letters being republished at once; the rest wait in the queue (they are not delivered meanwhile). */
-    private static final int MAX_DEAD_LETTERING = 4_096;
-    private static final long RETRY_DEAD_LETTER_MS = 1_000;
 
     protected final QueueRecord record;
     protected final QueueServices services;
-    private final List<Consumer> consumers = new ArrayList<>();
-    /** Offsets delivered (or taken by a feature) and not yet settled or returned → their body bytes. */
-    private final Map<Long, Integer> checkedOut = new HashMap<>();
-    private long checkedOutBytes;
-    private final TreeSet<Long> returned = new TreeSet<>();
-    /** Returned messages with a level of their own: ready through their level, flagged redelivered when taken. */
-    private final Set<Long> returnedLevelled = new HashSet<>();
-    private final boolean singleActive;
-    /** The ordinary priority level (messages at it are not in a level of their own); -1: the queue has no priorities. */
-    private final int plainLevel;
+    private final Consumers<Consumer> consumers;
+    private final ReadyMessages ready;
+    private final Departures departures = new Departures(this);
     /** Offsets below this were present when this engine took over: they may have been delivered before. */
     protected long redeliveredBelow;
-    private long cursor;
-    private int roundRobin;
     private boolean hadConsumer;
     private boolean closed;
     private java.util.function.Supplier<CompletableFuture<Void>> onUnused = () -> DONE;
@@ -69,16 +49,15 @@ public abstract class QueueEngine {
     private long fresh = -1;
     private long lastUsed;
     private boolean expiring;
-    private int deadLettering;
     private ScheduledFuture<?> wake;
     private long wakeAt = Long.MAX_VALUE;
 
     protected QueueEngine(QueueRecord record, QueueServices services) {
         this.record = record;
         this.services = services;
-        this.singleActive = Boolean.TRUE.equals(record.arguments().get("x-single-active-consumer"));
+        this.consumers = new Consumers<>(record);
         this.features = services.features(record);
-        this.plainLevel = record.isQuorum() ? QueueFeatures.DEFAULT_PRIORITY : features.maxPriority() >= 0 ? 0 : -1;
+        this.ready = new ReadyMessages(this, record.isQuorum() ? QueueFeatures.DEFAULT_PRIORITY : features.maxPriority() >= 0 ? 0 : -1);
         this.lastUsed = services.now();
     }
 
@@ -137,12 +116,7 @@ public abstract class QueueEngine {
     }
 
     public final synchronized void settled(long[] offsets) {
-        for (long o : offsets) {
-            Integer b = checkedOut.remove(o);
-            if (b != null) checkedOutBytes -= b;
-            returned.remove(o);
-            returnedLevelled.remove(o);
-        }
+        for (long o : offsets) ready.forget(o);
     }
 
     /** A return became durable (delivery counts updated); the messages were made ready when it was asked for. */
@@ -150,25 +124,15 @@ public abstract class QueueEngine {
 
     /** Everything present becomes ready again (a new leader, a restart): the soft state is gone. */
     protected final synchronized void resetSoftState(long nextOffset) {
-        checkedOut.clear();
-        checkedOutBytes = 0;
-        returned.clear();
-        returnedLevelled.clear();
-        cursor = 0;
+        ready.reset();
         redeliveredBelow = nextOffset;
     }
 
     /** Offsets delivered and not yet settled or returned (a purge keeps these). */
-    protected final synchronized long[] checkedOutOffsets() {
-        return checkedOut.keySet().stream().mapToLong(Long::longValue).toArray();
-    }
+    protected final synchronized long[] checkedOutOffsets() { return ready.checkedOutOffsets(); }
 
     /** After a purge: nothing before {@code upTo} is ready any more. */
-    public final synchronized void purged(long upTo) {
-        returned.headSet(upTo).clear();
-        returnedLevelled.removeIf(o -> o < upTo);
-        if (cursor < upTo) cursor = upTo;
-    }
+    public final synchronized void purged(long upTo) { ready.purged(upTo); }
 
     // ---- publishing ----
 
@@ -195,7 +159,7 @@ public abstract class QueueEngine {
             pendingCount++;
             pendingBytes += size;
         }
-        return new Admission(ttlOf(m, f), levelOf(m, f));
+        return new Admission(f.ttlOf(m), levelOf(m, f));
     }
 
     /** A pending enqueue failed (it will never become present). */
@@ -208,16 +172,8 @@ public abstract class QueueEngine {
         return o == QueueFeatures.Overflow.REJECT_PUBLISH ? "reject-publish" : "reject-publish-dlx";
     }
 
-    private static long ttlOf(Message m, QueueFeatures f) {
-        long ttl = f.messageTtl();
-        if (MessageProperties.hasExpiration(m.properties())) {
-            long e = Expiration.parseOrNegative(m.typedProperties().expiration());
-            if (e >= 0) ttl = ttl < 0 ? e : Math.min(ttl, e);
-        }
-        return ttl;
-    }
-
     private int levelOf(Message m, QueueFeatures f) {
+        int plainLevel = ready.plainLevel();
         if (plainLevel < 0) return -1;
         Integer p = MessageProperties.hasPriority(m.properties()) ? m.typedProperties().priority() : null;
         int level = p == null ? plainLevel : Math.min(p, Math.max(0, f.maxPriority()));
@@ -228,14 +184,8 @@ public abstract class QueueEngine {
 
     public synchronized QueueConsumer addConsumer(ConsumerSpec spec, ConsumerSink sink) {
         if (closed) throw DomainException.notFound(record.describe());
-        boolean exclusiveHeld = consumers.stream().anyMatch(c -> c.spec.exclusive());
-        if (exclusiveHeld || (spec.exclusive() && !consumers.isEmpty())) {
-            throw DomainException.refused("queue '" + record.name() + "' in vhost '" + record.vhost() + "' in exclusive use");
-        }
         Consumer c = new Consumer(spec, sink);
-        int i = 0;
-        while (i < consumers.size() && consumers.get(i).spec.priority() >= spec.priority()) i++;
-        consumers.add(i, c);
+        consumers.add(record, c);
         hadConsumer = true;
         lastUsed = services.now();
         dispatch();
@@ -245,19 +195,19 @@ public abstract class QueueEngine {
     public synchronized Delivery get(boolean noAck) {
         lastUsed = services.now();
         long now = lastUsed;
-        Doomed doomed = new Doomed();
+        Departures.Batch doomed = departures.batch();
         long off;
         try {
             while (true) {
-                off = nextReady();
+                off = ready.next();
                 if (off < 0) return null;
                 Reason r = fate(off, now);
                 if (r == null) break;
-                take(off, 0);
+                ready.take(off, 0);
                 doomed.add(r, off);
             }
             Message m = load(off);
-            Delivery d = delivery(off, take(off, m == null ? 0 : m.body().length), m);
+            Delivery d = delivery(off, ready.take(off, m == null ? 0 : m.body().length), m);
             if (noAck) submitSettle(new long[]{off});
             return d;
         } finally {
@@ -281,18 +231,15 @@ public abstract class QueueEngine {
         synchronized (this) {
             long limit = features.deliveryLimit();
             for (long o : offsets) {
-                if (!checkedOut.containsKey(o) || !isPresent(o)) {
-                    Integer b = checkedOut.remove(o);
-                    if (b != null) checkedOutBytes -= b;
+                if (!ready.isCheckedOut(o) || !isPresent(o)) {
+                    ready.forget(o);
                     continue;
                 }
                 if (limit >= 0 && deliveryCount(o) + 1 > limit) {
                     overLimit.add(o);
                     continue;
                 }
-                checkedOutBytes -= checkedOut.remove(o);
-                if (plainLevel >= 0 && hasLevel(o)) returnedLevelled.add(o);
-                else returned.add(o);
+                ready.giveBack(o);
             }
             dispatch();
         }
@@ -300,7 +247,7 @@ public abstract class QueueEngine {
         if (!overLimit.isEmpty()) {
             f.whenComplete((v, err) -> {
                 synchronized (this) {
-                    Doomed d = new Doomed();
+                    Departures.Batch d = departures.batch();
                     for (long o : overLimit) d.add(Reason.DELIVERY_LIMIT, o);
                     d.leave();
                 }
@@ -313,8 +260,8 @@ public abstract class QueueEngine {
     public CompletableFuture<Void> reject(long[] offsets) {
         synchronized (this) {
             if (!features.hasDeadLetterExchange()) return submitSettle(offsets);
-            Doomed d = new Doomed();
-            for (long o : offsets) if (checkedOut.containsKey(o)) d.add(Reason.REJECTED, o);
+            Departures.Batch d = departures.batch();
+            for (long o : offsets) if (ready.isCheckedOut(o)) d.add(Reason.REJECTED, o);
             d.leave();
         }
         return DONE;
@@ -322,7 +269,7 @@ public abstract class QueueEngine {
 
     public synchronized QueueStats stats() {
         long present = presentCount();
-        long unacked = checkedOut.size();
+        long unacked = ready.checkedOutCount();
         return new QueueStats(present, Math.max(0, present - unacked), unacked, consumers.size());
     }
 
@@ -330,9 +277,9 @@ public abstract class QueueEngine {
 
     public synchronized long messageCount() { return readyCount(); }
 
-    private long readyCount() { return Math.max(0, presentCount() - checkedOut.size()); }
+    private long readyCount() { return Math.max(0, presentCount() - ready.checkedOutCount()); }
 
-    private long readyBytes() { return Math.max(0, presentBytes() - checkedOutBytes); }
+    private long readyBytes() { return Math.max(0, presentBytes() - ready.checkedOutBytes()); }
 
     /** Called once the queue has had a consumer and has none left (auto-delete queues go then); completes when that is done. */
     public synchronized void onUnused(java.util.function.Supplier<CompletableFuture<Void>> r) { this.onUnused = r; }
@@ -348,8 +295,7 @@ public abstract class QueueEngine {
         synchronized (this) {
             closed = true;
             if (wake != null) wake.cancel(false);
-            cs = new ArrayList<>(consumers);
-            consumers.clear();
+            cs = consumers.clear();
         }
         for (Consumer c : cs) {
             if (moved) c.sink.moved(); else c.sink.cancelledByServer();
@@ -384,14 +330,14 @@ public abstract class QueueEngine {
 
     private void expireHead(long now) {
         if (!hasExpiries()) return;
-        Doomed d = new Doomed();
-        int n = 0;
-        while (n < MAX_PASS && deadLettering + n < MAX_DEAD_LETTERING) {
-            long off = nextReady();
+        Departures.Batch d = departures.batch();
+        int n = 0, room = departures.room();
+        while (n < MAX_PASS && n < room) {
+            long off = ready.next();
             if (off < 0) break;
             long e = expiresAt(off);
             if (e < 0 || e > now) break;
-            take(off, 0);
+            ready.take(off, 0);
             d.add(Reason.EXPIRED, off);
             n++;
         }
@@ -403,12 +349,12 @@ public abstract class QueueEngine {
     private void trim() {
         QueueFeatures f = features;
         if (f.overflow() != QueueFeatures.Overflow.DROP_HEAD || (f.maxLength() < 0 && f.maxLengthBytes() < 0)) return;
-        Doomed d = new Doomed();
+        Departures.Batch d = departures.batch();
         while ((f.maxLength() >= 0 && readyCount() > f.maxLength()) || (f.maxLengthBytes() >= 0 && readyBytes() > f.maxLengthBytes())) {
-            long off = nextReady();
+            long off = ready.next();
             if (off < 0) break;
             Message m = load(off);
-            take(off, m == null ? 0 : m.body().length);
+            ready.take(off, m == null ? 0 : m.body().length);
             d.add(Reason.MAXLEN, off);
         }
         d.leave();
@@ -418,7 +364,7 @@ public abstract class QueueEngine {
         if (closed) return;
         long next = Long.MAX_VALUE;
         if (hasExpiries()) {
-            long off = nextReady();
+            long off = ready.next();
             long e = off < 0 ? -1 : expiresAt(off);
             if (e >= 0) next = e;
         }
@@ -445,182 +391,62 @@ public abstract class QueueEngine {
         return null;
     }
 
-    /**
-     * Checked-out messages that leave the queue, gathered under the lock; {@link #leave} settles them at once (no
-     * dead-letter exchange) or hands them to the timer thread to be republished, then settled.
-     */
-    private final class Doomed {
-        private final Map<Reason, List<Long>> byReason = new LinkedHashMap<>();
+    // ---- what Departures asks ----
 
-        void add(Reason r, long off) { byReason.computeIfAbsent(r, k -> new ArrayList<>()).add(off); }
+    QueueFeatures features() { return features; }
 
-        void leave() {
-            if (byReason.isEmpty()) return;
-            QueueFeatures f = features;
-            long now = services.now();
-            for (Map.Entry<Reason, List<Long>> e : byReason.entrySet()) {
-                long[] offs = e.getValue().stream().mapToLong(Long::longValue).toArray();
-                if (!f.hasDeadLetterExchange()) {
-                    submitSettle(offs);
-                    continue;
-                }
-                for (long off : offs) {
-                    Message m = load(off);
-                    if (m == null) { submitSettle(new long[]{off}); continue; }
-                    deadLettering++;
-                    Message dl = DeadLetters.make(m, record, f, e.getKey(), now);
-                    services.timer().execute(() -> republish(off, dl, e.getKey(), f.atLeastOnce()));
-                }
-            }
-        }
-    }
+    /** Whether a held dead-letter is still the queue's to republish (checked out and present). */
+    boolean stillLeaving(long off) { return ready.isCheckedOut(off) && isPresent(off); }
 
-    /** Runs unlocked: at-least-once keeps the message (checked out) until a publish lands everywhere it routes. */
-    private void republish(long off, Message dl, Reason reason, boolean atLeastOnce) {
-        services.deadLetter(record, dl).whenComplete((safe, err) -> {
-            boolean done = err == null && Boolean.TRUE.equals(safe);
-            synchronized (this) {
-                deadLettering--;
-                if (done || !atLeastOnce || closed) {
-                    if (!closed) submitSettle(new long[]{off});
-                } else {
-                    services.timer().schedule(() -> retryDeadLetter(off, reason), RETRY_DEAD_LETTER_MS, TimeUnit.MILLISECONDS);
-                }
-                if (deadLettering == 0 && hasExpiries()) wakeAt(services.now());
-            }
-        });
-    }
-
-    private synchronized void retryDeadLetter(long off, Reason reason) {
-        if (closed || !checkedOut.containsKey(off) || !isPresent(off)) return;
-        Doomed d = new Doomed();
-        d.add(reason, off);
-        d.leave();
-    }
+    /** Dead-letters are no longer in flight: expiry that waited for room goes on. */
+    void roomForDepartures() { if (hasExpiries()) wakeAt(services.now()); }
 
     // ---- delivery ----
-
-    private long nextReady() {
-        int[] levels = plainLevel < 0 ? NO_LEVELS : levelsDescending();
-        for (int l : levels) {
-            if (l <= plainLevel) break;
-            long o = firstReadyAt(l);
-            if (o >= 0) return o;
-        }
-        long o = nextPlain(levels.length > 0);
-        if (o >= 0) return o;
-        for (int l : levels) {
-            if (l >= plainLevel) continue;
-            long x = firstReadyAt(l);
-            if (x >= 0) return x;
-        }
-        return -1;
-    }
-
-    private static final int[] NO_LEVELS = {};
-
-    private long firstReadyAt(int level) {
-        for (long o = firstAtLevel(level, 0); o >= 0; o = firstAtLevel(level, o + 1)) {
-            if (!checkedOut.containsKey(o)) return o;
-        }
-        return -1;
-    }
-
-    private long nextPlain(boolean levelled) {
-        while (!returned.isEmpty()) {
-            long o = returned.first();
-            if (isPresent(o) && !checkedOut.containsKey(o)) return o;
-            returned.pollFirst();
-        }
-        while (true) {
-            long o = firstPresentFrom(cursor);
-            if (o < 0) return -1;
-            if (!checkedOut.containsKey(o) && !(levelled && hasLevel(o))) return o;
-            cursor = o + 1;
-        }
-    }
-
-    /** Checks a ready message out; true if it had been delivered before (it came back). */
-    private boolean take(long off, int bodySize) {
-        checkedOut.put(off, bodySize);
-        checkedOutBytes += bodySize;
-        if (returned.remove(off) || returnedLevelled.remove(off)) return true;
-        if (off >= cursor && !(plainLevel >= 0 && hasLevel(off))) cursor = off + 1;
-        return false;
-    }
 
     private Delivery delivery(long off, boolean returnedBefore, Message m) {
         int dc = deliveryCount(off);
         boolean redelivered = returnedBefore || off < redeliveredBelow || dc > 0;
-        if (dc > 0 && record.isQuorum() && m != null) m = withDeliveryCount(m, dc);
+        // a quorum queue's redelivery carries x-delivery-count, as RabbitMQ's
+        if (dc > 0 && record.isQuorum() && m != null) m = m.withHeader("x-delivery-count", (long) dc);
         return new Delivery(record, off, redelivered, m, messageCount());
-    }
-
-    /** A quorum queue's redelivery carries {@code x-delivery-count}, as RabbitMQ's. */
-    private static Message withDeliveryCount(Message m, int dc) {
-        MessageProperties p = m.typedProperties();
-        Map<String, Object> h = p.headers() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(p.headers());
-        h.put("x-delivery-count", (long) dc);
-        return new Message(m.exchange(), m.routingKey(), p.withHeaders(h).encode(), m.body());
     }
 
     protected final synchronized void dispatch() {
         if (closed || consumers.isEmpty()) return;
         List<Long> autoSettle = null;
-        Doomed doomed = null;
+        Departures.Batch doomed = departures.batch();
         long now = services.now();
         while (true) {
-            long off = nextReady();
+            long off = ready.next();
             if (off < 0) break;
             Reason r = fate(off, now);
             if (r != null) {
-                take(off, 0);
-                if (doomed == null) doomed = new Doomed();
+                ready.take(off, 0);
                 doomed.add(r, off);
                 continue;
             }
-            Consumer c = pick();
+            Consumer c = consumers.pick();
             if (c == null) break;
             Message m = load(off);
-            c.sink.deliver(delivery(off, take(off, m == null ? 0 : m.body().length), m));
+            c.sink.deliver(delivery(off, ready.take(off, m == null ? 0 : m.body().length), m));
             if (c.spec.noAck()) {
                 if (autoSettle == null) autoSettle = new ArrayList<>();
                 autoSettle.add(off);
             }
         }
         if (autoSettle != null) submitSettle(autoSettle.stream().mapToLong(Long::longValue).toArray());
-        if (doomed != null) doomed.leave();
+        doomed.leave();
     }
 
-    /** The consumer that gets the next message: highest priority with credit, round-robin within a priority. */
-    private Consumer pick() {
-        if (singleActive) {
-            Consumer c = consumers.get(0);
-            return c.sink.tryReserve() ? c : null;
-        }
-        int i = 0;
-        while (i < consumers.size()) {
-            int prio = consumers.get(i).spec.priority();
-            int j = i;
-            while (j < consumers.size() && consumers.get(j).spec.priority() == prio) j++;
-            int n = j - i;
-            for (int k = 0; k < n; k++) {
-                Consumer c = consumers.get(i + Math.floorMod(roundRobin + k, n));
-                if (c.sink.tryReserve()) {
-                    roundRobin = roundRobin + k + 1;
-                    return c;
-                }
-            }
-            i = j;
-        }
-        return null;
-    }
-
-    private final class Consumer implements QueueConsumer {
+    private final class Consumer implements QueueConsumer, Consumers.Member {
         final ConsumerSpec spec;
         final ConsumerSink sink;
 
         Consumer(ConsumerSpec spec, ConsumerSink sink) { this.spec = spec; this.sink = sink; }
+
+        @Override public ConsumerSpec spec() { return spec; }
+
+        @Override public ConsumerSink sink() { return sink; }
 
         @Override public void creditAvailable() { dispatch(); }
 

@@ -3,6 +3,8 @@ package io.warren.metadata.queue;
 import io.warren.metadata.model.DomainException;
 import io.warren.metadata.model.PolicyRecord;
 import io.warren.metadata.model.QueueRecord;
+import io.warren.metadata.port.Message;
+import io.warren.metadata.port.MessageProperties;
 
 import java.util.Map;
 
@@ -24,6 +26,16 @@ public record QueueFeatures(long messageTtl, long expires, long maxLength, long 
     public static final int DEFAULT_PRIORITY = 4;
 
     public boolean hasDeadLetterExchange() { return deadLetterExchange != null; }
+
+    /** The TTL {@code m} is enqueued with (ms, -1 none): the lower of the queue's and the message's {@code expiration}. */
+    public long ttlOf(Message m) {
+        long ttl = messageTtl;
+        if (MessageProperties.hasExpiration(m.properties())) {
+            long e = Expiration.parseOrNegative(m.typedProperties().expiration());
+            if (e >= 0) ttl = ttl < 0 ? e : Math.min(ttl, e);
+        }
+        return ttl;
+    }
 
     /** Anything that needs the queue's engine to act by itself as time passes. */
     public boolean timed() { return messageTtl >= 0 || expires > 0; }
