@@ -26,8 +26,9 @@ HZ = os.sysconf("SC_CLK_TCK")
 RMQ_BIN = "/usr/lib/rabbitmq/bin"
 PT_CP = None  # PerfTest classpath, read at start
 
-THROUGHPUT = ["a", "a5k", "a64", "b", "b2", "c", "d", "e"]
-ALL = THROUGHPUT + ["many", "backlog", "failover"]
+THROUGHPUT = ["a", "a5k", "a64", "b", "b2", "c", "d", "e", "dlx"]
+ALL = THROUGHPUT + ["many", "backlog", "expiry", "failover"]
+DLX_TTL_MS = 100
 CONFIRMED = ["--confirm", "100", "--multi-ack-every", "100", "--qos", "200"]
 
 
@@ -464,6 +465,7 @@ SCENARIO_TITLES = {
     "c": "c: transient classic queue, autoack, no confirms",
     "d": "d: as a at 1000 msg/s (latency)",
     "e": "e: durable classic queue, persistent, confirms",
+    "dlx": f"dlx: 1P into a quorum queue with x-message-ttl {DLX_TTL_MS} ms and a DLX into a second quorum queue, 1C on that one",
 }
 
 
@@ -471,11 +473,17 @@ def run_throughput(name, brokers, reps, dur, results, outdir):
     for rep in range(reps):
         for b in brokers:
             tag = f"{name}-{rep}-{b.name.lower()}"
-            args, queues = scenario_args(name, b, tag)
-            args += ["-z", str(dur), "--id", tag]
-            time.sleep(3)
-            with Sampler(b.pids()) as s:
-                r = perftest(args, os.path.join(outdir, tag + ".log"), dur + 120)
+            if name == "dlx":
+                queues = declare_dead_letter_pair(b.amqp[0], tag)
+                time.sleep(3)
+                with Sampler(b.pids()) as s:
+                    r = run_dlx_once(b, tag, dur, outdir)
+            else:
+                args, queues = scenario_args(name, b, tag)
+                args += ["-z", str(dur), "--id", tag]
+                time.sleep(3)
+                with Sampler(b.pids()) as s:
+                    r = perftest(args, os.path.join(outdir, tag + ".log"), dur + 120)
             r["cpu"] = s.cpu
             r["rss"] = s.peak
             results.setdefault(name, {}).setdefault(b.name, []).append(r)
@@ -487,7 +495,39 @@ def run_throughput(name, brokers, reps, dur, results, outdir):
                 b.delete_queues(queues)
 
 
-# ------------------------------------------------------------------ many queues, backlog, failover
+def declare_dead_letter_pair(port, tag, ttl=DLX_TTL_MS):
+    """A quorum queue src-TAG (x-message-ttl, dead-lettering through the default exchange into dlq-TAG), published to
+    through the direct exchange in-TAG (PerfTest publishes to an exchange); returns the queue names."""
+    import pika
+    src, dlq, ex = f"src-{tag}", f"dlq-{tag}", f"in-{tag}"
+    c = pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", port, blocked_connection_timeout=60))
+    ch = c.channel()
+    ch.queue_declare(dlq, durable=True, arguments={"x-queue-type": "quorum"})
+    ch.queue_declare(src, durable=True, arguments={"x-queue-type": "quorum", "x-message-ttl": ttl,
+                                                   "x-dead-letter-exchange": "", "x-dead-letter-routing-key": dlq})
+    ch.exchange_declare(ex, "direct", durable=False, auto_delete=False)
+    ch.queue_bind(src, ex, src)
+    c.close()
+    return [src, dlq]
+
+
+def run_dlx_once(b, tag, dur, outdir):
+    """A PerfTest producer into src-TAG and a PerfTest consumer on dlq-TAG, at the same time."""
+    src, dlq = f"src-{tag}", f"dlq-{tag}"
+    cons_args = ["--uri", b.uri(0), "--predeclared", "--queue", dlq, "-x", "0", "-y", "1", "--qos", "200",
+                 "--multi-ack-every", "100", "-z", str(dur + 2), "--id", tag + "-c"]
+    res = {}
+    t = threading.Thread(target=lambda: res.update(c=perftest(cons_args, os.path.join(outdir, tag + "-c.log"), dur + 120)))
+    t.start()
+    time.sleep(1)
+    pub = perftest(["--uri", b.uri(0), "--predeclared", "-e", f"in-{tag}", "-t", "direct", "-k", src, "-x", "1", "-y", "0",
+                    "-s", "1000", "--confirm", "100", "-z", str(dur), "--id", tag + "-p"], os.path.join(outdir, tag + "-p.log"), dur + 120)
+    t.join()
+    cons = res.get("c", {})
+    return {"sent": pub["sent"], "recv": cons.get("recv"), "confirm": pub["confirm"], "consumer": cons.get("consumer")}
+
+
+# ------------------------------------------------------------------ many queues, backlog, expiry, failover
 
 def run_many(brokers, n, idle_secs, results):
     for b in brokers:
@@ -534,6 +574,49 @@ def run_backlog(brokers, n, outdir, results):
         results.setdefault("backlog", {})[b.name] = {"pub": pub["sent"], "drain": drain["recv"], "rss": rss_full, "heap": heap_full,
                                                      "disk": disk_full}
         b.delete_queues([q])
+
+
+def queue_count(port, q):
+    import pika
+    c = pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", port, blocked_connection_timeout=60))
+    try:
+        return c.channel().queue_declare(q, passive=True).method.message_count
+    finally:
+        c.close()
+
+
+def run_expiry(brokers, n, ttl_s, outdir, results):
+    """n messages into a quorum queue with x-message-ttl ttl_s, no consumer; how long after the last one's TTL ran out
+    the queue is empty, and the expiry rate from the first TTL to empty."""
+    for b in brokers:
+        q = f"expiry-{b.name.lower()}"
+        import pika
+        c = pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", b.amqp[0], blocked_connection_timeout=60))
+        ch = c.channel()
+        ch.queue_declare(q, durable=True, arguments={"x-queue-type": "quorum", "x-message-ttl": ttl_s * 1000})
+        ch.exchange_declare("in-" + q, "direct", durable=False, auto_delete=False)
+        ch.queue_bind(q, "in-" + q, q)
+        c.close()
+        log(f"  expiry {b.name}: publishing {n} messages with a {ttl_s} s TTL")
+        t0 = time.time()
+        pub = perftest(["--uri", b.uri(0), "--predeclared", "-e", "in-" + q, "-t", "direct", "-k", q, "-x", "1", "-y", "0",
+                        "-s", "1000", "--confirm", "100", "-C", str(n), "--id", q + "-pub"], os.path.join(outdir, q + "-pub.log"), 3600)
+        t1 = time.time()
+        if t1 - t0 > ttl_s:
+            log(f"  expiry {b.name}: publishing took {t1 - t0:.0f} s, longer than the TTL: the lag below includes publishing")
+        peak = queue_count(b.amqp[0], q)
+        while time.time() < t1 + ttl_s + 900:
+            left = queue_count(b.amqp[0], q)
+            if left == 0:
+                break
+            time.sleep(0.5)
+        t_empty = time.time()
+        lag = t_empty - (t1 + ttl_s)
+        rate = n / max(0.001, t_empty - (t0 + ttl_s))
+        log(f"  expiry {b.name}: published {pub['sent']} msg/s in {t1 - t0:.0f} s ({peak} queued at the end); empty {lag:.1f} s"
+            f" after the last TTL ran out ({'left ' + str(left) if left else 'all expired'}); {rate:,.0f} expired/s from the first TTL")
+        results.setdefault("expiry", {})[b.name] = {"pub": pub["sent"], "pubs": t1 - t0, "lag": lag, "rate": rate, "left": left}
+        amqp_delete(b.amqp[0], [q])
 
 
 PROBE = r'''
@@ -702,6 +785,16 @@ def report(results, args, started, path, failures):
             L.append(f"| {bn} | {fmt(m['pub'])} | {fmt(m['drain'])} | {' / '.join(map(str, m['rss']))} | {fmt(m['heap'])}"
                      f" | {' / '.join(map(str, m.get('disk', [])))} |")
         L.append("")
+    if "expiry" in results:
+        L += [f"## Expiry: {args.backlog:,} messages of 1000 B with a {args.expiry_ttl} s x-message-ttl, no consumer", "",
+              "Published as fast as confirms allow; then the queue's message count is polled every 0.5 s until it is 0. Lag: from"
+              " the moment the last message's TTL ran out (the end of publishing + TTL, ±1 s) to an empty queue; rate: messages"
+              " over the time from the first TTL running out to an empty queue (paced by the publishing when expiry keeps up).", "",
+              "| broker | publish msg/s | published in s | empty after the last TTL s | expired msg/s | left when given up |",
+              "|---|---|---|---|---|---|"]
+        for bn, m in results["expiry"].items():
+            L.append(f"| {bn} | {fmt(m['pub'])} | {m['pubs']:.0f} | {m['lag']:.1f} | {fmt(m['rate'])} | {m['left']} |")
+        L.append("")
     if "failover" in results:
         L += ["## Failover: kill -9 of the queue leader's node under load a", "",
               "Time from the kill to the confirm of the first message published after it, by a probe publishing one message at a"
@@ -730,6 +823,7 @@ def main():
     ap.add_argument("--warmup", type=int, default=60, help="seconds of unrecorded load on each broker before the throughput runs (half a, half b2)")
     ap.add_argument("--backlog", type=int, default=1_000_000, help="messages in 'backlog'")
     ap.add_argument("--failover-runs", type=int, default=5)
+    ap.add_argument("--expiry-ttl", type=int, default=90, help="seconds of x-message-ttl in 'expiry' (longer than publishing takes)")
     ap.add_argument("--brokers", default="warren,rabbitmq", help="warren,rabbitmq or one of them")
     ap.add_argument("--java-opts", default="-Xmx1g", help="JVM options of the Warren nodes")
     ap.add_argument("--out", default=os.path.join(ROOT, "docs", "benchmarks.md"), help="report path ('' = print only)")
@@ -777,6 +871,8 @@ def main():
                     run_many(brokers, args.queues, args.idle_seconds, results)
                 elif s == "backlog":
                     run_backlog(brokers, args.backlog, outdir, results)
+                elif s == "expiry":
+                    run_expiry(brokers, args.backlog, args.expiry_ttl, outdir, results)
                 elif s == "failover":
                     run_failover(brokers, args.failover_runs, outdir, results)
             except Exception as e:  # reported, and the run stops: a broker may be down

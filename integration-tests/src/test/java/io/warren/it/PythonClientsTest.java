@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * The Python clients our users run, against real Warren nodes (separate processes), from Debian's packages: the
  * functional tests oslo.messaging ships (one node, a 3-node cluster behind a multi-host transport URL, and with
- * {@code rabbit_quorum_queue = true}), the RPC-server restart that lost a cast, and Celery's scenarios
+ * {@code rabbit_quorum_queue = true}), the RPC-server restart that lost a cast, the queue features with pika, and Celery's scenarios
  * ({@code src/test/python}). Installs what it needs with apt-get (as root, like the fault suite). Each suite's
  * counts are printed; its whole output is kept in {@code target/python-logs/}. docs/clients.md has the results.
  */
@@ -36,7 +36,7 @@ class PythonClientsTest {
     @BeforeAll
     static void packages() throws Exception {
         Sh.ensurePackages("python3-oslo.messaging", "python3-oslotest", "python3-testscenarios", "python3-pytest",
-                "python3-oslo.metrics", "python3-requests", "python3-celery");
+                "python3-oslo.metrics", "python3-requests", "python3-celery", "python3-pika");
         Files.createDirectories(LOGS);
     }
 
@@ -77,6 +77,15 @@ class PythonClientsTest {
             osloFunctional("oslo-functional-cluster", url(n), false);
             // the restart scenario through a node that does not lead the queues it declares on the first
             python("oslo-restart-cluster", Map.of(), 300, "oslo_rpc_restart.py", url(n[1], n[2], n[0]));
+        }
+    }
+
+    /** The queue features (TTL, dead-lettering, limits, expiry, delivery limit, priorities, consumer timeout) with pika. */
+    @Test
+    void pikaQueueFeaturesOnAThreeNodeCluster() throws Exception {
+        try (ProcessClusterTest.Cluster c = new ProcessClusterTest.Cluster(3).start()) {
+            python("pika-queue-features", Map.of(), 300, "pika_queue_features.py",
+                    String.valueOf(c.nodes.get(0).amqpPort), String.valueOf(c.nodes.get(1).amqpPort), String.valueOf(c.nodes.get(2).amqpPort));
         }
     }
 

@@ -16,6 +16,8 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +45,15 @@ final class FeatureServices implements QueueServices, AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+
+    /** The timer as an executor for continuations; once closed, they run where they complete. */
+    private final Executor onTimer = r -> {
+        try {
+            timer.execute(r);
+        } catch (RejectedExecutionException e) {
+            r.run();
+        }
+    };
 
     FeatureServices(MetadataPort metadata, Supplier<Publisher> publisher) {
         this.metadata = metadata;
@@ -79,10 +90,12 @@ final class FeatureServices implements QueueServices, AutoCloseable {
     public CompletableFuture<Boolean> deadLetter(QueueRecord from, Message m) {
         CompletableFuture<CompletableFuture<Boolean>> started = new CompletableFuture<>();
         CompletableFuture<CompletableFuture<Boolean>> prev = routing.put(from.id(), started);
-        (prev == null ? STARTED : prev).thenCompose(x -> start(from, m))
+        // on the timer thread, never on the thread that completed the previous one: that may be Ratis's, holding its
+        // locks, and a route may wait for the metadata group
+        (prev == null ? STARTED : prev).thenComposeAsync(x -> start(from, m), onTimer)
                 .whenComplete((f, e) -> started.complete(f == null ? FALSE : f));
         started.whenComplete((f, e) -> routing.remove(from.id(), started));
-        return started.thenCompose(f -> f);
+        return started.thenCompose(f -> f).thenApplyAsync(safe -> safe, onTimer); // the queue's engine goes on off Ratis's threads too
     }
 
     /** Completes once {@code m} is routed and its delivery started, with the delivery's outcome (never exceptionally). */

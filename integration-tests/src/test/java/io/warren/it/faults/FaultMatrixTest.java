@@ -32,6 +32,7 @@ class FaultMatrixTest {
         c.add(new Cell("queue", Fault.PARTITION_RING, 5));
         c.add(new Cell("queue", Fault.ISOLATE_QUEUE_LEADER, 5));
         for (Fault f : List.of(Fault.KILL_RANDOM, Fault.KILL_LEADER, Fault.PAUSE)) c.add(new Cell("queue-haproxy", f, 3));
+        for (Fault f : List.of(Fault.PARTITION_HALVES, Fault.ISOLATE_QUEUE_LEADER, Fault.KILL_LEADER, Fault.KILL_RANDOM)) c.add(new Cell("deadletter", f, 3));
         for (Fault f : List.of(Fault.PARTITION_HALVES, Fault.PARTITION_RING, Fault.ISOLATE_METADATA_LEADER, Fault.ONE_WAY,
                 Fault.KILL_RANDOM, Fault.PAUSE, Fault.FLAPPING)) c.add(new Cell("metadata", f, 3));
         c.add(new Cell("metadata", Fault.PARTITION_RING, 5));

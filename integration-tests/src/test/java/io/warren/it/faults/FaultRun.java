@@ -19,7 +19,8 @@ final class FaultRun {
 
     /** A result row: {@code ok} is the checker's verdict; {@code detail} what it counted. */
     record Outcome(Spec spec, double seconds, long confirmed, long lost, long unexpected, long duplicated, long unknown,
-                   long recoveredUnknown, long worstGapMs, int faultsApplied, boolean ok, String detail, List<String> events) { }
+                   long recoveredUnknown, long worstGapMs, int faultsApplied, boolean ok, String detail, List<String> events,
+                   long deadLettered) { }
 
     static long seedFrom(String property, long fallback) {
         String s = System.getProperty(property);
@@ -61,22 +62,41 @@ final class FaultRun {
                     violations.subList(0, Math.min(10, violations.size())));
             nemesis.log(detail);
             return new Outcome(spec, (System.currentTimeMillis() - t0) / 1000.0, w.ok.get(), violations.size(), 0, 0, w.unknown.get(), 0,
-                    0, nemesis.applied, violations.isEmpty(), detail, List.copyOf(nemesis.events));
+                    0, nemesis.applied, violations.isEmpty(), detail, List.copyOf(nemesis.events), 0);
         }
     }
 
-    /** The queue workload: 3 queues led by different nodes, 3 publishers and 3 consumers on different nodes, a poller. */
+    /** Message TTL of the dead-letter workload's queues. */
+    static final long DEAD_LETTER_TTL_MS = 1_000;
+
+    /**
+     * The queue workload: 3 queues led by different nodes, 3 publishers and 3 consumers on different nodes, a poller.
+     * Workload {@code deadletter}: each queue has a TTL and at-least-once dead-lettering into a queue of its own (led by
+     * the next node); the consumers read the dead-letter queues, the poller the queues.
+     */
     static Outcome queues(Spec spec, boolean throughHaproxy) throws Exception {
         announce(spec);
         long t0 = System.currentTimeMillis();
+        boolean deadLetters = spec.workload().equals("deadletter");
         try (FaultCluster cluster = new FaultCluster(spec.nodes(), spec.name());
              Haproxy haproxy = throughHaproxy ? Haproxy.start(cluster) : null) {
             List<String> queues = List.of("qf-1", "qf-2", "qf-3");
+            List<String> dlqs = deadLetters ? List.of("qf-1.dlq", "qf-2.dlq", "qf-3.dlq") : List.of();
             for (int i = 0; i < queues.size(); i++) { // declared through different nodes: client-local leaders
+                java.util.Map<String, Object> args = null;
+                if (deadLetters) {
+                    try (Connection c = cluster.node(1 + (i + 1) % spec.nodes()).factory().newConnection(); Channel ch = c.createChannel()) {
+                        ch.queueDeclare(dlqs.get(i), true, false, false, null);
+                    }
+                    args = java.util.Map.of("x-message-ttl", DEAD_LETTER_TTL_MS, "x-dead-letter-exchange", "",
+                            "x-dead-letter-routing-key", dlqs.get(i), "x-dead-letter-strategy", "at-least-once", "x-overflow", "reject-publish");
+                }
                 try (Connection c = cluster.node(1 + i % spec.nodes()).factory().newConnection(); Channel ch = c.createChannel()) {
-                    ch.queueDeclare(queues.get(i), true, false, false, null);
+                    ch.queueDeclare(queues.get(i), true, false, false, args);
                 }
             }
+            List<String> everyQueue = new ArrayList<>(queues);
+            everyQueue.addAll(dlqs);
             QueueWorkload.Endpoint endpoint = throughHaproxy ? haproxy.endpoint() : new QueueWorkload.Endpoint() {
                 @Override public Connection connect(int client, int attempt) throws Exception {
                     return cluster.node(1 + Math.floorMod(attempt, spec.nodes())).factory().newConnection("client-" + client);
@@ -84,9 +104,9 @@ final class FaultRun {
 
                 @Override public boolean recovers() { return false; }
             };
-            QueueWorkload w = new QueueWorkload(queues, endpoint, 3, 3, 150, 10_000);
+            QueueWorkload w = new QueueWorkload(queues, dlqs, DEAD_LETTER_TTL_MS, endpoint, 3, 3, 150, 10_000);
             w.start();
-            Nemesis nemesis = runSchedule(spec, cluster, queues);
+            Nemesis nemesis = runSchedule(spec, cluster, everyQueue);
             Thread.sleep(3_000); // the workload goes on a little on the healed cluster
             long worstGap = w.stopPublishers();
             w.stopConsumers();
@@ -102,12 +122,14 @@ final class FaultRun {
             QueueWorkload.Verdict v = w.check(remaining, worstGap);
             if (nemesis.failure != null) throw new IllegalStateException("the nemesis failed", nemesis.failure);
             String detail = String.format("attempted %d, confirmed %d, nacked %d (delivered all the same %d), unknown %d (recovered %d), consumed %d, duplicates %d, "
-                            + "lost %d %s, unexpected %d, from the wrong queue %d, left after drain %d, consumers left %d, worst gap between confirms %d ms, reconnects %d",
+                            + "lost %d %s, unexpected %d, from the wrong queue %d, left after drain %d, consumers left %d, worst gap between confirms %d ms, reconnects %d"
+                    + (deadLetters ? ", consumed from the dead-letter queues " + v.deadLettered() : ""),
                     v.attempted(), v.confirmed(), v.nacked(), v.nackedDelivered(), v.unknown(), v.recoveredUnknown(), v.consumed(), v.duplicates(), v.lost(),
                     v.lostSample(), v.unexpected(), v.wrongQueue(), v.remaining(), v.ghostConsumers(), v.worstGapMs(), w.reconnects.get());
             nemesis.log(detail);
             return new Outcome(spec, (System.currentTimeMillis() - t0) / 1000.0, v.confirmed(), v.lost(), v.unexpected() + v.wrongQueue(),
-                    v.duplicates(), v.unknown(), v.recoveredUnknown(), v.worstGapMs(), nemesis.applied, v.ok(), detail, List.copyOf(nemesis.events));
+                    v.duplicates(), v.unknown(), v.recoveredUnknown(), v.worstGapMs(), nemesis.applied, v.ok(), detail, List.copyOf(nemesis.events),
+                    v.deadLettered());
         }
     }
 }

@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * The queue workload: publishers with confirms and consumers ({@code basic.consume} and a {@code basic.get} poller)
  * on several queues, connected through different nodes (or one HAProxy address), reconnecting whenever a connection
  * fails. It records every message id it published, which the broker confirmed or nacked, and every delivery; the
- * checker compares the two. A message id carries its publisher, its queue and a sequence number.
+ * checker compares the two. A message id carries its publisher, its queue and a sequence number. In the dead-letter
+ * form every queue has a dead-letter queue of its own: the queues have a short message TTL, the poller takes a few
+ * messages from them and the consumers read the dead-letter queues, so a message counts as consumed from either.
  */
 final class QueueWorkload {
     /** How clients reach the cluster: attempt {@code n} of a client may go to a different node. */
@@ -35,6 +37,10 @@ final class QueueWorkload {
 
     static final int WINDOW = 32;
     final List<String> queues;
+    /** Per queue, the queue its messages are dead-lettered into; empty: no dead-lettering. */
+    final List<String> deadLetterQueues;
+    /** How long messages stay in a queue before they are dead-lettered (dead-letter form). */
+    private final long ttlMs;
     private final Endpoint endpoint;
     private final long confirmTimeoutMs;
     private final int publishers, consumers;
@@ -47,6 +53,7 @@ final class QueueWorkload {
     final Set<Long> nacked = ConcurrentHashMap.newKeySet();
     final Map<Long, Integer> received = new ConcurrentHashMap<>();
     final Set<Long> fromWrongQueue = ConcurrentHashMap.newKeySet();
+    final Set<Long> viaDeadLetter = ConcurrentHashMap.newKeySet();
     /** For the report on a lost message: when it was sent and confirmed (ms since start) and through which node. */
     private static final class Trail {
         final long sentMs;
@@ -68,7 +75,14 @@ final class QueueWorkload {
     long ghostConsumers;
 
     QueueWorkload(List<String> queues, Endpoint endpoint, int publishers, int consumers, int ratePerPublisher, long confirmTimeoutMs) {
+        this(queues, List.of(), 0, endpoint, publishers, consumers, ratePerPublisher, confirmTimeoutMs);
+    }
+
+    QueueWorkload(List<String> queues, List<String> deadLetterQueues, long ttlMs, Endpoint endpoint, int publishers, int consumers,
+                  int ratePerPublisher, long confirmTimeoutMs) {
         this.queues = queues;
+        this.deadLetterQueues = deadLetterQueues;
+        this.ttlMs = ttlMs;
         this.endpoint = endpoint;
         this.publishers = publishers;
         this.consumers = consumers;
@@ -204,14 +218,18 @@ final class QueueWorkload {
 
     private void record(long id, String queue) {
         received.merge(id, 1, Integer::sum);
-        if (queueOf(id) >= queues.size() || !queues.get(queueOf(id)).equals(queue)) fromWrongQueue.add(id);
+        int q = queueOf(id);
+        if (q < deadLetterQueues.size() && deadLetterQueues.get(q).equals(queue)) viaDeadLetter.add(id);
+        else if (q >= queues.size() || !queues.get(q).equals(queue)) fromWrongQueue.add(id);
     }
+
+    private boolean deadLettering() { return !deadLetterQueues.isEmpty(); }
 
     private void consume(int client) {
         reconnecting(100 + client, client + 1, () -> stopConsuming, c -> {
             Channel ch = c.createChannel();
             ch.basicQos(50);
-            for (String q : queues) {
+            for (String q : deadLettering() ? deadLetterQueues : queues) {
                 ch.basicConsume(q, false, new DefaultConsumer(ch) {
                     @Override public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] b) throws java.io.IOException {
                         record(ByteBuffer.wrap(b).getLong(), q);
@@ -237,6 +255,7 @@ final class QueueWorkload {
                     }
                     record(ByteBuffer.wrap(r.getBody()).getLong(), q);
                     ch.basicAck(r.getEnvelope().getDeliveryTag(), false);
+                    if (deadLettering()) Thread.sleep(20); // most messages stay long enough to be dead-lettered
                 } catch (com.rabbitmq.client.AlreadyClosedException e) {
                     if (!endpoint.recovers()) throw e;
                     Thread.sleep(200);
@@ -268,14 +287,25 @@ final class QueueWorkload {
      */
     long drain(Connection connection, List<Connection> everyNode, long timeoutMs) throws Exception {
         long deadline = System.currentTimeMillis() + timeoutMs;
+        List<String> all = new ArrayList<>(queues);
+        all.addAll(deadLetterQueues);
         try (Channel ch = connection.createChannel()) {
-            for (String q : queues) {
-                while (System.currentTimeMillis() < deadline) {
-                    GetResponse r = ch.basicGet(q, true);
-                    if (r != null) { record(ByteBuffer.wrap(r.getBody()).getLong(), q); continue; }
-                    if (ch.queueDeclarePassive(q).getMessageCount() == 0) break;
-                    Thread.sleep(100);
+            // with dead-lettering a message may still move after its queue looked empty: drain until a pass after
+            // more than a TTL finds nothing
+            boolean first = true;
+            for (boolean again = true; again && System.currentTimeMillis() < deadline; ) {
+                long got = 0;
+                for (String q : all) {
+                    while (System.currentTimeMillis() < deadline) {
+                        GetResponse r = ch.basicGet(q, true);
+                        if (r != null) { record(ByteBuffer.wrap(r.getBody()).getLong(), q); got++; continue; }
+                        if (ch.queueDeclarePassive(q).getMessageCount() == 0) break;
+                        Thread.sleep(100);
+                    }
                 }
+                again = deadLettering() && (got > 0 || first);
+                first = false;
+                if (again) Thread.sleep(ttlMs + 2_000);
             }
         }
         long left;
@@ -285,7 +315,7 @@ final class QueueWorkload {
             ghostConsumers = 0;
             for (Connection c : everyNode) {
                 try (Channel ch = c.createChannel()) {
-                    for (String q : queues) {
+                    for (String q : all) {
                         var ok = ch.queueDeclarePassive(q);
                         left += ok.getMessageCount();
                         ghostConsumers += ok.getConsumerCount(); // every client has closed: none should be left
@@ -300,7 +330,7 @@ final class QueueWorkload {
     /** What the checker found. */
     record Verdict(long attempted, long confirmed, long nacked, long unknown, long lost, long unexpected, long wrongQueue,
                    long duplicates, long recoveredUnknown, long nackedDelivered, long consumed, long remaining, long worstGapMs, List<String> lostSample,
-                   long ghostConsumers) {
+                   long ghostConsumers, long deadLettered) {
         boolean ok() { return lost == 0 && unexpected == 0 && wrongQueue == 0 && remaining == 0 && ghostConsumers == 0; }
     }
 
@@ -317,6 +347,7 @@ final class QueueWorkload {
         long unknown = attempted.stream().filter(id -> !confirmed.contains(id) && !nacked.contains(id)).count();
         java.util.Collections.sort(lost);
         return new Verdict(attempted.size(), confirmed.size(), nacked.size(), unknown, lost.size(), unexpected, fromWrongQueue.size(),
-                duplicates, recoveredUnknown, nackedDelivered, received.size(), remaining, worstGapMs, lost.subList(0, Math.min(20, lost.size())).stream().map(id -> id + " (" + trail.get(id) + ")").toList(), ghostConsumers);
+                duplicates, recoveredUnknown, nackedDelivered, received.size(), remaining, worstGapMs, lost.subList(0, Math.min(20, lost.size())).stream().map(id -> id + " (" + trail.get(id) + ")").toList(), ghostConsumers,
+                viaDeadLetter.size());
     }
 }
