@@ -1,5 +1,5 @@
 """The queue features with pika (Debian's python3-pika) against a Warren cluster: TTL, dead-lettering and x-death,
-length limits, queue expiry, the delivery limit, priorities and the consumer timeout, on quorum and classic queues,
+length limits, queue expiry, the delivery limit, delayed retry, priorities and the consumer timeout, on quorum and classic queues,
 each through the node that declared the queue (local) and through another one (remote).
 
 usage: pika_queue_features.py PORT1 PORT2 [PORT3]   (AMQP ports of the cluster's nodes)
@@ -222,6 +222,27 @@ def delivery_limit(qtype, via):
         check(count(ch, q) == 0, "the message stayed in the source")
         ch.queue_delete(q)
         ch.queue_delete(dlq)
+    with_conn(via, run)
+
+
+@case("a delayed retry holds a nacked message before it is delivered again")
+@quorum_only
+def delayed_retry(qtype, via):
+    q = name("retry")
+    declare(qtype, q, **{"x-delayed-retry-type": "failed", "x-delayed-retry-min": 500})
+    def run(ch):
+        ch.confirm_delivery()
+        publish(ch, q, "again")
+        m, _, _ = get(ch, q)
+        t = time.time()
+        ch.basic_nack(m.delivery_tag, requeue=True)
+        m2, _, _ = ch.basic_get(q, auto_ack=False)
+        check(m2 is None, "ready at once")
+        m, _, body = get(ch, q)
+        waited = time.time() - t
+        check(body == "again" and m.redelivered and waited >= 0.45, f"got {body!r} after {waited:.2f} s")
+        ch.basic_ack(m.delivery_tag)
+        ch.queue_delete(q)
     with_conn(via, run)
 
 

@@ -430,6 +430,59 @@ class QueueFeaturesTest {
         }
     }
 
+    /** RabbitMQ 4.3's delayed retry (quorum queues): a message nacked with requeue waits min × delivery count ms. */
+    @ParameterizedTest(name = "remote {0}")
+    @ValueSource(booleans = {false, true})
+    void aDelayedRetryHoldsANackedMessageBeforeItIsDeliveredAgain(boolean remote) throws Exception {
+        String q = name("retry", "quorum");
+        try (Connection c = declareAndConnect(q, args("quorum", "x-delayed-retry-type", "failed", "x-delayed-retry-min", 700,
+                "x-delayed-retry-max", 1_000), remote); Channel ch = c.createChannel()) {
+            publishConfirmed(ch, q, 1, null);
+            for (long want : new long[]{700, 1_000}) { // 700 × 1, then min(700 × 2, 1000)
+                GetResponse r = awaitGet(ch, q, 5_000);
+                assertNotNull(r);
+                long nacked = System.currentTimeMillis();
+                ch.basicNack(r.getEnvelope().getDeliveryTag(), false, true);
+                assertNull(ch.basicGet(q, false), "held, not ready at once");
+                GetResponse again = awaitGet(ch, q, 5_000);
+                long waited = System.currentTimeMillis() - nacked;
+                assertNotNull(again, "ready again after the delay");
+                assertTrue(waited >= want - 50, "waited " + waited + " ms, the delay is " + want + " ms");
+                assertTrue(again.getEnvelope().isRedeliver());
+                ch.basicNack(again.getEnvelope().getDeliveryTag(), false, true);
+                Thread.sleep(1_500);
+            }
+            ch.queueDelete(q);
+        }
+    }
+
+    @Test
+    void aDelayedRetryOfTypeFailedDoesNotHoldMessagesReturnedByAClosedChannel() throws Exception {
+        String q = name("retry-closed", "quorum");
+        try (Connection c = declareAndConnect(q, args("quorum", "x-delayed-retry-type", "failed", "x-delayed-retry-min", 60_000), false)) {
+            Channel ch = c.createChannel();
+            publishConfirmed(ch, q, 1, null);
+            Channel consumer = c.createChannel();
+            assertNotNull(awaitGet(consumer, q, 5_000));
+            consumer.close(); // returned, not failed: ready at once
+            GetResponse r = awaitGet(ch, q, 2_000);
+            assertNotNull(r, "a return by a closed channel is not delayed by type failed");
+            assertTrue(r.getEnvelope().isRedeliver());
+            ch.queueDelete(q);
+        }
+    }
+
+    @Test
+    void anUnknownDelayedRetryTypeIsRefused() throws Exception {
+        try (Connection c = cluster.node(0).connect()) {
+            Channel ch = c.createChannel(); // closed by the refusal
+            String q = name("retry-bad", "quorum");
+            var e = assertThrows(java.io.IOException.class,
+                    () -> ch.queueDeclare(q, true, false, false, args("quorum", "x-delayed-retry-type", "sometimes")));
+            assertTrue(e.getCause().getMessage().contains("PRECONDITION_FAILED - invalid arg 'x-delayed-retry-type'"), e.getCause().getMessage());
+        }
+    }
+
     @ParameterizedTest(name = "{0} queue")
     @ValueSource(strings = {"quorum", "classic"})
     void aConsumerHoldingADeliveryTooLongIsCancelledAndTheMessageGoesBack(String type) throws Exception {

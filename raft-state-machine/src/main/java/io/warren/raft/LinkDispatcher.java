@@ -53,7 +53,7 @@ final class LinkDispatcher {
             case LEADER -> done(nodes.nameOf(node.leaderOf(GroupIds.forQueueGroup(((Leader) call).groupId()))));
             case PUBLISH -> host.publish(((Publish) call).queue(), ((Publish) call).message());
             case GET -> done(host.get(((Get) call).queue(), ((Get) call).noAck()));
-            case SETTLE, REQUEUE, DISCARD -> {
+            case SETTLE, REQUEUE, DISCARD, RETRY -> {
                 Settle s = (Settle) call;
                 yield host.settle(s.queue(), s.offsets(), s.op());
             }

@@ -49,8 +49,11 @@ final class QueueForwarder implements QueuePort {
             if (err != null) locator.forgetLeader(q);
         }), c -> Retry.unreachable(c) && locator.exists(q));
         if (f.isDone() && !f.isCompletedExceptionally()) return f;
-        return f.exceptionallyCompose(c -> CompletableFuture.failedFuture(c instanceof DomainException ? c
-                : new DomainException(DomainException.Kind.UNAVAILABLE, q.describe() + " cannot be reached: " + c.getMessage())));
+        return f.exceptionallyCompose(c -> {
+            if (!locator.exists(q)) return CompletableFuture.failedFuture(DomainException.notFound(q.describe()));
+            return CompletableFuture.failedFuture(c instanceof DomainException ? c
+                    : new DomainException(DomainException.Kind.UNAVAILABLE, q.describe() + " cannot be reached: " + c.getMessage()));
+        });
     }
 
     private <T> CompletableFuture<T> once(QueueRecord q, Function<QueueHost, CompletableFuture<T>> local, LinkCall<T> remote) {
@@ -84,6 +87,8 @@ final class QueueForwarder implements QueuePort {
     @Override public CompletableFuture<Void> settle(QueueRecord q, long[] offsets) { return settleOnHost(q, offsets, LinkCall.Op.SETTLE); }
 
     @Override public CompletableFuture<Void> requeue(QueueRecord q, long[] offsets) { return settleOnHost(q, offsets, LinkCall.Op.REQUEUE); }
+
+    @Override public CompletableFuture<Void> retry(QueueRecord q, long[] offsets) { return settleOnHost(q, offsets, LinkCall.Op.RETRY); }
 
     @Override public CompletableFuture<Void> discard(QueueRecord q, long[] offsets) { return settleOnHost(q, offsets, LinkCall.Op.DISCARD); }
 

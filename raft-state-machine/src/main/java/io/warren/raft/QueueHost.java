@@ -172,6 +172,7 @@ final class QueueHost {
         QueueEngine e = engine(q);
         return switch (op) {
             case REQUEUE -> e.requeue(offsets);
+            case RETRY -> e.retry(offsets);
             case DISCARD -> e.reject(offsets);
             default -> e.settle(offsets);
         };

@@ -46,12 +46,18 @@ final class QueueLocator {
                         + ": a majority of its members " + q.members() + " cannot be reached");
             }
             return name;
-        }), Retry::unreachable);
+        }), c -> Retry.unreachable(c) && exists(q)); // a queue deleted meanwhile (its group with it) has no leader to wait for
     }
 
     private CompletableFuture<String> leaderOnce(QueueRecord q, RaftGroupId gid) {
         if (q.members().contains(nodes.self())) {
-            return CompletableFuture.completedFuture(node.isLeaderReady(gid) ? nodes.self() : nodes.nameOf(node.leaderOf(gid)));
+            String local = node.isLeaderReady(gid) ? nodes.self() : nodes.nameOf(node.leaderOf(gid));
+            if (local != null && !local.isEmpty()) return CompletableFuture.completedFuture(local);
+            // a member that does not know yet (its replica of the group still starting) asks the others, who may
+            List<String> others = q.members().stream().filter(m -> !nodes.isSelf(m)).toList();
+            CompletableFuture<String> f = new CompletableFuture<>();
+            askMember(q, others, 0, f);
+            return f;
         }
         String known = knownLeaders.get(q.groupId());
         if (known != null) return CompletableFuture.completedFuture(known);

@@ -53,7 +53,8 @@ final class Consuming {
     private final AckTimeouts timeouts;
 
     /** What an ack, nack or reject does to a message: settles it, drops it, or returns it to its queue. */
-    enum Outcome { ACK, DISCARD, REQUEUE }
+    /** What becomes of settled deliveries: acked, dropped, returned after a failed delivery (nack/reject), returned. */
+    enum Outcome { ACK, DISCARD, RETRY, REQUEUE }
 
     record Settlement(Unacked message, Outcome outcome) { }
 
@@ -251,7 +252,7 @@ final class Consuming {
     void ack(long tag, boolean multiple) { settle(take(tag, multiple), Outcome.ACK); }
 
     void reject(long tag, boolean multiple, boolean requeue) {
-        settle(take(tag, multiple), requeue ? Outcome.REQUEUE : Outcome.DISCARD);
+        settle(take(tag, multiple), requeue ? Outcome.RETRY : Outcome.DISCARD);
     }
 
     void recover(boolean requeue) {
@@ -296,6 +297,7 @@ final class Consuming {
         forEachQueue(l, (q, offsets) -> fs.add(ch.effects.track(q, switch (outcome) {
             case ACK -> qp.settle(q, offsets);
             case DISCARD -> qp.discard(q, offsets);
+            case RETRY -> qp.retry(q, offsets);
             case REQUEUE -> qp.requeue(q, offsets);
         })));
         return fs;

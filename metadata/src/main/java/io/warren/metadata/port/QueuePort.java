@@ -24,6 +24,9 @@ public interface QueuePort {
     /** Returns messages to the queue (nack/reject with requeue, recover, channel closed with unacked). */
     CompletableFuture<Void> requeue(QueueRecord queue, long[] offsets);
 
+    /** Returns messages after a failed delivery (nack/reject with requeue); a queue's delayed retry may hold them a while. */
+    default CompletableFuture<Void> retry(QueueRecord queue, long[] offsets) { return requeue(queue, offsets); }
+
     /** Drops messages without requeue (nack/reject with requeue=false): dead-lettered when the queue has a DLX. */
     default CompletableFuture<Void> discard(QueueRecord queue, long[] offsets) { return settle(queue, offsets); }
 

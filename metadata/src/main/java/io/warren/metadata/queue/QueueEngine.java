@@ -221,27 +221,44 @@ public abstract class QueueEngine {
     public CompletableFuture<Void> settle(long[] offsets) { return submitSettle(offsets); }
 
     /**
-     * Returns messages to the queue. They are ready again at once, so the channel's next method sees them
-     * (as with RabbitMQ, where the queue handles one channel's commands in order); the return is then made
-     * durable, which counts the delivery attempt. A message of a quorum queue returned more often than its delivery
-     * limit is not made ready: once the count is durable it is dead-lettered (reason {@code delivery_limit}) or dropped.
+     * Returns messages to the queue (the channel closed, the consumer went, basic.recover). They are ready again at
+     * once, so the channel's next method sees them (as with RabbitMQ, where the queue handles one channel's commands
+     * in order) — unless the queue's delayed retry holds them a while; the return is then made durable, which counts
+     * the delivery attempt. A message of a quorum queue returned more often than its delivery limit is not made ready:
+     * once the count is durable it is dead-lettered (reason {@code delivery_limit}) or dropped.
      */
-    public CompletableFuture<Void> requeue(long[] offsets) {
+    public CompletableFuture<Void> requeue(long[] offsets) { return giveBack(offsets, false); }
+
+    /** Returns messages after a failed delivery (basic.nack / basic.reject with requeue): as {@link #requeue}. */
+    public CompletableFuture<Void> retry(long[] offsets) { return giveBack(offsets, true); }
+
+    private CompletableFuture<Void> giveBack(long[] offsets, boolean failed) {
         List<Long> overLimit = new ArrayList<>();
         synchronized (this) {
             long limit = features.deliveryLimit();
+            DelayedRetry retry = features.delayedRetry();
+            long now = services.now();
+            boolean delayed = false;
             for (long o : offsets) {
                 if (!ready.isCheckedOut(o) || !isPresent(o)) {
                     ready.forget(o);
                     continue;
                 }
-                if (limit >= 0 && deliveryCount(o) + 1 > limit) {
+                long attempts = deliveryCount(o) + 1L;
+                if (limit >= 0 && attempts > limit) {
                     overLimit.add(o);
                     continue;
                 }
-                ready.giveBack(o);
+                long delay = retry.delayMs(failed, attempts);
+                if (delay > 0) {
+                    ready.delay(o, now + delay);
+                    delayed = true;
+                } else {
+                    ready.giveBack(o);
+                }
             }
             dispatch();
+            if (delayed) scheduleWake();
         }
         CompletableFuture<Void> f = submitReturn(offsets);
         if (!overLimit.isEmpty()) {
@@ -317,6 +334,7 @@ public abstract class QueueEngine {
         if (closed) return;
         features = services.features(record);
         long now = services.now();
+        if (ready.releaseDue(now)) dispatch();
         expireHead(now);
         trim();
         if (features.expires() > 0 && consumers.isEmpty() && !expiring && now - lastUsed >= features.expires()) {
@@ -370,6 +388,7 @@ public abstract class QueueEngine {
         }
         QueueFeatures f = features;
         if (f.expires() > 0 && consumers.isEmpty()) next = Math.min(next, lastUsed + f.expires());
+        next = Math.min(next, ready.nextDelayed());
         if (next != Long.MAX_VALUE) wakeAt(next);
     }
 

@@ -16,10 +16,10 @@ import java.util.Map;
  */
 public record QueueFeatures(long messageTtl, long expires, long maxLength, long maxLengthBytes, Overflow overflow,
                             String deadLetterExchange, String deadLetterRoutingKey, boolean atLeastOnce,
-                            long deliveryLimit, int maxPriority, long consumerTimeout) {
+                            long deliveryLimit, int maxPriority, long consumerTimeout, DelayedRetry delayedRetry) {
     public enum Overflow { DROP_HEAD, REJECT_PUBLISH, REJECT_PUBLISH_DLX }
 
-    public static final QueueFeatures NONE = new QueueFeatures(-1, -1, -1, -1, Overflow.DROP_HEAD, null, null, false, -1, -1, -1);
+    public static final QueueFeatures NONE = new QueueFeatures(-1, -1, -1, -1, Overflow.DROP_HEAD, null, null, false, -1, -1, -1, DelayedRetry.NONE);
 
     /** The levels a quorum queue always has (RabbitMQ 4.3: 32 strict levels) and where an unprioritised message goes. */
     public static final int QUORUM_LEVELS = 32;
@@ -60,7 +60,8 @@ public record QueueFeatures(long messageTtl, long expires, long maxLength, long 
                 q.isQuorum() && "at-least-once".equals(String.valueOf(strategy)) && of == Overflow.REJECT_PUBLISH,
                 q.isQuorum() ? min(a.get("x-delivery-limit"), p.get("delivery-limit")) : -1,
                 q.isQuorum() ? QUORUM_LEVELS - 1 : (int) Math.min(255, number(a.get("x-max-priority"))),
-                min(a.get("x-consumer-timeout"), p.get("consumer-timeout")));
+                min(a.get("x-consumer-timeout"), p.get("consumer-timeout")),
+                DelayedRetry.of(q.isQuorum(), a, p));
     }
 
     /**
@@ -68,7 +69,8 @@ public record QueueFeatures(long messageTtl, long expires, long maxLength, long 
      * integers where a count or duration is asked, a positive expiry, a known overflow behaviour and strategy.
      */
     public static void check(String queue, Map<String, Object> args) {
-        for (String k : new String[]{"x-message-ttl", "x-max-length", "x-max-length-bytes", "x-delivery-limit", "x-consumer-timeout"}) {
+        for (String k : new String[]{"x-message-ttl", "x-max-length", "x-max-length-bytes", "x-delivery-limit", "x-consumer-timeout",
+                "x-delayed-retry-min", "x-delayed-retry-max"}) {
             Object v = args.get(k);
             if (v != null && (!(v instanceof Number n) || !integral(n) || n.longValue() < 0)) throw invalidArg(k, queue, v);
         }
@@ -84,6 +86,8 @@ public record QueueFeatures(long messageTtl, long expires, long maxLength, long 
         if (s != null && !s.toString().equals("at-most-once") && !s.toString().equals("at-least-once")) {
             throw invalidArg("x-dead-letter-strategy", queue, s);
         }
+        Object retry = args.get("x-delayed-retry-type");
+        if (retry != null && DelayedRetry.type(retry) == null) throw invalidArg("x-delayed-retry-type", queue, retry);
         Object dlrk = args.get("x-dead-letter-routing-key");
         if (dlrk != null && args.get("x-dead-letter-exchange") == null) {
             throw DomainException.precondition("invalid arg 'x-dead-letter-routing-key' for queue '" + queue

@@ -1,9 +1,12 @@
 package io.warren.metadata.queue;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -25,6 +28,8 @@ final class ReadyMessages {
     /** Returned messages with a level of their own: ready through their level, flagged redelivered when taken. */
     private final Set<Long> returnedLevelled = new HashSet<>();
     private long cursor;
+    /** Returned messages waiting for their delayed retry, by when they are ready again; checked out until then. */
+    private final TreeMap<Long, List<Long>> delayed = new TreeMap<>();
 
     ReadyMessages(QueueEngine store, int plainLevel) {
         this.store = store;
@@ -105,8 +110,28 @@ final class ReadyMessages {
         else returned.add(off);
     }
 
+    /** A checked-out message returned to the queue is ready again at {@code readyAt} (ms), not before. */
+    void delay(long off, long readyAt) { delayed.computeIfAbsent(readyAt, k -> new ArrayList<>()).add(off); }
+
+    /** When the next delayed message is ready, or {@link Long#MAX_VALUE}. */
+    long nextDelayed() { return delayed.isEmpty() ? Long.MAX_VALUE : delayed.firstKey(); }
+
+    /** Makes the delayed messages due by {@code now} ready; true if there were any. */
+    boolean releaseDue(long now) {
+        boolean any = false;
+        while (!delayed.isEmpty() && delayed.firstKey() <= now) {
+            for (long off : delayed.pollFirstEntry().getValue()) {
+                if (!checkedOut.containsKey(off)) continue;
+                if (store.isPresent(off)) giveBack(off); else forget(off);
+                any = true;
+            }
+        }
+        return any;
+    }
+
     /** Everything present is ready again. */
     void reset() {
+        delayed.clear();
         checkedOut.clear();
         checkedOutBytes = 0;
         returned.clear();

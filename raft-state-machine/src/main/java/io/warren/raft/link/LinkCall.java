@@ -24,7 +24,7 @@ public sealed interface LinkCall<R> {
         LEADER(1), PUBLISH(2), GET(3), SETTLE(4), REQUEUE(5), PURGE(6), STATS(7), DISCARD(8), STATUS(9), JOIN(10),
         JOIN_COMMIT(11), FORGET(12), EXPORT_METADATA(13), SET_POLICY(14), CLEAR_POLICY(15), LIST_POLICIES(16),
         LIST_QUEUES(17), LIST_EXCHANGES(18), LIST_BINDINGS(19), METADATA_APPLIED(20), LOCAL_SESSIONS(21), LIST_SESSIONS(22),
-        DECLARED(23);
+        DECLARED(23), RETRY(24);
 
         private final int code;
         private static final Op[] BY_CODE = StableCode.byCode(values());
@@ -48,10 +48,13 @@ public sealed interface LinkCall<R> {
     /** basic.get: the next ready message, or null. */
     record Get(QueueRecord queue, boolean noAck) implements LinkCall<Delivery> { public Op op() { return Op.GET; } }
 
-    /** Settles ({@code SETTLE}: acked, {@code DISCARD}: dropped) or returns ({@code REQUEUE}) delivered messages. */
+    /**
+     * Settles ({@code SETTLE}: acked, {@code DISCARD}: dropped) or returns delivered messages ({@code REQUEUE}; {@code
+     * RETRY}: after a failed delivery, nack/reject with requeue).
+     */
     record Settle(Op op, QueueRecord queue, long[] offsets) implements LinkCall<Void> {
         public Settle {
-            if (op != Op.SETTLE && op != Op.REQUEUE && op != Op.DISCARD) throw new IllegalArgumentException("not a settle: " + op);
+            if (op != Op.SETTLE && op != Op.REQUEUE && op != Op.DISCARD && op != Op.RETRY) throw new IllegalArgumentException("not a settle: " + op);
         }
     }
 

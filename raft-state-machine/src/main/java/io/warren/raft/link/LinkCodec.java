@@ -44,7 +44,7 @@ public final class LinkCodec {
                 yield w;
             }
             case GET -> CommandCodec.writeQueue(w, ((Get) call).queue()).bool(((Get) call).noAck());
-            case SETTLE, REQUEUE, DISCARD -> offsets(CommandCodec.writeQueue(w, ((Settle) call).queue()), ((Settle) call).offsets());
+            case SETTLE, REQUEUE, DISCARD, RETRY -> offsets(CommandCodec.writeQueue(w, ((Settle) call).queue()), ((Settle) call).offsets());
             case PURGE -> CommandCodec.writeQueue(w, ((Purge) call).queue());
             case STATS -> CommandCodec.writeQueue(w, ((Stats) call).queue());
             case DECLARED -> CommandCodec.writeQueue(w, ((Declared) call).queue());
@@ -75,7 +75,7 @@ public final class LinkCodec {
             case LEADER -> new Leader(r.shortStr());
             case PUBLISH -> new Publish(CommandCodec.readQueue(r), Message.readFrom(r));
             case GET -> new Get(CommandCodec.readQueue(r), r.bool());
-            case SETTLE, REQUEUE, DISCARD -> new Settle(op, CommandCodec.readQueue(r), offsets(r));
+            case SETTLE, REQUEUE, DISCARD, RETRY -> new Settle(op, CommandCodec.readQueue(r), offsets(r));
             case PURGE -> new Purge(CommandCodec.readQueue(r));
             case STATS -> new Stats(CommandCodec.readQueue(r));
             case DECLARED -> new Declared(CommandCodec.readQueue(r));
@@ -103,7 +103,7 @@ public final class LinkCodec {
     public static byte[] answer(LinkCall<?> call, Object result) {
         BinaryWriter w = new BinaryWriter(64).u8(0);
         BinaryWriter done = switch (call.op()) {
-            case PUBLISH, SETTLE, REQUEUE, DISCARD, JOIN_COMMIT, FORGET, METADATA_APPLIED, SET_POLICY, CLEAR_POLICY -> w;
+            case PUBLISH, SETTLE, REQUEUE, DISCARD, RETRY, JOIN_COMMIT, FORGET, METADATA_APPLIED, SET_POLICY, CLEAR_POLICY -> w;
             case LEADER -> w.shortStr(result == null ? "" : (String) result);
             case GET -> {
                 Delivery d = (Delivery) result;
@@ -135,7 +135,7 @@ public final class LinkCodec {
         BinaryReader r = new BinaryReader(answer);
         if (r.u8() != 0) throw new DomainException(DomainException.Kind.ofCode(r.u8()), r.longStr());
         Object result = switch (call.op()) {
-            case PUBLISH, SETTLE, REQUEUE, DISCARD, JOIN_COMMIT, FORGET, METADATA_APPLIED, SET_POLICY, CLEAR_POLICY -> null;
+            case PUBLISH, SETTLE, REQUEUE, DISCARD, RETRY, JOIN_COMMIT, FORGET, METADATA_APPLIED, SET_POLICY, CLEAR_POLICY -> null;
             case LEADER -> r.shortStr();
             case GET -> r.bool() ? LinkProtocol.delivery(r, ((Get) call).queue()) : null;
             case PURGE -> r.i64();

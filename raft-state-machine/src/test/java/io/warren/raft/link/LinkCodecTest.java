@@ -47,6 +47,7 @@ class LinkCodecTest {
                 new Sample(new LinkCall.Get(Q, true), new Delivery(Q, 12, true, M, 3)),
                 new Sample(new LinkCall.Settle(Op.SETTLE, Q, new long[]{1, 2}), null),
                 new Sample(new LinkCall.Settle(Op.REQUEUE, Q, new long[]{3}), null),
+                new Sample(new LinkCall.Settle(Op.RETRY, Q, new long[]{4, 5}), null),
                 new Sample(new LinkCall.Settle(Op.DISCARD, Q, new long[]{}), null),
                 new Sample(new LinkCall.Purge(Q), 9L),
                 new Sample(new LinkCall.Stats(Q), new QueueStats(5, 4, 1, 2)),
