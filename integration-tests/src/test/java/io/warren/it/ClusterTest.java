@@ -116,6 +116,32 @@ class ClusterTest {
                 "clear_policy", "ha-two"));
     }
 
+    /**
+     * A durable classic queue's group has one member: another node does not know its leader and asks. Publishes made
+     * while it asks must still reach the queue in the channel's order (they did not: the first few of a fresh queue
+     * were sent in whatever order the lookups came back).
+     */
+    @Test
+    void publishesThroughANodeOutsideTheGroupKeepTheirOrder() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            String q = "order-outside-" + round;
+            try (Connection c = cluster.node(0).connect(); Channel ch = c.createChannel()) {
+                ch.queueDeclare(q, true, false, false, java.util.Map.of("x-queue-type", "classic"));
+            }
+            try (Connection c = cluster.node(1).connect(); Channel ch = c.createChannel()) {
+                ch.confirmSelect();
+                for (int i = 0; i < 50; i++) ch.basicPublish("", q, null, ("m" + i).getBytes());
+                assertTrue(ch.waitForConfirms(10_000));
+                for (int i = 0; i < 50; i++) {
+                    com.rabbitmq.client.GetResponse r = ch.basicGet(q, true);
+                    assertNotNull(r, "message " + i);
+                    assertEquals("m" + i, new String(r.getBody()), "round " + round + ": the channel's order");
+                }
+                ch.queueDelete(q);
+            }
+        }
+    }
+
     @Test
     void groupSizeArgumentAndBalancedLocator() throws Exception {
         try (Connection c = cluster.node(0).connect(); Channel ch = c.createChannel()) {

@@ -409,6 +409,34 @@ class QueueFeaturesTest {
         }
     }
 
+    static int ctl(String... args) {
+        List<String> a = new ArrayList<>(List.of("-n", "127.0.0.1:" + cluster.node(1).config.raftPort, "--cluster-secret", "test-secret", "-q"));
+        a.addAll(List.of(args));
+        return new picocli.CommandLine(new io.warren.ops.cli.Ctl()).execute(a.toArray(String[]::new));
+    }
+
+    /** An operator policy caps the limits whatever the queue's arguments and policy ask (the lower value wins). */
+    @ParameterizedTest(name = "{0} queue")
+    @ValueSource(strings = {"quorum", "classic"})
+    void anOperatorPolicyCapsWhatTheQueueAsksFor(String type) throws Exception {
+        String q = name("oppolicy", type);
+        try (Connection c = declareAndConnect(q, args(type, "x-max-length", 5), true); Channel ch = c.createChannel()) {
+            publishConfirmed(ch, q, 4, null);
+            assertEquals(0, ctl("set_operator_policy", "--apply-to", "queues", "cap-" + q, "^" + q + "$", "{\"max-length\":2}"));
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (ch.queueDeclarePassive(q).getMessageCount() > 2 && System.currentTimeMillis() < deadline) Thread.sleep(50);
+            assertEquals(2, ch.queueDeclarePassive(q).getMessageCount(), "capped by the operator policy, no redeclare");
+            assertEquals("m2", new String(awaitGet(ch, q, 5_000).getBody()), "the head was dropped");
+            assertEquals(0, ctl("clear_operator_policy", "cap-" + q));
+        }
+    }
+
+    @Test
+    void anOperatorPolicyWithAKeyOperatorsMayNotSetIsRefused() {
+        assertNotEquals(0, ctl("set_operator_policy", "bad", ".*", "{\"ha-mode\":\"all\"}"), "ha-mode is not an operator policy key");
+        assertTrue(cluster.node(0).node().broker().state().vhost("/").operatorPolicyFor("anything") == null, "nothing was set");
+    }
+
     @Test
     void atLeastOnceDeadLetteringKeepsTheMessageUntilItCanBeRouted() throws Exception {
         String q = name("alo", "quorum"), dlx = q + ".dlx", dlq = q + ".dlq";

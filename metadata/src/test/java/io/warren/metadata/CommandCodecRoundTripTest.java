@@ -49,6 +49,8 @@ class CommandCodecRoundTripTest {
                 new MetadataCommand.AddNode(new NodeRecord("n4", "10.0.0.4:25672")),
                 new MetadataCommand.RemoveNode("n4"),
                 new MetadataCommand.SetPolicy(new PolicyRecord("/v", "ha", "^q", "queues", Map.of("ha-mode", "all"), 3)),
+                new MetadataCommand.SetOperatorPolicy(new PolicyRecord("/v", "cap", ".*", "queues", Map.of("max-length", 100), 1)),
+                new MetadataCommand.ClearOperatorPolicy("/v", "cap"),
                 new MetadataCommand.ClearPolicy("/v", "ha"));
         for (MetadataCommand c : all) m.put(c.kind(), c);
         return m;

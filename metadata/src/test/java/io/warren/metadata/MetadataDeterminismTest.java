@@ -36,7 +36,7 @@ class MetadataDeterminismTest {
         ExchangeType[] types = ExchangeType.values();
         String user = "u" + r.nextInt(4);
         String node = "n" + r.nextInt(4);
-        return switch (r.nextInt(15)) {
+        return switch (r.nextInt(17)) {
             case 0 -> new MetadataCommand.AddVhost(v);
             case 1 -> new MetadataCommand.DeclareExchange(new ExchangeRecord(v, x, types[r.nextInt(types.length)], r.nextBoolean(),
                     r.nextBoolean(), false, Map.of()));
@@ -59,6 +59,9 @@ class MetadataDeterminismTest {
             case 11 -> new MetadataCommand.ClearPolicy(v, "p" + r.nextInt(3));
             case 12 -> new MetadataCommand.AddNode(new NodeRecord(node, "127.0.0.1:" + (25672 + r.nextInt(4))));
             case 13 -> new MetadataCommand.RemoveNode(r.nextBoolean() ? "n3" : "n9"); // n0-n2 stay once added
+            case 14 -> new MetadataCommand.SetOperatorPolicy(new PolicyRecord(v, "o" + r.nextInt(2), ".*", "queues",
+                    Map.of("max-length", r.nextInt(5)), r.nextInt(2)));
+            case 15 -> new MetadataCommand.ClearOperatorPolicy(v, "o" + r.nextInt(2));
             default -> new MetadataCommand.NodeStarted("n" + r.nextInt(2), r.nextBoolean());
         };
     }
@@ -102,6 +105,7 @@ class MetadataDeterminismTest {
         });
         s.allBindings().forEach(b -> l.add("b " + b));
         s.vhosts().forEach(v -> v.policies().forEach(p -> l.add("policy " + p)));
+        s.vhosts().forEach(v -> v.operatorPolicies().forEach(p -> l.add("operator policy " + p)));
         s.users().forEach(u -> l.add("user " + u.name() + " " + java.util.HexFormat.of().formatHex(u.passwordHash()) + " "
                 + new java.util.TreeSet<>(u.tags()) + " " + u.loopbackOnly()));
         s.permissions().forEach(p -> l.add("permission " + p));

@@ -6,6 +6,7 @@ import io.warren.metadata.model.DomainException;
 import io.warren.metadata.model.ExchangeRecord;
 import io.warren.metadata.model.NodeRecord;
 import io.warren.metadata.model.PolicyRecord;
+import io.warren.metadata.queue.QueueFeatures;
 import io.warren.metadata.model.QueueRecord;
 import io.warren.metadata.port.Admin;
 import io.warren.metadata.port.MetadataPort;
@@ -150,6 +151,36 @@ final class ClusterAdmin implements Admin {
     @Override
     public CompletableFuture<Void> clearPolicy(String vhost, String name) {
         return metadata.change(new MetadataCommand.ClearPolicy(vhost, name)).thenApply(r -> null);
+    }
+
+    @Override
+    public CompletableFuture<List<PolicyRecord>> operatorPolicies(String vhost) {
+        return now(() -> {
+            VhostState v = metadata.state().vhost(vhost);
+            List<PolicyRecord> l = new ArrayList<>();
+            if (v != null) v.operatorPolicies().forEach(l::add);
+            return l;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> setOperatorPolicy(PolicyRecord p) {
+        try {
+            Pattern.compile(p.pattern());
+        } catch (PatternSyntaxException e) {
+            return CompletableFuture.failedFuture(DomainException.invalid("invalid pattern '" + p.pattern() + "': " + e.getDescription()));
+        }
+        List<String> unknown = p.definition().keySet().stream().filter(k -> !QueueFeatures.OPERATOR_POLICY_KEYS.contains(k)).sorted().toList();
+        if (!unknown.isEmpty()) {
+            return CompletableFuture.failedFuture(DomainException.invalid("Validation failed: " + unknown
+                    + " are not recognised operator policy settings (allowed: " + new java.util.TreeSet<>(QueueFeatures.OPERATOR_POLICY_KEYS) + ")"));
+        }
+        return metadata.change(new MetadataCommand.SetOperatorPolicy(p)).thenApply(r -> null);
+    }
+
+    @Override
+    public CompletableFuture<Void> clearOperatorPolicy(String vhost, String name) {
+        return metadata.change(new MetadataCommand.ClearOperatorPolicy(vhost, name)).thenApply(r -> null);
     }
 
     @Override public CompletableFuture<Void> forgetNode(String name) { return membership.forget(name); }

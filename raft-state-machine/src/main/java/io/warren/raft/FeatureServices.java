@@ -75,7 +75,7 @@ final class FeatureServices implements QueueServices, AutoCloseable {
     @Override
     public QueueFeatures features(QueueRecord q) {
         VhostState v = metadata.state().vhost(q.vhost());
-        return QueueFeatures.of(q, v == null ? null : v.policyFor(q.name()));
+        return v == null ? QueueFeatures.of(q, null) : QueueFeatures.of(q, v.policyFor(q.name()), v.operatorPolicyFor(q.name()));
     }
 
     @Override public long now() { return System.currentTimeMillis(); }

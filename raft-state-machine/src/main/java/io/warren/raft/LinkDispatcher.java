@@ -69,6 +69,9 @@ final class LinkDispatcher {
             case SET_POLICY -> admin.setPolicy(((SetPolicy) call).policy());
             case CLEAR_POLICY -> admin.clearPolicy(((ClearPolicy) call).vhost(), ((ClearPolicy) call).name());
             case LIST_POLICIES -> admin.policies(((ListPolicies) call).vhost());
+            case SET_OPERATOR_POLICY -> admin.setOperatorPolicy(((SetOperatorPolicy) call).policy());
+            case CLEAR_OPERATOR_POLICY -> admin.clearOperatorPolicy(((ClearOperatorPolicy) call).vhost(), ((ClearOperatorPolicy) call).name());
+            case LIST_OPERATOR_POLICIES -> admin.operatorPolicies(((ListOperatorPolicies) call).vhost());
             case LIST_QUEUES -> admin.queues(((ListQueues) call).vhost());
             case LIST_EXCHANGES -> admin.exchanges(((ListExchanges) call).vhost());
             case LIST_BINDINGS -> admin.bindings(((ListBindings) call).vhost());

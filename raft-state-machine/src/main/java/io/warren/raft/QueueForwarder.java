@@ -34,6 +34,8 @@ final class QueueForwarder implements QueuePort {
     private final QueueLocator locator;
     private final QueueHost host;
     private final LinkClient link;
+    /** Per queue id: the last operation whose location was not known at once, complete once it has been sent. */
+    private final java.util.concurrent.ConcurrentHashMap<Long, CompletableFuture<Void>> sending = new java.util.concurrent.ConcurrentHashMap<>();
 
     QueueForwarder(Nodes nodes, QueueLocator locator, QueueHost host, LinkClient link) {
         this.nodes = nodes;
@@ -56,9 +58,31 @@ final class QueueForwarder implements QueuePort {
         });
     }
 
+    /**
+     * Locates the queue and sends the operation there. Operations are sent in the order they are made: when the
+     * location is not known at once (this node asks the members who leads), later operations on the queue wait for the
+     * earlier ones to be sent, so a channel's publishes cannot overtake each other while lookups come back.
+     */
     private <T> CompletableFuture<T> once(QueueRecord q, Function<QueueHost, CompletableFuture<T>> local, LinkCall<T> remote) {
-        return locator.locate(q).thenCompose(where -> nodes.isSelf(where) ? local.apply(host)
-                : link.orderedCall(nodes.addressOf(where), remote).orTimeout(LINK_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+        CompletableFuture<String> where = locator.locate(q);
+        if (where.isDone() && !sending.containsKey(q.id())) return where.thenCompose(w -> send(w, local, remote));
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        CompletableFuture<Void> prev = sending.put(q.id(), sent);
+        CompletableFuture<T> result = (prev == null ? where : prev.thenCompose(x -> where)).thenCompose(w -> {
+            try {
+                return send(w, local, remote);
+            } finally {
+                sent.complete(null);
+            }
+        });
+        result.whenComplete((v, e) -> sent.complete(null)); // a failed lookup does not hold the later ones back
+        sent.whenComplete((v, e) -> sending.remove(q.id(), sent));
+        return result;
+    }
+
+    private <T> CompletableFuture<T> send(String where, Function<QueueHost, CompletableFuture<T>> local, LinkCall<T> remote) {
+        return nodes.isSelf(where) ? local.apply(host)
+                : link.orderedCall(nodes.addressOf(where), remote).orTimeout(LINK_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -86,6 +86,11 @@ public final class CommandCodec {
                 ClearPolicy c = (ClearPolicy) cmd;
                 yield w.shortStr(c.vhost()).shortStr(c.name());
             }
+            case SET_OPERATOR_POLICY -> writePolicy(w, ((SetOperatorPolicy) cmd).policy());
+            case CLEAR_OPERATOR_POLICY -> {
+                ClearOperatorPolicy c = (ClearOperatorPolicy) cmd;
+                yield w.shortStr(c.vhost()).shortStr(c.name());
+            }
         };
         assert done == w;
     }
@@ -108,6 +113,8 @@ public final class CommandCodec {
             case REMOVE_NODE -> new RemoveNode(r.shortStr());
             case SET_POLICY -> new SetPolicy(readPolicy(r));
             case CLEAR_POLICY -> new ClearPolicy(r.shortStr(), r.shortStr());
+            case SET_OPERATOR_POLICY -> new SetOperatorPolicy(readPolicy(r));
+            case CLEAR_OPERATOR_POLICY -> new ClearOperatorPolicy(r.shortStr(), r.shortStr());
         };
     }
 

@@ -29,7 +29,9 @@ public sealed interface MetadataCommand {
         ADD_NODE(12),
         REMOVE_NODE(13),
         SET_POLICY(14),
-        CLEAR_POLICY(15);
+        CLEAR_POLICY(15),
+        SET_OPERATOR_POLICY(16),
+        CLEAR_OPERATOR_POLICY(17);
 
         private final int code;
         private static final Kind[] BY_CODE = io.warren.metadata.codec.StableCode.byCode(values());
@@ -77,6 +79,13 @@ public sealed interface MetadataCommand {
     record SetPolicy(io.warren.metadata.model.PolicyRecord policy) implements MetadataCommand { public Kind kind() { return Kind.SET_POLICY; } }
 
     record ClearPolicy(String vhost, String name) implements MetadataCommand { public Kind kind() { return Kind.CLEAR_POLICY; } }
+
+    /** An operator policy: limits an operator sets over whatever the applications' policies and arguments say. */
+    record SetOperatorPolicy(io.warren.metadata.model.PolicyRecord policy) implements MetadataCommand {
+        public Kind kind() { return Kind.SET_OPERATOR_POLICY; }
+    }
+
+    record ClearOperatorPolicy(String vhost, String name) implements MetadataCommand { public Kind kind() { return Kind.CLEAR_OPERATOR_POLICY; } }
 
     /** A connection closed: its exclusive queues go with it. */
     record DropExclusiveQueues(String connectionId) implements MetadataCommand { public Kind kind() { return Kind.DROP_EXCLUSIVE_QUEUES; } }

@@ -47,6 +47,16 @@ public interface Admin {
 
     CompletableFuture<Void> clearPolicy(String vhost, String name);
 
+    CompletableFuture<List<PolicyRecord>> operatorPolicies(String vhost);
+
+    /**
+     * Sets (or replaces) an operator policy: it caps the queue limits of matching queues whatever their arguments and
+     * policies say. Only RabbitMQ's operator-policy keys are accepted (INVALID_ARGUMENT otherwise).
+     */
+    CompletableFuture<Void> setOperatorPolicy(PolicyRecord policy);
+
+    CompletableFuture<Void> clearOperatorPolicy(String vhost, String name);
+
     /** The client connections, channels and consumers of every node that answers in time. */
     CompletableFuture<Sessions.Snapshot> sessions();
 

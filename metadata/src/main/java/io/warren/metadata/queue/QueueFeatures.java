@@ -11,8 +11,10 @@ import java.util.Map;
 /**
  * What a queue's arguments and its policy ask of it, resolved as RabbitMQ resolves them: for the numeric limits
  * (message TTL, expiry, lengths, delivery limit, consumer timeout) the lower of argument and policy wins; for the rest
- * the argument wins over the policy. -1 is "not set". Read again whenever a queue acts on them, so a policy change
- * applies to existing queues without a redeclare.
+ * the argument wins over the policy. An operator policy (RabbitMQ's keys: expires, message-ttl, max-length,
+ * max-length-bytes, delivery-limit, overflow) caps the numeric limits the same way (the lowest of the three wins) and
+ * sets the overflow behaviour when it has one. -1 is "not set". Read again whenever a queue acts on them, so a policy
+ * change applies to existing queues without a redeclare.
  */
 public record QueueFeatures(long messageTtl, long expires, long maxLength, long maxLengthBytes, Overflow overflow,
                             String deadLetterExchange, String deadLetterRoutingKey, boolean atLeastOnce,
@@ -40,25 +42,32 @@ public record QueueFeatures(long messageTtl, long expires, long maxLength, long 
     /** Anything that needs the queue's engine to act by itself as time passes. */
     public boolean timed() { return messageTtl >= 0 || expires > 0; }
 
-    public static QueueFeatures of(QueueRecord q, PolicyRecord policy) {
+    /** The keys an operator policy may set (RabbitMQ's list; the in-memory and queue-version keys have no effect here). */
+    public static final java.util.Set<String> OPERATOR_POLICY_KEYS = java.util.Set.of("expires", "message-ttl", "max-length",
+            "max-length-bytes", "max-in-memory-length", "max-in-memory-bytes", "delivery-limit", "queue-version", "overflow");
+
+    public static QueueFeatures of(QueueRecord q, PolicyRecord policy) { return of(q, policy, null); }
+
+    public static QueueFeatures of(QueueRecord q, PolicyRecord policy, PolicyRecord operatorPolicy) {
         Map<String, Object> a = q.arguments();
         Map<String, Object> p = policy == null ? Map.of() : policy.definition();
-        Object overflow = first(a.get("x-overflow"), p.get("overflow"));
+        Map<String, Object> o = operatorPolicy == null ? Map.of() : operatorPolicy.definition();
+        Object overflow = first(o.get("overflow"), first(a.get("x-overflow"), p.get("overflow")));
         Object strategy = first(a.get("x-dead-letter-strategy"), p.get("dead-letter-strategy"));
         Overflow of = overflow(overflow);
         Object dlx = first(a.get("x-dead-letter-exchange"), p.get("dead-letter-exchange"));
         Object dlrk = first(a.get("x-dead-letter-routing-key"), p.get("dead-letter-routing-key"));
         return new QueueFeatures(
-                min(a.get("x-message-ttl"), p.get("message-ttl")),
-                min(a.get("x-expires"), p.get("expires")),
-                min(a.get("x-max-length"), p.get("max-length")),
-                min(a.get("x-max-length-bytes"), p.get("max-length-bytes")),
+                cap(min(a.get("x-message-ttl"), p.get("message-ttl")), o.get("message-ttl")),
+                cap(min(a.get("x-expires"), p.get("expires")), o.get("expires")),
+                cap(min(a.get("x-max-length"), p.get("max-length")), o.get("max-length")),
+                cap(min(a.get("x-max-length-bytes"), p.get("max-length-bytes")), o.get("max-length-bytes")),
                 of,
                 dlx == null ? null : dlx.toString(),
                 dlrk == null ? null : dlrk.toString(),
                 // as RabbitMQ: at-least-once dead-lettering needs a quorum queue that rejects publishes when full
                 q.isQuorum() && "at-least-once".equals(String.valueOf(strategy)) && of == Overflow.REJECT_PUBLISH,
-                q.isQuorum() ? min(a.get("x-delivery-limit"), p.get("delivery-limit")) : -1,
+                q.isQuorum() ? cap(min(a.get("x-delivery-limit"), p.get("delivery-limit")), o.get("delivery-limit")) : -1,
                 q.isQuorum() ? QUORUM_LEVELS - 1 : (int) Math.min(255, number(a.get("x-max-priority"))),
                 min(a.get("x-consumer-timeout"), p.get("consumer-timeout")),
                 DelayedRetry.of(q.isQuorum(), a, p));
@@ -121,6 +130,13 @@ public record QueueFeatures(long messageTtl, long expires, long maxLength, long 
         if (a < 0) return p;
         if (p < 0) return a;
         return Math.min(a, p);
+    }
+
+    /** {@code value} capped by an operator policy's {@code limit}: the lower one, whichever is set. */
+    private static long cap(long value, Object limit) {
+        long l = number(limit);
+        if (l < 0) return value;
+        return value < 0 ? l : Math.min(value, l);
     }
 
     private static long number(Object v) {

@@ -95,6 +95,18 @@ public final class MetadataState {
                     }
                     yield CommandResult.OK;
                 }
+                case SET_OPERATOR_POLICY -> {
+                    var p = ((SetOperatorPolicy) cmd).policy();
+                    requireVhost(p.vhost()).operatorPolicies.put(p.name(), p);
+                    yield CommandResult.OK;
+                }
+                case CLEAR_OPERATOR_POLICY -> {
+                    ClearOperatorPolicy c = (ClearOperatorPolicy) cmd;
+                    if (requireVhost(c.vhost()).operatorPolicies.remove(c.name()) == null) {
+                        throw DomainException.notFound("operator policy '" + c.name() + "' in vhost '" + c.vhost() + "'");
+                    }
+                    yield CommandResult.OK;
+                }
             };
         } catch (DomainException e) {
             return new CommandResult.Refused(e.kind(), e.getMessage());
@@ -371,6 +383,7 @@ public final class MetadataState {
         for (VhostState v : vhosts.values()) {
             for (ExchangeRecord x : v.exchanges.values()) out.add(new DeclareExchange(x));
             for (io.warren.metadata.model.PolicyRecord p : v.policies.values()) out.add(new SetPolicy(p));
+            for (io.warren.metadata.model.PolicyRecord p : v.operatorPolicies.values()) out.add(new SetOperatorPolicy(p));
         }
         return out;
     }

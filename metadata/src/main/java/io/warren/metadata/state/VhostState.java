@@ -19,6 +19,7 @@ public final class VhostState {
     /** source exchange name → bindings from it. */
     final Map<String, List<BindingRecord>> bindingsBySource = new ConcurrentHashMap<>();
     final Map<String, io.warren.metadata.model.PolicyRecord> policies = new ConcurrentHashMap<>();
+    final Map<String, io.warren.metadata.model.PolicyRecord> operatorPolicies = new ConcurrentHashMap<>();
 
     VhostState(String name) { this.name = name; }
 
@@ -38,10 +39,17 @@ public final class VhostState {
 
     public Iterable<io.warren.metadata.model.PolicyRecord> policies() { return policies.values(); }
 
+    public Iterable<io.warren.metadata.model.PolicyRecord> operatorPolicies() { return operatorPolicies.values(); }
+
     /** The policy in force for a queue: the highest-priority match, ties broken by name. */
-    public io.warren.metadata.model.PolicyRecord policyFor(String queue) {
+    public io.warren.metadata.model.PolicyRecord policyFor(String queue) { return best(policies, queue); }
+
+    /** The operator policy in force for a queue, chosen as {@link #policyFor} chooses. */
+    public io.warren.metadata.model.PolicyRecord operatorPolicyFor(String queue) { return best(operatorPolicies, queue); }
+
+    private static io.warren.metadata.model.PolicyRecord best(Map<String, io.warren.metadata.model.PolicyRecord> from, String queue) {
         io.warren.metadata.model.PolicyRecord best = null;
-        for (io.warren.metadata.model.PolicyRecord p : policies.values()) {
+        for (io.warren.metadata.model.PolicyRecord p : from.values()) {
             if (!p.appliesToQueue(queue)) continue;
             if (best == null || p.priority() > best.priority() || p.priority() == best.priority() && p.name().compareTo(best.name()) < 0) best = p;
         }

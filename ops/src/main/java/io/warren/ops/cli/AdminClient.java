@@ -50,6 +50,12 @@ public final class AdminClient implements Admin, AutoCloseable {
 
     @Override public CompletableFuture<Void> clearPolicy(String vhost, String name) { return call(new LinkCall.ClearPolicy(vhost, name)); }
 
+    @Override public CompletableFuture<List<PolicyRecord>> operatorPolicies(String vhost) { return call(new LinkCall.ListOperatorPolicies(vhost)); }
+
+    @Override public CompletableFuture<Void> setOperatorPolicy(PolicyRecord p) { return call(new LinkCall.SetOperatorPolicy(p)); }
+
+    @Override public CompletableFuture<Void> clearOperatorPolicy(String vhost, String name) { return call(new LinkCall.ClearOperatorPolicy(vhost, name)); }
+
     @Override public CompletableFuture<Void> forgetNode(String name) { return call(new LinkCall.Forget(name)); }
 
     /** The connections of every node, gathered by the asked one. */

@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "warren ctl", mixinStandardHelpOptions = true,
         subcommands = {Ctl.ClusterStatus.class, Ctl.ForgetClusterNode.class, Ctl.SetPolicy.class, Ctl.ClearPolicy.class,
-                Ctl.ListPolicies.class, Ctl.ListQueues.class, Ctl.ListExchanges.class, Ctl.ListBindings.class, Ctl.ListConnections.class,
+                Ctl.ListPolicies.class, Ctl.SetOperatorPolicy.class, Ctl.ClearOperatorPolicy.class, Ctl.ListOperatorPolicies.class, Ctl.ListQueues.class, Ctl.ListExchanges.class, Ctl.ListBindings.class, Ctl.ListConnections.class,
                 Ctl.ListChannels.class, Ctl.ListConsumers.class},
         description = "Operates a running Warren node (rabbitmqctl-style verbs).")
 public final class Ctl implements Callable<Integer> {
@@ -128,7 +128,7 @@ public final class Ctl implements Callable<Integer> {
     }
 
     @Command(name = "set_policy", description = "sets a policy; 'ha-mode' (all, exactly + ha-params) sets the group size of matching quorum queues")
-    static final class SetPolicy implements Callable<Integer> {
+    static class SetPolicy implements Callable<Integer> {
         @CommandLine.ParentCommand Ctl ctl;
 
         @Option(names = {"-p", "--vhost"}, defaultValue = "/") String vhost;
@@ -151,15 +151,26 @@ public final class Ctl implements Callable<Integer> {
                 System.err.println("Error: the policy definition is not a JSON object: " + e.getOriginalMessage());
                 return 65;
             }
-            if (!ctl.quiet) System.out.println("Setting policy \"" + name + "\" for pattern \"" + pattern + "\" to \"" + definition
+            if (!ctl.quiet) System.out.println("Setting " + what() + " \"" + name + "\" for pattern \"" + pattern + "\" to \"" + definition
                     + "\" with priority \"" + priority + "\" for vhost \"" + vhost + "\" ...");
-            try (AdminClient a = ctl.admin()) { a.setPolicy(new PolicyRecord(vhost, name, pattern, applyTo, def, priority)).get(); }
+            PolicyRecord p = new PolicyRecord(vhost, name, pattern, applyTo, def, priority);
+            try (AdminClient a = ctl.admin()) { (operator() ? a.setOperatorPolicy(p) : a.setPolicy(p)).get(); }
             return 0;
         }
+
+        boolean operator() { return false; }
+
+        String what() { return operator() ? "operator policy" : "policy"; }
+    }
+
+    @Command(name = "set_operator_policy", description = "sets an operator policy: caps expires, message-ttl, max-length, "
+            + "max-length-bytes, delivery-limit (the lower value wins) and sets overflow, over the queues' own policies and arguments")
+    static final class SetOperatorPolicy extends SetPolicy {
+        @Override boolean operator() { return true; }
     }
 
     @Command(name = "clear_policy", description = "removes a policy")
-    static final class ClearPolicy implements Callable<Integer> {
+    static class ClearPolicy implements Callable<Integer> {
         @CommandLine.ParentCommand Ctl ctl;
 
         @Option(names = {"-p", "--vhost"}, defaultValue = "/") String vhost;
@@ -167,10 +178,17 @@ public final class Ctl implements Callable<Integer> {
         @Parameters(paramLabel = "NAME") String name;
 
         @Override public Integer call() throws Exception {
-            if (!ctl.quiet) System.out.println("Clearing policy \"" + name + "\" on vhost \"" + vhost + "\" ...");
-            try (AdminClient a = ctl.admin()) { a.clearPolicy(vhost, name).get(); }
+            if (!ctl.quiet) System.out.println("Clearing " + (operator() ? "operator policy" : "policy") + " \"" + name + "\" on vhost \"" + vhost + "\" ...");
+            try (AdminClient a = ctl.admin()) { (operator() ? a.clearOperatorPolicy(vhost, name) : a.clearPolicy(vhost, name)).get(); }
             return 0;
         }
+
+        boolean operator() { return false; }
+    }
+
+    @Command(name = "clear_operator_policy", description = "removes an operator policy")
+    static final class ClearOperatorPolicy extends ClearPolicy {
+        @Override boolean operator() { return true; }
     }
 
     /** A listing of one vhost: fetched from the node, printed as a table or JSON. */
@@ -198,13 +216,24 @@ public final class Ctl implements Callable<Integer> {
     }
 
     @Command(name = "list_policies", description = "lists the policies of a vhost")
-    static final class ListPolicies extends Listing {
-        ListPolicies() { super("policies", "vhost", "name", "pattern", "apply-to", "definition", "priority"); }
+    static class ListPolicies extends Listing {
+        ListPolicies() { this("policies"); }
+
+        ListPolicies(String what) { super(what, "vhost", "name", "pattern", "apply-to", "definition", "priority"); }
 
         @Override List<Map<String, Object>> fetch(AdminClient a) throws Exception {
-            return a.policies(vhost).get().stream().map(p -> row("vhost", p.vhost(), "name", p.name(), "pattern", p.pattern(),
-                    "apply-to", p.applyTo(), "definition", p.definition(), "priority", p.priority())).toList();
+            return (operator() ? a.operatorPolicies(vhost) : a.policies(vhost)).get().stream().map(p -> row("vhost", p.vhost(), "name", p.name(),
+                    "pattern", p.pattern(), "apply-to", p.applyTo(), "definition", p.definition(), "priority", p.priority())).toList();
         }
+
+        boolean operator() { return false; }
+    }
+
+    @Command(name = "list_operator_policies", description = "lists the operator policies of a vhost")
+    static final class ListOperatorPolicies extends ListPolicies {
+        ListOperatorPolicies() { super("operator policies"); }
+
+        @Override boolean operator() { return true; }
     }
 
     @Command(name = "list_queues", description = "lists the queues of a vhost: name, type, Raft group, leader, members, online members, messages")

@@ -24,7 +24,7 @@ public sealed interface LinkCall<R> {
         LEADER(1), PUBLISH(2), GET(3), SETTLE(4), REQUEUE(5), PURGE(6), STATS(7), DISCARD(8), STATUS(9), JOIN(10),
         JOIN_COMMIT(11), FORGET(12), EXPORT_METADATA(13), SET_POLICY(14), CLEAR_POLICY(15), LIST_POLICIES(16),
         LIST_QUEUES(17), LIST_EXCHANGES(18), LIST_BINDINGS(19), METADATA_APPLIED(20), LOCAL_SESSIONS(21), LIST_SESSIONS(22),
-        DECLARED(23), RETRY(24);
+        DECLARED(23), RETRY(24), SET_OPERATOR_POLICY(25), CLEAR_OPERATOR_POLICY(26), LIST_OPERATOR_POLICIES(27);
 
         private final int code;
         private static final Op[] BY_CODE = StableCode.byCode(values());
@@ -90,6 +90,12 @@ public sealed interface LinkCall<R> {
     record ClearPolicy(String vhost, String name) implements LinkCall<Void> { public Op op() { return Op.CLEAR_POLICY; } }
 
     record ListPolicies(String vhost) implements LinkCall<List<PolicyRecord>> { public Op op() { return Op.LIST_POLICIES; } }
+
+    record SetOperatorPolicy(PolicyRecord policy) implements LinkCall<Void> { public Op op() { return Op.SET_OPERATOR_POLICY; } }
+
+    record ClearOperatorPolicy(String vhost, String name) implements LinkCall<Void> { public Op op() { return Op.CLEAR_OPERATOR_POLICY; } }
+
+    record ListOperatorPolicies(String vhost) implements LinkCall<List<PolicyRecord>> { public Op op() { return Op.LIST_OPERATOR_POLICIES; } }
 
     record ListQueues(String vhost) implements LinkCall<List<Admin.QueueInfo>> { public Op op() { return Op.LIST_QUEUES; } }
 

@@ -56,6 +56,9 @@ public final class LinkCodec {
             case SET_POLICY -> CommandCodec.writePolicy(w, ((SetPolicy) call).policy());
             case CLEAR_POLICY -> w.shortStr(((ClearPolicy) call).vhost()).shortStr(((ClearPolicy) call).name());
             case LIST_POLICIES -> w.shortStr(((ListPolicies) call).vhost());
+            case SET_OPERATOR_POLICY -> CommandCodec.writePolicy(w, ((SetOperatorPolicy) call).policy());
+            case CLEAR_OPERATOR_POLICY -> w.shortStr(((ClearOperatorPolicy) call).vhost()).shortStr(((ClearOperatorPolicy) call).name());
+            case LIST_OPERATOR_POLICIES -> w.shortStr(((ListOperatorPolicies) call).vhost());
             case LIST_QUEUES -> w.shortStr(((ListQueues) call).vhost());
             case LIST_EXCHANGES -> w.shortStr(((ListExchanges) call).vhost());
             case LIST_BINDINGS -> w.shortStr(((ListBindings) call).vhost());
@@ -90,6 +93,9 @@ public final class LinkCodec {
             case SET_POLICY -> new SetPolicy(CommandCodec.readPolicy(r));
             case CLEAR_POLICY -> new ClearPolicy(r.shortStr(), r.shortStr());
             case LIST_POLICIES -> new ListPolicies(r.shortStr());
+            case SET_OPERATOR_POLICY -> new SetOperatorPolicy(CommandCodec.readPolicy(r));
+            case CLEAR_OPERATOR_POLICY -> new ClearOperatorPolicy(r.shortStr(), r.shortStr());
+            case LIST_OPERATOR_POLICIES -> new ListOperatorPolicies(r.shortStr());
             case LIST_QUEUES -> new ListQueues(r.shortStr());
             case LIST_EXCHANGES -> new ListExchanges(r.shortStr());
             case LIST_BINDINGS -> new ListBindings(r.shortStr());
@@ -103,7 +109,8 @@ public final class LinkCodec {
     public static byte[] answer(LinkCall<?> call, Object result) {
         BinaryWriter w = new BinaryWriter(64).u8(0);
         BinaryWriter done = switch (call.op()) {
-            case PUBLISH, SETTLE, REQUEUE, DISCARD, RETRY, JOIN_COMMIT, FORGET, METADATA_APPLIED, SET_POLICY, CLEAR_POLICY -> w;
+            case PUBLISH, SETTLE, REQUEUE, DISCARD, RETRY, JOIN_COMMIT, FORGET, METADATA_APPLIED, SET_POLICY, CLEAR_POLICY,
+                 SET_OPERATOR_POLICY, CLEAR_OPERATOR_POLICY -> w;
             case LEADER -> w.shortStr(result == null ? "" : (String) result);
             case GET -> {
                 Delivery d = (Delivery) result;
@@ -120,7 +127,7 @@ public final class LinkCodec {
             }
             case JOIN -> list(w, (List<NodeRecord>) result, LinkCodec::node);
             case EXPORT_METADATA -> w.longBytes((byte[]) result);
-            case LIST_POLICIES -> list(w, (List<PolicyRecord>) result, CommandCodec::writePolicy);
+            case LIST_POLICIES, LIST_OPERATOR_POLICIES -> list(w, (List<PolicyRecord>) result, CommandCodec::writePolicy);
             case LIST_QUEUES -> list(w, (List<Admin.QueueInfo>) result, LinkCodec::queueInfo);
             case LIST_EXCHANGES -> list(w, (List<ExchangeRecord>) result, CommandCodec::writeExchange);
             case LIST_BINDINGS -> list(w, (List<BindingRecord>) result, CommandCodec::writeBinding);
@@ -135,7 +142,8 @@ public final class LinkCodec {
         BinaryReader r = new BinaryReader(answer);
         if (r.u8() != 0) throw new DomainException(DomainException.Kind.ofCode(r.u8()), r.longStr());
         Object result = switch (call.op()) {
-            case PUBLISH, SETTLE, REQUEUE, DISCARD, RETRY, JOIN_COMMIT, FORGET, METADATA_APPLIED, SET_POLICY, CLEAR_POLICY -> null;
+            case PUBLISH, SETTLE, REQUEUE, DISCARD, RETRY, JOIN_COMMIT, FORGET, METADATA_APPLIED, SET_POLICY, CLEAR_POLICY,
+                 SET_OPERATOR_POLICY, CLEAR_OPERATOR_POLICY -> null;
             case LEADER -> r.shortStr();
             case GET -> r.bool() ? LinkProtocol.delivery(r, ((Get) call).queue()) : null;
             case PURGE -> r.i64();
@@ -146,7 +154,7 @@ public final class LinkCodec {
             }
             case JOIN -> list(r, LinkCodec::node);
             case EXPORT_METADATA -> r.longBytes();
-            case LIST_POLICIES -> list(r, CommandCodec::readPolicy);
+            case LIST_POLICIES, LIST_OPERATOR_POLICIES -> list(r, CommandCodec::readPolicy);
             case LIST_QUEUES -> list(r, LinkCodec::queueInfo);
             case LIST_EXCHANGES -> list(r, CommandCodec::readExchange);
             case LIST_BINDINGS -> list(r, CommandCodec::readBinding);
