@@ -143,6 +143,35 @@ class ClusterTest {
     }
 
     @Test
+    void aVhostsDefaultQueueTypeDecidesWhatAnUntypedDurableQueueBecomes() throws Exception {
+        String node = "127.0.0.1:" + cluster.node(1).config.raftPort;
+        java.util.function.Function<String[], Integer> ctl = a -> {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("-n", node, "--cluster-secret", "test-secret", "-q"));
+            args.addAll(java.util.List.of(a));
+            return new picocli.CommandLine(new io.warren.ops.cli.Ctl()).execute(args.toArray(String[]::new));
+        };
+        assertEquals(64, ctl.apply(new String[]{"update_vhost_metadata", "/", "--default-queue-type", "stream"}), "an unknown type");
+        try {
+            assertEquals(0, ctl.apply(new String[]{"update_vhost_metadata", "/", "--default-queue-type", "classic"}));
+            long deadline = System.currentTimeMillis() + 5_000; // committed; node 3 applies it a moment later
+            while (cluster.node(2).node().broker().state().vhost("/").defaultQueueType() == null && System.currentTimeMillis() < deadline) Thread.sleep(10);
+            try (Connection c = cluster.node(2).connect(); Channel ch = c.createChannel()) {
+                ch.queueDeclare("vdqt-classic", true, false, false, null);
+            }
+            assertEquals(io.warren.metadata.model.QueueType.CLASSIC, record("vdqt-classic").type(), "the vhost's default, not the node's (quorum)");
+            assertEquals(0, ctl.apply(new String[]{"update_vhost_metadata", "/", "--default-queue-type", "node"}));
+            deadline = System.currentTimeMillis() + 5_000;
+            while (cluster.node(2).node().broker().state().vhost("/").defaultQueueType() != null && System.currentTimeMillis() < deadline) Thread.sleep(10);
+            try (Connection c = cluster.node(2).connect(); Channel ch = c.createChannel()) {
+                ch.queueDeclare("vdqt-node", true, false, false, null);
+            }
+            assertEquals(io.warren.metadata.model.QueueType.QUORUM, record("vdqt-node").type(), "back to the node's default_queue_type");
+        } finally {
+            ctl.apply(new String[]{"update_vhost_metadata", "/", "--default-queue-type", "node"});
+        }
+    }
+
+    @Test
     void groupSizeArgumentAndBalancedLocator() throws Exception {
         try (Connection c = cluster.node(0).connect(); Channel ch = c.createChannel()) {
             ch.queueDeclare("c-one", true, false, false, java.util.Map.of("x-quorum-initial-group-size", 1));

@@ -51,6 +51,7 @@ class CommandCodecRoundTripTest {
                 new MetadataCommand.SetPolicy(new PolicyRecord("/v", "ha", "^q", "queues", Map.of("ha-mode", "all"), 3)),
                 new MetadataCommand.SetOperatorPolicy(new PolicyRecord("/v", "cap", ".*", "queues", Map.of("max-length", 100), 1)),
                 new MetadataCommand.ClearOperatorPolicy("/v", "cap"),
+                new MetadataCommand.SetVhostDefaultQueueType("/v", QueueType.CLASSIC),
                 new MetadataCommand.ClearPolicy("/v", "ha"));
         for (MetadataCommand c : all) m.put(c.kind(), c);
         return m;

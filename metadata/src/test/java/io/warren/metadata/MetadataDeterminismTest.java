@@ -36,7 +36,7 @@ class MetadataDeterminismTest {
         ExchangeType[] types = ExchangeType.values();
         String user = "u" + r.nextInt(4);
         String node = "n" + r.nextInt(4);
-        return switch (r.nextInt(17)) {
+        return switch (r.nextInt(18)) {
             case 0 -> new MetadataCommand.AddVhost(v);
             case 1 -> new MetadataCommand.DeclareExchange(new ExchangeRecord(v, x, types[r.nextInt(types.length)], r.nextBoolean(),
                     r.nextBoolean(), false, Map.of()));
@@ -62,6 +62,11 @@ class MetadataDeterminismTest {
             case 14 -> new MetadataCommand.SetOperatorPolicy(new PolicyRecord(v, "o" + r.nextInt(2), ".*", "queues",
                     Map.of("max-length", r.nextInt(5)), r.nextInt(2)));
             case 15 -> new MetadataCommand.ClearOperatorPolicy(v, "o" + r.nextInt(2));
+            case 16 -> new MetadataCommand.SetVhostDefaultQueueType(v, switch (r.nextInt(3)) {
+                case 0 -> QueueType.QUORUM;
+                case 1 -> QueueType.CLASSIC;
+                default -> null;
+            });
             default -> new MetadataCommand.NodeStarted("n" + r.nextInt(2), r.nextBoolean());
         };
     }
@@ -99,7 +104,7 @@ class MetadataDeterminismTest {
     private static String canonical(MetadataState s) {
         List<String> l = new ArrayList<>();
         s.vhosts().forEach(v -> {
-            l.add("vhost " + v.name());
+            l.add("vhost " + v.name() + " default " + v.defaultQueueType());
             v.exchanges().forEach(x -> l.add("x " + x));
             v.queues().forEach(q -> l.add("q " + q));
         });

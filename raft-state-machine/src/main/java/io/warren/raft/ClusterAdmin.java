@@ -179,6 +179,11 @@ final class ClusterAdmin implements Admin {
     }
 
     @Override
+    public CompletableFuture<Void> setDefaultQueueType(String vhost, io.warren.metadata.model.QueueType type) {
+        return metadata.change(new MetadataCommand.SetVhostDefaultQueueType(vhost, type)).thenApply(r -> null);
+    }
+
+    @Override
     public CompletableFuture<Void> clearOperatorPolicy(String vhost, String name) {
         return metadata.change(new MetadataCommand.ClearOperatorPolicy(vhost, name)).thenApply(r -> null);
     }

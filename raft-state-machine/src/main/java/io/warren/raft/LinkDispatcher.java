@@ -72,6 +72,10 @@ final class LinkDispatcher {
             case SET_OPERATOR_POLICY -> admin.setOperatorPolicy(((SetOperatorPolicy) call).policy());
             case CLEAR_OPERATOR_POLICY -> admin.clearOperatorPolicy(((ClearOperatorPolicy) call).vhost(), ((ClearOperatorPolicy) call).name());
             case LIST_OPERATOR_POLICIES -> admin.operatorPolicies(((ListOperatorPolicies) call).vhost());
+            case SET_DEFAULT_QUEUE_TYPE -> {
+                SetDefaultQueueType c = (SetDefaultQueueType) call;
+                yield admin.setDefaultQueueType(c.vhost(), c.type().isEmpty() ? null : io.warren.metadata.model.QueueType.ofWireName(c.type()));
+            }
             case LIST_QUEUES -> admin.queues(((ListQueues) call).vhost());
             case LIST_EXCHANGES -> admin.exchanges(((ListExchanges) call).vhost());
             case LIST_BINDINGS -> admin.bindings(((ListBindings) call).vhost());

@@ -34,8 +34,8 @@ final class QueueForwarder implements QueuePort {
     private final QueueLocator locator;
     private final QueueHost host;
     private final LinkClient link;
-    /** Per queue id: the last operation whose location was not known at once, complete once it has been sent. */
-    private final java.util.concurrent.ConcurrentHashMap<Long, CompletableFuture<Void>> sending = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Per queue id: operations waiting behind a lookup that was not done at once. */
+    private final java.util.concurrent.ConcurrentHashMap<Long, InOrder> waiting = new java.util.concurrent.ConcurrentHashMap<>();
 
     QueueForwarder(Nodes nodes, QueueLocator locator, QueueHost host, LinkClient link) {
         this.nodes = nodes;
@@ -60,24 +60,81 @@ final class QueueForwarder implements QueuePort {
 
     /**
      * Locates the queue and sends the operation there. Operations are sent in the order they are made: when the
-     * location is not known at once (this node asks the members who leads), later operations on the queue wait for the
-     * earlier ones to be sent, so a channel's publishes cannot overtake each other while lookups come back.
+     * location is not known at once (this node asks the members who leads), the queue's later operations queue up
+     * behind it in {@link InOrder}, so a channel's publishes cannot overtake each other while lookups come back.
      */
     private <T> CompletableFuture<T> once(QueueRecord q, Function<QueueHost, CompletableFuture<T>> local, LinkCall<T> remote) {
         CompletableFuture<String> where = locator.locate(q);
-        if (where.isDone() && !sending.containsKey(q.id())) return where.thenCompose(w -> send(w, local, remote));
-        CompletableFuture<Void> sent = new CompletableFuture<>();
-        CompletableFuture<Void> prev = sending.put(q.id(), sent);
-        CompletableFuture<T> result = (prev == null ? where : prev.thenCompose(x -> where)).thenCompose(w -> {
+        if (where.isDone() && !waiting.containsKey(q.id())) return where.thenCompose(w -> send(w, local, remote));
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Runnable go = () -> {
+            CompletableFuture<T> f;
             try {
-                return send(w, local, remote);
-            } finally {
-                sent.complete(null);
+                f = send(where.join(), local, remote);
+            } catch (java.util.concurrent.CompletionException e) {
+                f = CompletableFuture.failedFuture(e.getCause());
+            } catch (RuntimeException e) {
+                f = CompletableFuture.failedFuture(e);
             }
-        });
-        result.whenComplete((v, e) -> sent.complete(null)); // a failed lookup does not hold the later ones back
-        sent.whenComplete((v, e) -> sending.remove(q.id(), sent));
+            f.whenComplete((v, e) -> { if (e != null) result.completeExceptionally(e); else result.complete(v); });
+        };
+        while (!waiting.computeIfAbsent(q.id(), InOrder::new).add(where, go)) { /* that one just emptied: a new one */ }
         return result;
+    }
+
+    /**
+     * A queue's operations waiting for their lookups, in the order made; sent one after the other as the lookup at the
+     * head completes, by one thread at a time and in a loop (a chain of futures would recurse once per operation).
+     */
+    private final class InOrder {
+        private final long id;
+        private final java.util.ArrayDeque<CompletableFuture<String>> lookups = new java.util.ArrayDeque<>();
+        private final java.util.ArrayDeque<Runnable> sends = new java.util.ArrayDeque<>();
+        private boolean draining, gone;
+
+        InOrder(long id) { this.id = id; }
+
+        /** False when this one has emptied and left the map: the caller takes a new one. */
+        boolean add(CompletableFuture<String> where, Runnable send) {
+            synchronized (this) {
+                if (gone) return false;
+                lookups.add(where);
+                sends.add(send);
+            }
+            drain();
+            return true;
+        }
+
+        void drain() {
+            synchronized (this) {
+                if (draining) return; // the thread that drains will reach it
+                draining = true;
+            }
+            while (true) {
+                Runnable send;
+                CompletableFuture<String> waitFor = null;
+                synchronized (this) {
+                    CompletableFuture<String> head = lookups.peek();
+                    if (head == null || !head.isDone()) {
+                        draining = false;
+                        if (head == null) {
+                            gone = true;
+                            waiting.remove(id, this);
+                        }
+                        waitFor = head;
+                        send = null;
+                    } else {
+                        lookups.poll();
+                        send = sends.poll();
+                    }
+                }
+                if (send == null) {
+                    if (waitFor != null) waitFor.whenComplete((w, e) -> drain());
+                    return;
+                }
+                send.run();
+            }
+        }
     }
 
     private <T> CompletableFuture<T> send(String where, Function<QueueHost, CompletableFuture<T>> local, LinkCall<T> remote) {

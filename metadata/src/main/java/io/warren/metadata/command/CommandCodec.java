@@ -87,6 +87,10 @@ public final class CommandCodec {
                 yield w.shortStr(c.vhost()).shortStr(c.name());
             }
             case SET_OPERATOR_POLICY -> writePolicy(w, ((SetOperatorPolicy) cmd).policy());
+            case SET_VHOST_DEFAULT_QUEUE_TYPE -> {
+                SetVhostDefaultQueueType c = (SetVhostDefaultQueueType) cmd;
+                yield w.shortStr(c.vhost()).bool(c.type() != null).u8(c.type() == null ? 0 : c.type().code());
+            }
             case CLEAR_OPERATOR_POLICY -> {
                 ClearOperatorPolicy c = (ClearOperatorPolicy) cmd;
                 yield w.shortStr(c.vhost()).shortStr(c.name());
@@ -114,6 +118,12 @@ public final class CommandCodec {
             case SET_POLICY -> new SetPolicy(readPolicy(r));
             case CLEAR_POLICY -> new ClearPolicy(r.shortStr(), r.shortStr());
             case SET_OPERATOR_POLICY -> new SetOperatorPolicy(readPolicy(r));
+            case SET_VHOST_DEFAULT_QUEUE_TYPE -> {
+                String v = r.shortStr();
+                boolean set = r.bool();
+                int code = r.u8();
+                yield new SetVhostDefaultQueueType(v, set ? QueueType.ofCode(code) : null);
+            }
             case CLEAR_OPERATOR_POLICY -> new ClearOperatorPolicy(r.shortStr(), r.shortStr());
         };
     }

@@ -31,7 +31,8 @@ public sealed interface MetadataCommand {
         SET_POLICY(14),
         CLEAR_POLICY(15),
         SET_OPERATOR_POLICY(16),
-        CLEAR_OPERATOR_POLICY(17);
+        CLEAR_OPERATOR_POLICY(17),
+        SET_VHOST_DEFAULT_QUEUE_TYPE(18);
 
         private final int code;
         private static final Kind[] BY_CODE = io.warren.metadata.codec.StableCode.byCode(values());
@@ -86,6 +87,11 @@ public sealed interface MetadataCommand {
     }
 
     record ClearOperatorPolicy(String vhost, String name) implements MetadataCommand { public Kind kind() { return Kind.CLEAR_OPERATOR_POLICY; } }
+
+    /** What an untyped durable queue of the vhost becomes; null: the declaring node's {@code default_queue_type}. */
+    record SetVhostDefaultQueueType(String vhost, QueueType type) implements MetadataCommand {
+        public Kind kind() { return Kind.SET_VHOST_DEFAULT_QUEUE_TYPE; }
+    }
 
     /** A connection closed: its exclusive queues go with it. */
     record DropExclusiveQueues(String connectionId) implements MetadataCommand { public Kind kind() { return Kind.DROP_EXCLUSIVE_QUEUES; } }

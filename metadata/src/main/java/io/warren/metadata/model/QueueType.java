@@ -24,4 +24,10 @@ public enum QueueType implements io.warren.metadata.codec.StableCode {
     public static QueueType ofCode(int code) { return io.warren.metadata.codec.StableCode.of(BY_CODE, code); }
 
     public String wireName() { return wireName; }
+
+    /** The type a name (as in {@code x-queue-type}) names; INVALID_ARGUMENT for one Warren does not have. */
+    public static QueueType ofWireName(String name) {
+        for (QueueType t : values()) if (t.wireName.equals(name)) return t;
+        throw DomainException.invalid("queue type '" + name + "' is not supported (quorum or classic)");
+    }
 }

@@ -57,6 +57,9 @@ public interface Admin {
 
     CompletableFuture<Void> clearOperatorPolicy(String vhost, String name);
 
+    /** Sets what an untyped durable queue of {@code vhost} becomes ({@code null}: the node's default_queue_type). */
+    CompletableFuture<Void> setDefaultQueueType(String vhost, io.warren.metadata.model.QueueType type);
+
     /** The client connections, channels and consumers of every node that answers in time. */
     CompletableFuture<Sessions.Snapshot> sessions();
 

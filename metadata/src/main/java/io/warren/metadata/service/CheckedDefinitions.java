@@ -30,7 +30,10 @@ public final class CheckedDefinitions implements Definitions {
 
     public CheckedDefinitions(MetadataPort metadata, QueuePort queues) { this(metadata, queues, io.warren.metadata.model.QueueType.QUORUM); }
 
-    /** {@code defaultType}: what an untyped durable, non-exclusive, non-auto-delete queue becomes (node's default_queue_type). */
+    /**
+     * {@code defaultType}: what an untyped durable, non-exclusive, non-auto-delete queue becomes (node's
+     * default_queue_type) unless its vhost has a default queue type of its own.
+     */
     public CheckedDefinitions(MetadataPort metadata, QueuePort queues, io.warren.metadata.model.QueueType defaultType) {
         this.metadata = metadata;
         this.queues = queues;
@@ -179,7 +182,8 @@ public final class CheckedDefinitions implements Definitions {
             QueueRecord existing = vhost(caller).queue(name);
             if (existing != null) checkExclusive(caller, existing);
             authorize(caller, Access.CONFIGURE, "queue", name);
-            var type = QueueTypes.of(name, d, serverNamed, defaultType);
+            var vhostDefault = vhost(caller).defaultQueueType();
+            var type = QueueTypes.of(name, d, serverNamed, vhostDefault != null ? vhostDefault : defaultType);
             boolean durable = d.durable() && !d.exclusive(); // as RabbitMQ: an exclusive queue is never durable
             MetadataCommand cmd = new MetadataCommand.DeclareQueue(caller.vhost(), name, type, durable, d.exclusive(), d.autoDelete(),
                     d.arguments(), node, d.exclusive() ? caller.connectionId() : null);

@@ -95,6 +95,11 @@ public final class MetadataState {
                     }
                     yield CommandResult.OK;
                 }
+                case SET_VHOST_DEFAULT_QUEUE_TYPE -> {
+                    SetVhostDefaultQueueType c = (SetVhostDefaultQueueType) cmd;
+                    requireVhost(c.vhost()).defaultQueueType = c.type();
+                    yield CommandResult.OK;
+                }
                 case SET_OPERATOR_POLICY -> {
                     var p = ((SetOperatorPolicy) cmd).policy();
                     requireVhost(p.vhost()).operatorPolicies.put(p.name(), p);
@@ -377,7 +382,10 @@ public final class MetadataState {
     public List<MetadataCommand> asCommands() {
         List<MetadataCommand> out = new ArrayList<>();
         for (io.warren.metadata.model.NodeRecord n : nodes.values()) out.add(new AddNode(n));
-        for (VhostState v : vhosts.values()) out.add(new AddVhost(v.name));
+        for (VhostState v : vhosts.values()) {
+            out.add(new AddVhost(v.name));
+            if (v.defaultQueueType != null) out.add(new SetVhostDefaultQueueType(v.name, v.defaultQueueType));
+        }
         for (UserRecord u : users.values()) out.add(new PutUser(u));
         for (Permission p : permissions.values()) out.add(new SetPermission(p));
         for (VhostState v : vhosts.values()) {

@@ -21,7 +21,12 @@ public final class VhostState {
     final Map<String, io.warren.metadata.model.PolicyRecord> policies = new ConcurrentHashMap<>();
     final Map<String, io.warren.metadata.model.PolicyRecord> operatorPolicies = new ConcurrentHashMap<>();
 
+    /** What an untyped durable queue here becomes; null: the node's default. */
+    volatile io.warren.metadata.model.QueueType defaultQueueType;
+
     VhostState(String name) { this.name = name; }
+
+    public io.warren.metadata.model.QueueType defaultQueueType() { return defaultQueueType; }
 
     public String name() { return name; }
 

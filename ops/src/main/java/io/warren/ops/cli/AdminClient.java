@@ -54,6 +54,10 @@ public final class AdminClient implements Admin, AutoCloseable {
 
     @Override public CompletableFuture<Void> setOperatorPolicy(PolicyRecord p) { return call(new LinkCall.SetOperatorPolicy(p)); }
 
+    @Override public CompletableFuture<Void> setDefaultQueueType(String vhost, io.warren.metadata.model.QueueType type) {
+        return call(new LinkCall.SetDefaultQueueType(vhost, type == null ? "" : type.wireName()));
+    }
+
     @Override public CompletableFuture<Void> clearOperatorPolicy(String vhost, String name) { return call(new LinkCall.ClearOperatorPolicy(vhost, name)); }
 
     @Override public CompletableFuture<Void> forgetNode(String name) { return call(new LinkCall.Forget(name)); }

@@ -23,7 +23,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "warren ctl", mixinStandardHelpOptions = true,
         subcommands = {Ctl.ClusterStatus.class, Ctl.ForgetClusterNode.class, Ctl.SetPolicy.class, Ctl.ClearPolicy.class,
-                Ctl.ListPolicies.class, Ctl.SetOperatorPolicy.class, Ctl.ClearOperatorPolicy.class, Ctl.ListOperatorPolicies.class, Ctl.ListQueues.class, Ctl.ListExchanges.class, Ctl.ListBindings.class, Ctl.ListConnections.class,
+                Ctl.ListPolicies.class, Ctl.SetOperatorPolicy.class, Ctl.ClearOperatorPolicy.class, Ctl.ListOperatorPolicies.class,
+                Ctl.UpdateVhostMetadata.class, Ctl.ListQueues.class, Ctl.ListExchanges.class, Ctl.ListBindings.class, Ctl.ListConnections.class,
                 Ctl.ListChannels.class, Ctl.ListConsumers.class},
         description = "Operates a running Warren node (rabbitmqctl-style verbs).")
 public final class Ctl implements Callable<Integer> {
@@ -189,6 +190,30 @@ public final class Ctl implements Callable<Integer> {
     @Command(name = "clear_operator_policy", description = "removes an operator policy")
     static final class ClearOperatorPolicy extends ClearPolicy {
         @Override boolean operator() { return true; }
+    }
+
+    @Command(name = "update_vhost_metadata", description = "sets a vhost's default queue type: what a durable queue declared "
+            + "without x-queue-type becomes (quorum or classic; 'node' goes back to the node's default_queue_type)")
+    static final class UpdateVhostMetadata implements Callable<Integer> {
+        @CommandLine.ParentCommand Ctl ctl;
+
+        @Parameters(paramLabel = "VHOST") String vhost;
+
+        @Option(names = "--default-queue-type", required = true, paramLabel = "TYPE") String type;
+
+        @Override public Integer call() throws Exception {
+            io.warren.metadata.model.QueueType t = null;
+            if (!type.equals("node")) {
+                if (!type.equals("quorum") && !type.equals("classic")) {
+                    System.err.println("Error: default queue type '" + type + "' is not supported (quorum, classic or node)");
+                    return 64;
+                }
+                t = io.warren.metadata.model.QueueType.ofWireName(type);
+            }
+            if (!ctl.quiet) System.out.println("Updating metadata of vhost \"" + vhost + "\" ...");
+            try (AdminClient a = ctl.admin()) { a.setDefaultQueueType(vhost, t).get(); }
+            return 0;
+        }
     }
 
     /** A listing of one vhost: fetched from the node, printed as a table or JSON. */

@@ -24,7 +24,8 @@ public sealed interface LinkCall<R> {
         LEADER(1), PUBLISH(2), GET(3), SETTLE(4), REQUEUE(5), PURGE(6), STATS(7), DISCARD(8), STATUS(9), JOIN(10),
         JOIN_COMMIT(11), FORGET(12), EXPORT_METADATA(13), SET_POLICY(14), CLEAR_POLICY(15), LIST_POLICIES(16),
         LIST_QUEUES(17), LIST_EXCHANGES(18), LIST_BINDINGS(19), METADATA_APPLIED(20), LOCAL_SESSIONS(21), LIST_SESSIONS(22),
-        DECLARED(23), RETRY(24), SET_OPERATOR_POLICY(25), CLEAR_OPERATOR_POLICY(26), LIST_OPERATOR_POLICIES(27);
+        DECLARED(23), RETRY(24), SET_OPERATOR_POLICY(25), CLEAR_OPERATOR_POLICY(26), LIST_OPERATOR_POLICIES(27),
+        SET_DEFAULT_QUEUE_TYPE(28);
 
         private final int code;
         private static final Op[] BY_CODE = StableCode.byCode(values());
@@ -94,6 +95,9 @@ public sealed interface LinkCall<R> {
     record SetOperatorPolicy(PolicyRecord policy) implements LinkCall<Void> { public Op op() { return Op.SET_OPERATOR_POLICY; } }
 
     record ClearOperatorPolicy(String vhost, String name) implements LinkCall<Void> { public Op op() { return Op.CLEAR_OPERATOR_POLICY; } }
+
+    /** {@code type}: a queue type's wire name, or "" for the node's default. */
+    record SetDefaultQueueType(String vhost, String type) implements LinkCall<Void> { public Op op() { return Op.SET_DEFAULT_QUEUE_TYPE; } }
 
     record ListOperatorPolicies(String vhost) implements LinkCall<List<PolicyRecord>> { public Op op() { return Op.LIST_OPERATOR_POLICIES; } }
 

@@ -59,6 +59,7 @@ public final class LinkCodec {
             case SET_OPERATOR_POLICY -> CommandCodec.writePolicy(w, ((SetOperatorPolicy) call).policy());
             case CLEAR_OPERATOR_POLICY -> w.shortStr(((ClearOperatorPolicy) call).vhost()).shortStr(((ClearOperatorPolicy) call).name());
             case LIST_OPERATOR_POLICIES -> w.shortStr(((ListOperatorPolicies) call).vhost());
+            case SET_DEFAULT_QUEUE_TYPE -> w.shortStr(((SetDefaultQueueType) call).vhost()).shortStr(((SetDefaultQueueType) call).type());
             case LIST_QUEUES -> w.shortStr(((ListQueues) call).vhost());
             case LIST_EXCHANGES -> w.shortStr(((ListExchanges) call).vhost());
             case LIST_BINDINGS -> w.shortStr(((ListBindings) call).vhost());
@@ -96,6 +97,7 @@ public final class LinkCodec {
             case SET_OPERATOR_POLICY -> new SetOperatorPolicy(CommandCodec.readPolicy(r));
             case CLEAR_OPERATOR_POLICY -> new ClearOperatorPolicy(r.shortStr(), r.shortStr());
             case LIST_OPERATOR_POLICIES -> new ListOperatorPolicies(r.shortStr());
+            case SET_DEFAULT_QUEUE_TYPE -> new SetDefaultQueueType(r.shortStr(), r.shortStr());
             case LIST_QUEUES -> new ListQueues(r.shortStr());
             case LIST_EXCHANGES -> new ListExchanges(r.shortStr());
             case LIST_BINDINGS -> new ListBindings(r.shortStr());
@@ -110,7 +112,7 @@ public final class LinkCodec {
         BinaryWriter w = new BinaryWriter(64).u8(0);
         BinaryWriter done = switch (call.op()) {
             case PUBLISH, SETTLE, REQUEUE, DISCARD, RETRY, JOIN_COMMIT, FORGET, METADATA_APPLIED, SET_POLICY, CLEAR_POLICY,
-                 SET_OPERATOR_POLICY, CLEAR_OPERATOR_POLICY -> w;
+                 SET_OPERATOR_POLICY, CLEAR_OPERATOR_POLICY, SET_DEFAULT_QUEUE_TYPE -> w;
             case LEADER -> w.shortStr(result == null ? "" : (String) result);
             case GET -> {
                 Delivery d = (Delivery) result;
@@ -143,7 +145,7 @@ public final class LinkCodec {
         if (r.u8() != 0) throw new DomainException(DomainException.Kind.ofCode(r.u8()), r.longStr());
         Object result = switch (call.op()) {
             case PUBLISH, SETTLE, REQUEUE, DISCARD, RETRY, JOIN_COMMIT, FORGET, METADATA_APPLIED, SET_POLICY, CLEAR_POLICY,
-                 SET_OPERATOR_POLICY, CLEAR_OPERATOR_POLICY -> null;
+                 SET_OPERATOR_POLICY, CLEAR_OPERATOR_POLICY, SET_DEFAULT_QUEUE_TYPE -> null;
             case LEADER -> r.shortStr();
             case GET -> r.bool() ? LinkProtocol.delivery(r, ((Get) call).queue()) : null;
             case PURGE -> r.i64();

@@ -64,6 +64,7 @@ class LinkCodecTest {
                 new Sample(new LinkCall.ListPolicies("/"), List.of(new PolicyRecord("/", "ha", "^q", "all", Map.of(), 0))),
                 new Sample(new LinkCall.SetOperatorPolicy(new PolicyRecord("/", "cap", ".*", "queues", Map.of("max-length", 10), 1)), null),
                 new Sample(new LinkCall.ClearOperatorPolicy("/", "cap"), null),
+                new Sample(new LinkCall.SetDefaultQueueType("/", "classic"), null),
                 new Sample(new LinkCall.ListOperatorPolicies("/"), List.of(new PolicyRecord("/", "cap", ".*", "queues", Map.of("expires", 60_000), 0))),
                 new Sample(new LinkCall.ListQueues("/"), List.of(new Admin.QueueInfo(Q, "n1", List.of("n1"), new QueueStats(1, 1, 0, 0)),
                         new Admin.QueueInfo(Q, "", List.of(), null))),
