@@ -129,21 +129,33 @@ final class ClusterAdmin implements Admin {
     }
 
     @Override
-    public CompletableFuture<List<PolicyRecord>> policies(String vhost) {
+    public CompletableFuture<List<PolicyRecord>> policies(String vhost) { return listed(vhost, false); }
+
+    /** A vhost's policies (or operator policies); none for an unknown vhost. */
+    private CompletableFuture<List<PolicyRecord>> listed(String vhost, boolean operator) {
         return now(() -> {
             VhostState v = metadata.state().vhost(vhost);
             List<PolicyRecord> l = new ArrayList<>();
-            if (v != null) v.policies().forEach(l::add);
+            if (v != null) (operator ? v.operatorPolicies() : v.policies()).forEach(l::add);
             return l;
         });
+    }
+
+    /** Refuses a pattern that does not compile (INVALID_ARGUMENT, RabbitMQ's wording aside). */
+    private static void checkPattern(PolicyRecord p) {
+        try {
+            Pattern.compile(p.pattern());
+        } catch (PatternSyntaxException e) {
+            throw DomainException.invalid("invalid pattern '" + p.pattern() + "': " + e.getDescription());
+        }
     }
 
     @Override
     public CompletableFuture<Void> setPolicy(PolicyRecord p) {
         try {
-            Pattern.compile(p.pattern());
-        } catch (PatternSyntaxException e) {
-            return CompletableFuture.failedFuture(DomainException.invalid("invalid pattern '" + p.pattern() + "': " + e.getDescription()));
+            checkPattern(p);
+        } catch (DomainException e) {
+            return CompletableFuture.failedFuture(e);
         }
         return metadata.change(new MetadataCommand.SetPolicy(p)).thenApply(r -> null);
     }
@@ -154,21 +166,14 @@ final class ClusterAdmin implements Admin {
     }
 
     @Override
-    public CompletableFuture<List<PolicyRecord>> operatorPolicies(String vhost) {
-        return now(() -> {
-            VhostState v = metadata.state().vhost(vhost);
-            List<PolicyRecord> l = new ArrayList<>();
-            if (v != null) v.operatorPolicies().forEach(l::add);
-            return l;
-        });
-    }
+    public CompletableFuture<List<PolicyRecord>> operatorPolicies(String vhost) { return listed(vhost, true); }
 
     @Override
     public CompletableFuture<Void> setOperatorPolicy(PolicyRecord p) {
         try {
-            Pattern.compile(p.pattern());
-        } catch (PatternSyntaxException e) {
-            return CompletableFuture.failedFuture(DomainException.invalid("invalid pattern '" + p.pattern() + "': " + e.getDescription()));
+            checkPattern(p);
+        } catch (DomainException e) {
+            return CompletableFuture.failedFuture(e);
         }
         List<String> unknown = p.definition().keySet().stream().filter(k -> !QueueFeatures.OPERATOR_POLICY_KEYS.contains(k)).sorted().toList();
         if (!unknown.isEmpty()) {

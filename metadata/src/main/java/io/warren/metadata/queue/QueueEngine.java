@@ -6,7 +6,6 @@ import io.warren.metadata.port.ConsumerSink;
 import io.warren.metadata.port.ConsumerSpec;
 import io.warren.metadata.port.Delivery;
 import io.warren.metadata.port.Message;
-import io.warren.metadata.port.MessageProperties;
 import io.warren.metadata.port.QueueConsumer;
 import io.warren.metadata.port.QueueStats;
 import io.warren.metadata.queue.DeadLetters.Reason;
@@ -146,38 +145,24 @@ public abstract class QueueEngine {
     protected final synchronized Admission admit(Message m, boolean pending) {
         QueueFeatures f = features;
         int size = m.body().length;
-        if (f.overflow() != QueueFeatures.Overflow.DROP_HEAD
-                && ((f.maxLength() >= 0 && readyCount() + pendingCount >= f.maxLength())
-                || (f.maxLengthBytes() >= 0 && readyBytes() + pendingBytes + size > f.maxLengthBytes()))) {
+        if (!f.fits(readyCount() + pendingCount, readyBytes() + pendingBytes, size)) {
             if (f.overflow() == QueueFeatures.Overflow.REJECT_PUBLISH_DLX && f.hasDeadLetterExchange()) {
                 Message dl = DeadLetters.make(m, record, f, Reason.MAXLEN, services.now());
                 services.timer().execute(() -> services.deadLetter(record, dl));
             }
-            throw DomainException.precondition(record.describe() + " is full (x-overflow " + overflowName(f.overflow()) + ")");
+            throw DomainException.precondition(record.describe() + " is full (x-overflow " + f.overflow().wireName + ")");
         }
         if (pending) {
             pendingCount++;
             pendingBytes += size;
         }
-        return new Admission(f.ttlOf(m), levelOf(m, f));
+        return new Admission(f.ttlOf(m), f.levelOf(m, ready.plainLevel()));
     }
 
     /** A pending enqueue failed (it will never become present). */
     protected final synchronized void unadmit(Message m) {
         if (pendingCount > 0) pendingCount--;
         pendingBytes = Math.max(0, pendingBytes - m.body().length);
-    }
-
-    private static String overflowName(QueueFeatures.Overflow o) {
-        return o == QueueFeatures.Overflow.REJECT_PUBLISH ? "reject-publish" : "reject-publish-dlx";
-    }
-
-    private int levelOf(Message m, QueueFeatures f) {
-        int plainLevel = ready.plainLevel();
-        if (plainLevel < 0) return -1;
-        Integer p = MessageProperties.hasPriority(m.properties()) ? m.typedProperties().priority() : null;
-        int level = p == null ? plainLevel : Math.min(p, Math.max(0, f.maxPriority()));
-        return level == plainLevel ? -1 : level;
     }
 
     // ---- front-end operations ----

@@ -19,7 +19,13 @@ import java.util.Map;
 public record QueueFeatures(long messageTtl, long expires, long maxLength, long maxLengthBytes, Overflow overflow,
                             String deadLetterExchange, String deadLetterRoutingKey, boolean atLeastOnce,
                             long deliveryLimit, int maxPriority, long consumerTimeout, DelayedRetry delayedRetry) {
-    public enum Overflow { DROP_HEAD, REJECT_PUBLISH, REJECT_PUBLISH_DLX }
+    public enum Overflow {
+        DROP_HEAD("drop-head"), REJECT_PUBLISH("reject-publish"), REJECT_PUBLISH_DLX("reject-publish-dlx");
+
+        public final String wireName;
+
+        Overflow(String wireName) { this.wireName = wireName; }
+    }
 
     public static final QueueFeatures NONE = new QueueFeatures(-1, -1, -1, -1, Overflow.DROP_HEAD, null, null, false, -1, -1, -1, DelayedRetry.NONE);
 
@@ -37,6 +43,23 @@ public record QueueFeatures(long messageTtl, long expires, long maxLength, long 
             if (e >= 0) ttl = ttl < 0 ? e : Math.min(ttl, e);
         }
         return ttl;
+    }
+
+    /**
+     * Whether a message of {@code size} bytes fits beside {@code count} messages of {@code bytes} bytes (ready, plus
+     * enqueues under way) in a queue that refuses what does not fit; a drop-head queue takes everything.
+     */
+    public boolean fits(long count, long bytes, int size) {
+        if (overflow == Overflow.DROP_HEAD) return true;
+        return !(maxLength >= 0 && count >= maxLength) && !(maxLengthBytes >= 0 && bytes + size > maxLengthBytes);
+    }
+
+    /** The level {@code m} is kept at, or -1 for the queue's ordinary level {@code plainLevel} (-1: no levels). */
+    public int levelOf(Message m, int plainLevel) {
+        if (plainLevel < 0) return -1;
+        Integer p = MessageProperties.hasPriority(m.properties()) ? m.typedProperties().priority() : null;
+        int level = p == null ? plainLevel : Math.min(p, Math.max(0, maxPriority));
+        return level == plainLevel ? -1 : level;
     }
 
     /** Anything that needs the queue's engine to act by itself as time passes. */
