@@ -141,22 +141,20 @@ final class ClusterAdmin implements Admin {
         });
     }
 
-    /** Refuses a pattern that does not compile (INVALID_ARGUMENT, RabbitMQ's wording aside). */
-    private static void checkPattern(PolicyRecord p) {
+    /** A refusal (INVALID_ARGUMENT) for a pattern that does not compile, or null. */
+    private static CompletableFuture<Void> badPattern(PolicyRecord p) {
         try {
             Pattern.compile(p.pattern());
+            return null;
         } catch (PatternSyntaxException e) {
-            throw DomainException.invalid("invalid pattern '" + p.pattern() + "': " + e.getDescription());
+            return CompletableFuture.failedFuture(DomainException.invalid("invalid pattern '" + p.pattern() + "': " + e.getDescription()));
         }
     }
 
     @Override
     public CompletableFuture<Void> setPolicy(PolicyRecord p) {
-        try {
-            checkPattern(p);
-        } catch (DomainException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        CompletableFuture<Void> bad = badPattern(p);
+        if (bad != null) return bad;
         return metadata.change(new MetadataCommand.SetPolicy(p)).thenApply(r -> null);
     }
 
@@ -170,11 +168,8 @@ final class ClusterAdmin implements Admin {
 
     @Override
     public CompletableFuture<Void> setOperatorPolicy(PolicyRecord p) {
-        try {
-            checkPattern(p);
-        } catch (DomainException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        CompletableFuture<Void> bad = badPattern(p);
+        if (bad != null) return bad;
         List<String> unknown = p.definition().keySet().stream().filter(k -> !QueueFeatures.OPERATOR_POLICY_KEYS.contains(k)).sorted().toList();
         if (!unknown.isEmpty()) {
             return CompletableFuture.failedFuture(DomainException.invalid("Validation failed: " + unknown

@@ -34,6 +34,17 @@ final class Departures {
 
     Batch batch() { return new Batch(); }
 
+    /** Once {@code after} completes (however), the checked-out {@code offsets} leave for {@code reason}. */
+    void leaveWhenDone(java.util.concurrent.CompletableFuture<?> after, Reason reason, List<Long> offsets) {
+        after.whenComplete((v, err) -> {
+            synchronized (engine) {
+                Batch d = new Batch();
+                for (long o : offsets) d.add(reason, o);
+                d.leave();
+            }
+        });
+    }
+
     /** Checked-out messages leaving together; call {@link #leave} once, under the engine's lock. */
     final class Batch {
         private final List<Long> offsets = new ArrayList<>();

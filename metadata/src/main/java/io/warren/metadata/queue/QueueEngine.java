@@ -246,15 +246,7 @@ public abstract class QueueEngine {
             if (delayed) scheduleWake();
         }
         CompletableFuture<Void> f = submitReturn(offsets);
-        if (!overLimit.isEmpty()) {
-            f.whenComplete((v, err) -> {
-                synchronized (this) {
-                    Departures.Batch d = departures.batch();
-                    for (long o : overLimit) d.add(Reason.DELIVERY_LIMIT, o);
-                    d.leave();
-                }
-            });
-        }
+        if (!overLimit.isEmpty()) departures.leaveWhenDone(f, Reason.DELIVERY_LIMIT, overLimit); // once the count is durable
         return f;
     }
 
