@@ -83,7 +83,9 @@ public final class InMemoryBroker implements BrokerPort, MetadataPort, QueuePort
 
     private ClassicQueue q(QueueRecord r) { return queues.get(r.id()); }
 
-    @Override public CompletableFuture<Void> publish(QueueRecord queue, Message message) { return q(queue).publish(message); }
+    @Override public CompletableFuture<Void> publish(QueueRecord queue, Message message, io.warren.metadata.port.Origin origin) {
+        return q(queue).publish(message, origin);
+    }
 
     @Override
     public CompletableFuture<QueueConsumer> consume(QueueRecord queue, ConsumerSpec spec, ConsumerSink sink) {

@@ -5,6 +5,7 @@ import io.warren.metadata.model.QueueRecord;
 import io.warren.metadata.port.Caller;
 import io.warren.metadata.port.Message;
 import io.warren.metadata.port.MetadataPort;
+import io.warren.metadata.port.Origin;
 import io.warren.metadata.port.Publisher;
 import io.warren.metadata.queue.DeadLetters;
 import io.warren.metadata.queue.QueueFeatures;
@@ -87,19 +88,19 @@ final class FeatureServices implements QueueServices, AutoCloseable {
      * (a route can wait for the metadata group): so they reach their targets in the order the queue asked.
      */
     @Override
-    public CompletableFuture<Boolean> deadLetter(QueueRecord from, Message m) {
+    public CompletableFuture<Boolean> deadLetter(QueueRecord from, Message m, Origin origin) {
         CompletableFuture<CompletableFuture<Boolean>> started = new CompletableFuture<>();
         CompletableFuture<CompletableFuture<Boolean>> prev = routing.put(from.id(), started);
         // on the timer thread, never on the thread that completed the previous one: that may be Ratis's, holding its
         // locks, and a route may wait for the metadata group
-        (prev == null ? STARTED : prev).thenComposeAsync(x -> start(from, m), onTimer)
+        (prev == null ? STARTED : prev).thenComposeAsync(x -> start(from, m, origin), onTimer)
                 .whenComplete((f, e) -> started.complete(f == null ? FALSE : f));
         started.whenComplete((f, e) -> routing.remove(from.id(), started));
         return started.thenCompose(f -> f).thenApplyAsync(safe -> safe, onTimer); // the queue's engine goes on off Ratis's threads too
     }
 
     /** Completes once {@code m} is routed and its delivery started, with the delivery's outcome (never exceptionally). */
-    private CompletableFuture<CompletableFuture<Boolean>> start(QueueRecord from, Message m) {
+    private CompletableFuture<CompletableFuture<Boolean>> start(QueueRecord from, Message m, Origin origin) {
         Publisher p = publisher.get();
         CompletableFuture<Publisher.Routed> routed;
         try {
@@ -110,7 +111,7 @@ final class FeatureServices implements QueueServices, AutoCloseable {
         return routed.thenApply(r -> {
             List<QueueRecord> targets = r.queues().stream().filter(q -> !DeadLetters.cycles(r.message(), q.name())).toList();
             if (targets.isEmpty()) return FALSE;
-            return p.deliver(new Publisher.Routed(r.message(), targets), Publisher.Tracker.NONE).thenApply(Publisher.Outcome::safe);
+            return p.deliver(new Publisher.Routed(r.message(), targets, origin), Publisher.Tracker.NONE).thenApply(Publisher.Outcome::safe);
         }).exceptionally(e -> {
             LOG.debug("dead-letter from {}: {}", from.describe(), e.toString());
             return FALSE;

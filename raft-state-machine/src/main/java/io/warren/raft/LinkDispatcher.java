@@ -51,7 +51,7 @@ final class LinkDispatcher {
     private CompletableFuture<?> run(LinkCall<?> call) {
         return switch (call.op()) {
             case LEADER -> done(nodes.nameOf(node.leaderOf(GroupIds.forQueueGroup(((Leader) call).groupId()))));
-            case PUBLISH -> host.publish(((Publish) call).queue(), ((Publish) call).message());
+            case PUBLISH, PUBLISH_ONCE -> host.publish(((Publish) call).queue(), ((Publish) call).message(), ((Publish) call).origin());
             case GET -> done(host.get(((Get) call).queue(), ((Get) call).noAck()));
             case SETTLE, REQUEUE, DISCARD, RETRY -> {
                 Settle s = (Settle) call;

@@ -6,6 +6,7 @@ import io.warren.metadata.port.ConsumerSink;
 import io.warren.metadata.port.ConsumerSpec;
 import io.warren.metadata.port.Delivery;
 import io.warren.metadata.port.Message;
+import io.warren.metadata.port.Origin;
 import io.warren.metadata.port.QueueConsumer;
 import io.warren.metadata.port.QueuePort;
 import io.warren.metadata.port.QueueStats;
@@ -143,8 +144,8 @@ final class QueueForwarder implements QueuePort {
     }
 
     @Override
-    public CompletableFuture<Void> publish(QueueRecord q, Message m) {
-        return onHost(q, false, h -> h.publish(q, m), new LinkCall.Publish(q, m));
+    public CompletableFuture<Void> publish(QueueRecord q, Message m, Origin origin) {
+        return onHost(q, false, h -> h.publish(q, m, origin), new LinkCall.Publish(q, m, origin));
     }
 
     @Override

@@ -124,9 +124,9 @@ final class QueueHost {
 
     // ---- operations on the queues served here (also what link calls from other nodes run) ----
 
-    CompletableFuture<Void> publish(QueueRecord q, Message m) {
+    CompletableFuture<Void> publish(QueueRecord q, Message m, io.warren.metadata.port.Origin origin) {
         QueueEngine e = engine(q);
-        return e instanceof GroupQueue qq ? qq.publish(m) : ((ClassicQueue) e).publish(m);
+        return e instanceof GroupQueue qq ? qq.publish(m, origin) : ((ClassicQueue) e).publish(m, origin);
     }
 
     Delivery get(QueueRecord q, boolean noAck) { return engine(q).get(noAck); }

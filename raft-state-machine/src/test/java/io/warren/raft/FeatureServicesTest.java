@@ -4,6 +4,7 @@ import io.warren.metadata.model.QueueRecord;
 import io.warren.metadata.model.QueueType;
 import io.warren.metadata.port.Caller;
 import io.warren.metadata.port.Message;
+import io.warren.metadata.port.Origin;
 import io.warren.metadata.port.Publisher;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +24,7 @@ class FeatureServicesTest {
     /** A publisher whose first route waits (as a route does while this replica catches up with the metadata group). */
     static class SlowFirstRoute implements Publisher {
         final List<String> delivered = new ArrayList<>();
+        final List<Origin> origins = new ArrayList<>();
         int routes;
 
         @Override public synchronized CompletableFuture<Routed> route(Caller caller, Message m) {
@@ -33,6 +35,7 @@ class FeatureServicesTest {
 
         @Override public synchronized CompletableFuture<Outcome> deliver(Routed r, Tracker t) {
             delivered.add(new String(r.message().body()));
+            origins.add(r.origin());
             return CompletableFuture.completedFuture(new Outcome(1, 0, null));
         }
     }
@@ -42,9 +45,14 @@ class FeatureServicesTest {
         SlowFirstRoute p = new SlowFirstRoute();
         try (FeatureServices s = new FeatureServices(null, () -> p)) {
             List<CompletableFuture<Boolean>> outcomes = new ArrayList<>();
-            for (int i = 0; i < 5; i++) outcomes.add(s.deadLetter(SOURCE, Message.of("dlx", "k", null, ("m" + i).getBytes())));
+            for (int i = 0; i < 5; i++) {
+                outcomes.add(s.deadLetter(SOURCE, Message.of("dlx", "k", null, ("m" + i).getBytes()), new Origin(SOURCE.id(), 10 + i, 10)));
+            }
             for (CompletableFuture<Boolean> o : outcomes) assertTrue(o.get(5, TimeUnit.SECONDS));
-            synchronized (p) { assertEquals(List.of("m0", "m1", "m2", "m3", "m4"), p.delivered); }
+            synchronized (p) {
+                assertEquals(List.of("m0", "m1", "m2", "m3", "m4"), p.delivered);
+                assertEquals(new Origin(SOURCE.id(), 12, 10), p.origins.get(2), "each is delivered with its origin (targets take it once)");
+            }
         }
     }
 
@@ -57,8 +65,8 @@ class FeatureServicesTest {
             }
         };
         try (FeatureServices s = new FeatureServices(null, () -> failing)) {
-            CompletableFuture<Boolean> first = s.deadLetter(SOURCE, Message.of("dlx", "k", null, "a".getBytes()));
-            CompletableFuture<Boolean> second = s.deadLetter(SOURCE, Message.of("dlx", "k", null, "b".getBytes()));
+            CompletableFuture<Boolean> first = s.deadLetter(SOURCE, Message.of("dlx", "k", null, "a".getBytes()), new Origin(SOURCE.id(), 0, 0));
+            CompletableFuture<Boolean> second = s.deadLetter(SOURCE, Message.of("dlx", "k", null, "b".getBytes()), new Origin(SOURCE.id(), 1, 0));
             assertEquals(false, first.get(5, TimeUnit.SECONDS));
             assertEquals(true, second.get(5, TimeUnit.SECONDS));
         }

@@ -20,14 +20,14 @@ final class FaultReport {
         StringBuilder b = new StringBuilder();
         b.append("Run on ").append(LocalDate.now()).append(", ").append(Runtime.getRuntime().availableProcessors())
                 .append(" cores; each row one run (fault schedule from the seed, replay with `-Dfaults.seed=`).\n\n");
-        b.append("| workload | fault | nodes | seed | s | faults | confirmed / ops ok | lost / violations | unexpected | duplicated | unknown (recovered) | worst unavailability | result |\n");
+        b.append("| workload | fault | nodes | seed | s | faults | confirmed / ops ok | lost / violations | unexpected | duplicated (as new) | unknown (recovered) | worst unavailability | result |\n");
         b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (FaultRun.Outcome o : rows) {
             boolean queue = !o.spec().workload().equals("metadata");
             b.append("| ").append(o.spec().workload()).append(" | ").append(o.spec().faultLabel()).append(" | ").append(o.spec().nodes())
                     .append(" | ").append(o.spec().seed()).append(" | ").append(Math.round(o.seconds())).append(" | ").append(o.faultsApplied())
                     .append(" | ").append(o.confirmed()).append(" | ").append(o.lost()).append(" | ").append(queue ? o.unexpected() : "–")
-                    .append(" | ").append(queue ? o.duplicated() : "–").append(" | ").append(o.unknown())
+                    .append(" | ").append(queue ? o.duplicated() + " (" + o.duplicatedAsNew() + ")" : "–").append(" | ").append(o.unknown())
                     .append(queue ? " (" + o.recoveredUnknown() + ")" : "").append(" | ")
                     .append(queue ? String.format("%.1f s", o.worstGapMs() / 1000.0) : "–").append(" | ")
                     .append(o.ok() ? "pass" : "**FAIL**").append(" |\n");

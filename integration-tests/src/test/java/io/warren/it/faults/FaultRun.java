@@ -18,7 +18,7 @@ final class FaultRun {
     }
 
     /** A result row: {@code ok} is the checker's verdict; {@code detail} what it counted. */
-    record Outcome(Spec spec, double seconds, long confirmed, long lost, long unexpected, long duplicated, long unknown,
+    record Outcome(Spec spec, double seconds, long confirmed, long lost, long unexpected, long duplicated, long duplicatedAsNew, long unknown,
                    long recoveredUnknown, long worstGapMs, int faultsApplied, boolean ok, String detail, List<String> events,
                    long deadLettered) { }
 
@@ -61,7 +61,7 @@ final class FaultRun {
                     w.ok.get(), w.refused.get(), w.unknown.get(), w.entities(), violations.size(),
                     violations.subList(0, Math.min(10, violations.size())));
             nemesis.log(detail);
-            return new Outcome(spec, (System.currentTimeMillis() - t0) / 1000.0, w.ok.get(), violations.size(), 0, 0, w.unknown.get(), 0,
+            return new Outcome(spec, (System.currentTimeMillis() - t0) / 1000.0, w.ok.get(), violations.size(), 0, 0, 0, w.unknown.get(), 0,
                     0, nemesis.applied, violations.isEmpty(), detail, List.copyOf(nemesis.events), 0);
         }
     }
@@ -121,15 +121,16 @@ final class FaultRun {
             }
             QueueWorkload.Verdict v = w.check(remaining, worstGap);
             if (nemesis.failure != null) throw new IllegalStateException("the nemesis failed", nemesis.failure);
-            String detail = String.format("attempted %d, confirmed %d, nacked %d (delivered all the same %d), unknown %d (recovered %d), consumed %d, duplicates %d, "
-                            + "lost %d %s, unexpected %d, from the wrong queue %d, left after drain %d, consumers left %d, worst gap between confirms %d ms, reconnects %d"
+            String detail = String.format("attempted %d, confirmed %d, nacked %d (delivered all the same %d), unknown %d (recovered %d), consumed %d, "
+                            + "duplicates %d (delivered as new twice by one queue: %d), lost %d %s, unexpected %d, from the wrong queue %d, left after drain %d, consumers left %d, worst gap between confirms %d ms, reconnects %d"
                     + (deadLetters ? ", consumed from the dead-letter queues " + v.deadLettered() : ""),
-                    v.attempted(), v.confirmed(), v.nacked(), v.nackedDelivered(), v.unknown(), v.recoveredUnknown(), v.consumed(), v.duplicates(), v.lost(),
+                    v.attempted(), v.confirmed(), v.nacked(), v.nackedDelivered(), v.unknown(), v.recoveredUnknown(), v.consumed(), v.duplicates(),
+                    v.duplicatesAsNew(), v.lost(),
                     v.lostSample(), v.unexpected(), v.wrongQueue(), v.remaining(), v.ghostConsumers(), v.worstGapMs(), w.reconnects.get());
             nemesis.log(detail);
             return new Outcome(spec, (System.currentTimeMillis() - t0) / 1000.0, v.confirmed(), v.lost(), v.unexpected() + v.wrongQueue(),
-                    v.duplicates(), v.unknown(), v.recoveredUnknown(), v.worstGapMs(), nemesis.applied, v.ok(), detail, List.copyOf(nemesis.events),
-                    v.deadLettered());
+                    v.duplicates(), v.duplicatesAsNew(), v.unknown(), v.recoveredUnknown(), v.worstGapMs(), nemesis.applied, v.ok(), detail,
+                    List.copyOf(nemesis.events), v.deadLettered());
         }
     }
 }

@@ -54,6 +54,12 @@ final class QueueWorkload {
     final Map<Long, Integer> received = new ConcurrentHashMap<>();
     final Set<Long> fromWrongQueue = ConcurrentHashMap.newKeySet();
     final Set<Long> viaDeadLetter = ConcurrentHashMap.newKeySet();
+    /**
+     * Per message and queue, how often that queue delivered it as new (not flagged redelivered). More than once is a
+     * duplicate nothing explains: a consumer's lost ack comes back redelivered; a message got from its queue and then
+     * dead-lettered (its ack lost in a failover) comes once from each queue.
+     */
+    final Map<String, Integer> deliveredAsNew = new ConcurrentHashMap<>();
     /** For the report on a lost message: when it was sent and confirmed (ms since start) and through which node. */
     private static final class Trail {
         final long sentMs;
@@ -216,8 +222,9 @@ final class QueueWorkload {
 
     private static byte[] body(long id) { return ByteBuffer.allocate(64).putLong(id).array(); }
 
-    private void record(long id, String queue) {
+    private void record(long id, String queue, boolean redelivered) {
         received.merge(id, 1, Integer::sum);
+        if (!redelivered) deliveredAsNew.merge(id + "@" + queue, 1, Integer::sum);
         int q = queueOf(id);
         if (q < deadLetterQueues.size() && deadLetterQueues.get(q).equals(queue)) viaDeadLetter.add(id);
         else if (q >= queues.size() || !queues.get(q).equals(queue)) fromWrongQueue.add(id);
@@ -232,7 +239,7 @@ final class QueueWorkload {
             for (String q : deadLettering() ? deadLetterQueues : queues) {
                 ch.basicConsume(q, false, new DefaultConsumer(ch) {
                     @Override public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] b) throws java.io.IOException {
-                        record(ByteBuffer.wrap(b).getLong(), q);
+                        record(ByteBuffer.wrap(b).getLong(), q, env.isRedeliver());
                         getChannel().basicAck(env.getDeliveryTag(), false);
                     }
                 });
@@ -253,7 +260,7 @@ final class QueueWorkload {
                         if (++empty % queues.size() == 0) Thread.sleep(50);
                         continue;
                     }
-                    record(ByteBuffer.wrap(r.getBody()).getLong(), q);
+                    record(ByteBuffer.wrap(r.getBody()).getLong(), q, r.getEnvelope().isRedeliver());
                     ch.basicAck(r.getEnvelope().getDeliveryTag(), false);
                     if (deadLettering()) Thread.sleep(20); // most messages stay long enough to be dead-lettered
                 } catch (com.rabbitmq.client.AlreadyClosedException e) {
@@ -298,7 +305,7 @@ final class QueueWorkload {
                 for (String q : all) {
                     while (System.currentTimeMillis() < deadline) {
                         GetResponse r = ch.basicGet(q, true);
-                        if (r != null) { record(ByteBuffer.wrap(r.getBody()).getLong(), q); got++; continue; }
+                        if (r != null) { record(ByteBuffer.wrap(r.getBody()).getLong(), q, r.getEnvelope().isRedeliver()); got++; continue; }
                         if (ch.queueDeclarePassive(q).getMessageCount() == 0) break;
                         Thread.sleep(100);
                     }
@@ -329,9 +336,11 @@ final class QueueWorkload {
 
     /** What the checker found. */
     record Verdict(long attempted, long confirmed, long nacked, long unknown, long lost, long unexpected, long wrongQueue,
-                   long duplicates, long recoveredUnknown, long nackedDelivered, long consumed, long remaining, long worstGapMs, List<String> lostSample,
-                   long ghostConsumers, long deadLettered) {
-        boolean ok() { return lost == 0 && unexpected == 0 && wrongQueue == 0 && remaining == 0 && ghostConsumers == 0; }
+                   long duplicates, long duplicatesAsNew, long recoveredUnknown, long nackedDelivered, long consumed, long remaining, long worstGapMs,
+                   List<String> lostSample, long ghostConsumers, long deadLettered) {
+        boolean ok() {
+            return lost == 0 && unexpected == 0 && wrongQueue == 0 && remaining == 0 && ghostConsumers == 0 && duplicatesAsNew == 0;
+        }
     }
 
     Verdict check(long remaining, long worstGapMs) {
@@ -345,9 +354,10 @@ final class QueueWorkload {
             duplicates += e.getValue() - 1;
         }
         long unknown = attempted.stream().filter(id -> !confirmed.contains(id) && !nacked.contains(id)).count();
+        long asNew = deliveredAsNew.values().stream().mapToLong(n -> n - 1).sum();
         java.util.Collections.sort(lost);
         return new Verdict(attempted.size(), confirmed.size(), nacked.size(), unknown, lost.size(), unexpected, fromWrongQueue.size(),
-                duplicates, recoveredUnknown, nackedDelivered, received.size(), remaining, worstGapMs, lost.subList(0, Math.min(20, lost.size())).stream().map(id -> id + " (" + trail.get(id) + ")").toList(), ghostConsumers,
+                duplicates, asNew, recoveredUnknown, nackedDelivered, received.size(), remaining, worstGapMs, lost.subList(0, Math.min(20, lost.size())).stream().map(id -> id + " (" + trail.get(id) + ")").toList(), ghostConsumers,
                 viaDeadLetter.size());
     }
 }

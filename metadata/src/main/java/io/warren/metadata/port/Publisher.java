@@ -15,8 +15,14 @@ import java.util.concurrent.CompletableFuture;
  * The two steps are apart so that a transaction routes at publish time and delivers at commit, as RabbitMQ does.
  */
 public interface Publisher {
-    /** A message resolved to the queues it goes to (none: unroutable), with what the broker changed in it (BCC removed). */
-    record Routed(Message message, List<QueueRecord> queues) {
+    /**
+     * A message resolved to the queues it goes to (none: unroutable), with what the broker changed in it (BCC
+     * removed); {@code origin}: where the broker republishes it from (a dead-letter), so each target takes it once
+     * however often it is retried; null for what clients publish.
+     */
+    record Routed(Message message, List<QueueRecord> queues, Origin origin) {
+        public Routed(Message message, List<QueueRecord> queues) { this(message, queues, null); }
+
         public boolean unroutable() { return queues.isEmpty(); }
     }
 

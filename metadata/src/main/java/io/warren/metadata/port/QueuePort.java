@@ -11,7 +11,13 @@ import java.util.concurrent.CompletableFuture;
  * {@link io.warren.metadata.model.DomainException}.
  */
 public interface QueuePort {
-    CompletableFuture<Void> publish(QueueRecord queue, Message message);
+    default CompletableFuture<Void> publish(QueueRecord queue, Message message) { return publish(queue, message, null); }
+
+    /**
+     * Enqueues {@code message}; with an {@code origin} (a message the broker republishes), a message of the same
+     * origin that the queue already took is not taken again — the publish succeeds without a second copy.
+     */
+    CompletableFuture<Void> publish(QueueRecord queue, Message message, Origin origin);
 
     /** Registers a consumer where the queue lives (possibly another node); refusals complete exceptionally. */
     CompletableFuture<QueueConsumer> consume(QueueRecord queue, ConsumerSpec spec, ConsumerSink sink);

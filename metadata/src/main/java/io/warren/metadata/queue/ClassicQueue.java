@@ -2,6 +2,7 @@ package io.warren.metadata.queue;
 
 import io.warren.metadata.model.QueueRecord;
 import io.warren.metadata.port.Message;
+import io.warren.metadata.port.Origin;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -20,6 +21,7 @@ public final class ClassicQueue extends QueueEngine {
     private final ExpiryRuns expiries = new ExpiryRuns();
     private final TreeMap<Integer, TreeSet<Long>> levels = new TreeMap<>();
     private final Map<Long, Integer> levelOf = new HashMap<>();
+    private final SeenOrigins seen = new SeenOrigins();
     private long bytes;
     private long nextOffset;
 
@@ -28,14 +30,19 @@ public final class ClassicQueue extends QueueEngine {
     public ClassicQueue(QueueRecord record, QueueServices services) { super(record, services); }
 
     /** Enqueues {@code m}; fails (the publisher is nacked) when the queue is full and rejects publishes. */
-    public CompletableFuture<Void> publish(Message m) {
+    public CompletableFuture<Void> publish(Message m) { return publish(m, null); }
+
+    /** Enqueues {@code m}, unless a message of the same {@code origin} was taken before (then it succeeds at once). */
+    public CompletableFuture<Void> publish(Message m, Origin origin) {
         synchronized (this) {
+            if (origin != null && seen.isCopy(origin)) return DONE;
             Admission a;
             try {
                 a = admit(m, false);
             } catch (RuntimeException e) {
                 return CompletableFuture.failedFuture(e);
             }
+            if (origin != null) seen.take(origin);
             long off = nextOffset++;
             messages.put(off, m);
             bytes += m.body().length;

@@ -1,6 +1,7 @@
 package io.warren.metadata.queue;
 
 import io.warren.metadata.port.Message;
+import io.warren.metadata.port.Origin;
 import io.warren.metadata.queue.DeadLetters.Reason;
 
 import java.util.ArrayList;
@@ -15,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * are checked out first (never delivered), gathered in a {@link Batch} under the engine's lock, then settled at once
  * when there is no dead-letter exchange; otherwise republished to it from the services' timer, unlocked and in the
  * queue's order, and settled once that publish has an outcome. At-least-once keeps a message whose republish failed
- * (still checked out) and tries the held ones again, oldest first, every {@value #RETRY_MS} ms.
+ * (still checked out) and tries the held ones again, oldest first, every {@value #RETRY_MS} ms. Each republish names
+ * its {@link Origin}, so a target that did get an attempt which seemed to fail takes the retry as the same message.
  */
 final class Departures {
     /** Dead-letters being republished at once; expiry leaves the rest in the queue until there is room. */
@@ -65,6 +67,7 @@ final class Departures {
                 return;
             }
             long now = engine.services.now();
+            long first = engine.firstPresentFrom(0);
             List<Runnable> publishes = new ArrayList<>(offsets.size());
             for (int i = 0; i < offsets.size(); i++) {
                 long off = offsets.get(i);
@@ -76,15 +79,16 @@ final class Departures {
                 }
                 inFlight++;
                 Message dl = DeadLetters.make(m, engine.record, f, reason, now);
-                publishes.add(() -> republish(off, dl, reason, f.atLeastOnce()));
+                Origin origin = new Origin(engine.record.id(), off, first < 0 ? off : Math.min(first, off));
+                publishes.add(() -> republish(off, dl, origin, reason, f.atLeastOnce()));
             }
             if (!publishes.isEmpty()) engine.services.timer().execute(() -> publishes.forEach(Runnable::run));
         }
     }
 
     /** Runs unlocked, on the timer thread: the services route a queue's dead-letters in the order they are asked. */
-    private void republish(long off, Message dl, Reason reason, boolean atLeastOnce) {
-        engine.services.deadLetter(engine.record, dl).whenComplete((safe, err) -> {
+    private void republish(long off, Message dl, Origin origin, Reason reason, boolean atLeastOnce) {
+        engine.services.deadLetter(engine.record, dl, origin).whenComplete((safe, err) -> {
             boolean done = err == null && Boolean.TRUE.equals(safe);
             synchronized (engine) {
                 inFlight--;

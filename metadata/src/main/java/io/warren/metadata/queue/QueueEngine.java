@@ -148,7 +148,7 @@ public abstract class QueueEngine {
         if (!f.fits(readyCount() + pendingCount, readyBytes() + pendingBytes, size)) {
             if (f.overflow() == QueueFeatures.Overflow.REJECT_PUBLISH_DLX && f.hasDeadLetterExchange()) {
                 Message dl = DeadLetters.make(m, record, f, Reason.MAXLEN, services.now());
-                services.timer().execute(() -> services.deadLetter(record, dl));
+                services.timer().execute(() -> services.deadLetter(record, dl, null)); // never enqueued here: no origin
             }
             throw DomainException.precondition(record.describe() + " is full (x-overflow " + f.overflow().wireName + ")");
         }

@@ -2,6 +2,7 @@ package io.warren.metadata.queue;
 
 import io.warren.metadata.model.QueueRecord;
 import io.warren.metadata.port.Message;
+import io.warren.metadata.port.Origin;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,9 +23,9 @@ public interface QueueServices {
     /**
      * Routes the dead-lettered {@code m} from its exchange (the broker publishes: no permission checks), leaving out
      * the target queues it would cycle into; completes with true once every target has it safe, false when there was
-     * no target or one failed.
+     * no target or one failed. Targets take a message with the same {@code origin} once (a retry is not a copy).
      */
-    CompletableFuture<Boolean> deadLetter(QueueRecord from, Message m);
+    CompletableFuture<Boolean> deadLetter(QueueRecord from, Message m, Origin origin);
 
     /** Deletes {@code q}, unused for longer than its expiry; completes when done (or refused). */
     CompletableFuture<Void> expire(QueueRecord q);
@@ -43,7 +44,7 @@ public interface QueueServices {
 
         @Override public ScheduledExecutorService timer() { return timer; }
 
-        @Override public CompletableFuture<Boolean> deadLetter(QueueRecord from, Message m) { return CompletableFuture.completedFuture(false); }
+        @Override public CompletableFuture<Boolean> deadLetter(QueueRecord from, Message m, Origin origin) { return CompletableFuture.completedFuture(false); }
 
         @Override public CompletableFuture<Void> expire(QueueRecord q) { return CompletableFuture.completedFuture(null); }
     };

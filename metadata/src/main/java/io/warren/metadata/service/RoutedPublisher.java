@@ -103,13 +103,13 @@ public final class RoutedPublisher implements Publisher {
         List<QueueRecord> targets = r.queues();
         if (targets.isEmpty()) return CompletableFuture.completedFuture(new Outcome(0, 0, null));
         if (targets.size() == 1) {
-            return enqueue(targets.get(0), r.message(), tracker).handle((v, err) -> new Outcome(1, err == null ? 0 : 1, failure(err)));
+            return enqueue(targets.get(0), r, tracker).handle((v, err) -> new Outcome(1, err == null ? 0 : 1, failure(err)));
         }
         AtomicInteger failed = new AtomicInteger();
         AtomicReference<Throwable> first = new AtomicReference<>();
         CompletableFuture<?>[] fs = new CompletableFuture<?>[targets.size()];
         for (int i = 0; i < fs.length; i++) {
-            fs[i] = enqueue(targets.get(i), r.message(), tracker).handle((v, err) -> {
+            fs[i] = enqueue(targets.get(i), r, tracker).handle((v, err) -> {
                 if (err != null) {
                     failed.incrementAndGet();
                     first.compareAndSet(null, failure(err));
@@ -120,10 +120,10 @@ public final class RoutedPublisher implements Publisher {
         return CompletableFuture.allOf(fs).thenApply(v -> new Outcome(fs.length, failed.get(), first.get()));
     }
 
-    private CompletableFuture<Void> enqueue(QueueRecord q, Message m, Tracker tracker) {
+    private CompletableFuture<Void> enqueue(QueueRecord q, Routed r, Tracker tracker) {
         CompletableFuture<Void> f;
         try {
-            f = queues.publish(q, m);
+            f = queues.publish(q, r.message(), r.origin());
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }

@@ -61,9 +61,9 @@ class BrokerServicesTest {
             return CompletableFuture.completedFuture(null);
         }
 
-        @Override public CompletableFuture<Void> publish(QueueRecord q, Message m) {
+        @Override public CompletableFuture<Void> publish(QueueRecord q, Message m, io.warren.metadata.port.Origin origin) {
             if (q.name().equals("broken")) return CompletableFuture.failedFuture(new DomainException(DomainException.Kind.UNAVAILABLE, "no leader"));
-            return queues.get(q.id()).publish(m);
+            return queues.get(q.id()).publish(m, origin);
         }
 
         @Override public CompletableFuture<QueueConsumer> consume(QueueRecord q, ConsumerSpec s, ConsumerSink sink) { throw new UnsupportedOperationException(); }

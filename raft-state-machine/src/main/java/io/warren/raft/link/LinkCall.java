@@ -9,6 +9,7 @@ import io.warren.metadata.model.QueueRecord;
 import io.warren.metadata.port.Admin;
 import io.warren.metadata.port.Delivery;
 import io.warren.metadata.port.Message;
+import io.warren.metadata.port.Origin;
 import io.warren.metadata.port.QueueStats;
 import io.warren.metadata.port.Sessions;
 
@@ -25,7 +26,7 @@ public sealed interface LinkCall<R> {
         JOIN_COMMIT(11), FORGET(12), EXPORT_METADATA(13), SET_POLICY(14), CLEAR_POLICY(15), LIST_POLICIES(16),
         LIST_QUEUES(17), LIST_EXCHANGES(18), LIST_BINDINGS(19), METADATA_APPLIED(20), LOCAL_SESSIONS(21), LIST_SESSIONS(22),
         DECLARED(23), RETRY(24), SET_OPERATOR_POLICY(25), CLEAR_OPERATOR_POLICY(26), LIST_OPERATOR_POLICIES(27),
-        SET_DEFAULT_QUEUE_TYPE(28);
+        SET_DEFAULT_QUEUE_TYPE(28), PUBLISH_ONCE(29);
 
         private final int code;
         private static final Op[] BY_CODE = StableCode.byCode(values());
@@ -44,7 +45,12 @@ public sealed interface LinkCall<R> {
     /** Who leads a queue group, as the asked node knows it ("" when it does not). */
     record Leader(String groupId) implements LinkCall<String> { public Op op() { return Op.LEADER; } }
 
-    record Publish(QueueRecord queue, Message message) implements LinkCall<Void> { public Op op() { return Op.PUBLISH; } }
+    /** A publish; with an {@code origin} (PUBLISH_ONCE: a message the broker republishes) the queue takes it once. */
+    record Publish(QueueRecord queue, Message message, Origin origin) implements LinkCall<Void> {
+        public Publish(QueueRecord queue, Message message) { this(queue, message, null); }
+
+        public Op op() { return origin == null ? Op.PUBLISH : Op.PUBLISH_ONCE; }
+    }
 
     /** basic.get: the next ready message, or null. */
     record Get(QueueRecord queue, boolean noAck) implements LinkCall<Delivery> { public Op op() { return Op.GET; } }

@@ -11,6 +11,7 @@ import io.warren.metadata.model.PolicyRecord;
 import io.warren.metadata.port.Admin;
 import io.warren.metadata.port.Delivery;
 import io.warren.metadata.port.Message;
+import io.warren.metadata.port.Origin;
 import io.warren.metadata.port.QueueStats;
 import io.warren.metadata.port.Sessions;
 import io.warren.raft.link.LinkCall.*;
@@ -37,11 +38,11 @@ public final class LinkCodec {
         BinaryWriter w = new BinaryWriter(64).u8(VERSION).u8(call.op().code());
         BinaryWriter done = switch (call.op()) {
             case LEADER -> w.shortStr(((Leader) call).groupId());
-            case PUBLISH -> {
+            case PUBLISH, PUBLISH_ONCE -> {
                 Publish p = (Publish) call;
                 CommandCodec.writeQueue(w, p.queue());
                 p.message().writeTo(w);
-                yield w;
+                yield p.origin() == null ? w : p.origin().writeTo(w);
             }
             case GET -> CommandCodec.writeQueue(w, ((Get) call).queue()).bool(((Get) call).noAck());
             case SETTLE, REQUEUE, DISCARD, RETRY -> offsets(CommandCodec.writeQueue(w, ((Settle) call).queue()), ((Settle) call).offsets());
@@ -78,6 +79,7 @@ public final class LinkCodec {
         return switch (op) {
             case LEADER -> new Leader(r.shortStr());
             case PUBLISH -> new Publish(CommandCodec.readQueue(r), Message.readFrom(r));
+            case PUBLISH_ONCE -> new Publish(CommandCodec.readQueue(r), Message.readFrom(r), Origin.readFrom(r));
             case GET -> new Get(CommandCodec.readQueue(r), r.bool());
             case SETTLE, REQUEUE, DISCARD, RETRY -> new Settle(op, CommandCodec.readQueue(r), offsets(r));
             case PURGE -> new Purge(CommandCodec.readQueue(r));
@@ -111,8 +113,8 @@ public final class LinkCodec {
     public static byte[] answer(LinkCall<?> call, Object result) {
         BinaryWriter w = new BinaryWriter(64).u8(0);
         BinaryWriter done = switch (call.op()) {
-            case PUBLISH, SETTLE, REQUEUE, DISCARD, RETRY, JOIN_COMMIT, FORGET, METADATA_APPLIED, SET_POLICY, CLEAR_POLICY,
-                 SET_OPERATOR_POLICY, CLEAR_OPERATOR_POLICY, SET_DEFAULT_QUEUE_TYPE -> w;
+            case PUBLISH, PUBLISH_ONCE, SETTLE, REQUEUE, DISCARD, RETRY, JOIN_COMMIT, FORGET, METADATA_APPLIED, SET_POLICY,
+                 CLEAR_POLICY, SET_OPERATOR_POLICY, CLEAR_OPERATOR_POLICY, SET_DEFAULT_QUEUE_TYPE -> w;
             case LEADER -> w.shortStr(result == null ? "" : (String) result);
             case GET -> {
                 Delivery d = (Delivery) result;
@@ -144,8 +146,8 @@ public final class LinkCodec {
         BinaryReader r = new BinaryReader(answer);
         if (r.u8() != 0) throw new DomainException(DomainException.Kind.ofCode(r.u8()), r.longStr());
         Object result = switch (call.op()) {
-            case PUBLISH, SETTLE, REQUEUE, DISCARD, RETRY, JOIN_COMMIT, FORGET, METADATA_APPLIED, SET_POLICY, CLEAR_POLICY,
-                 SET_OPERATOR_POLICY, CLEAR_OPERATOR_POLICY, SET_DEFAULT_QUEUE_TYPE -> null;
+            case PUBLISH, PUBLISH_ONCE, SETTLE, REQUEUE, DISCARD, RETRY, JOIN_COMMIT, FORGET, METADATA_APPLIED, SET_POLICY,
+                 CLEAR_POLICY, SET_OPERATOR_POLICY, CLEAR_OPERATOR_POLICY, SET_DEFAULT_QUEUE_TYPE -> null;
             case LEADER -> r.shortStr();
             case GET -> r.bool() ? LinkProtocol.delivery(r, ((Get) call).queue()) : null;
             case PURGE -> r.i64();

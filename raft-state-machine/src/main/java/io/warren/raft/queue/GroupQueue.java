@@ -2,6 +2,7 @@ package io.warren.raft.queue;
 
 import io.warren.metadata.model.QueueRecord;
 import io.warren.metadata.port.Message;
+import io.warren.metadata.port.Origin;
 import io.warren.metadata.queue.QueueEngine;
 import io.warren.metadata.queue.QueueServices;
 
@@ -28,7 +29,16 @@ public final class GroupQueue extends QueueEngine implements QueueData.QueueList
             new java.util.concurrent.atomic.AtomicLong(new java.security.SecureRandom().nextLong());
 
     /** Enqueues {@code m} through the log; fails (the publisher is nacked) when the queue is full and rejects publishes. */
-    public CompletableFuture<Void> publish(Message m) {
+    public CompletableFuture<Void> publish(Message m) { return publish(m, null); }
+
+    /**
+     * As {@link #publish(Message)}; a message of an {@code origin} the queue took before is not enqueued again (the
+     * applied state decides: a copy is skipped there, and succeeds).
+     */
+    public CompletableFuture<Void> publish(Message m, Origin origin) {
+        synchronized (this) {
+            if (origin != null && data.seen.isCopy(origin)) return CompletableFuture.completedFuture(null);
+        }
         Admission a;
         try {
             a = admit(m, true);
@@ -37,7 +47,7 @@ public final class GroupQueue extends QueueEngine implements QueueData.QueueList
         }
         CompletableFuture<Long> done;
         if (m.footprint() <= GroupProposer.CHUNK_BYTES) {
-            done = proposer.submit(new QueueOp.Enqueue(record.id(), m, a.ttl(), a.level()));
+            done = proposer.submit(new QueueOp.Enqueue(record.id(), m, a.ttl(), a.level(), origin));
         } else {
             byte[] enc = m.encode();
             long chunkId = CHUNK_IDS.incrementAndGet();
@@ -47,14 +57,15 @@ public final class GroupQueue extends QueueEngine implements QueueData.QueueList
                 int n = Math.min(GroupProposer.CHUNK_BYTES, enc.length - off);
                 boolean isLast = off + n == enc.length;
                 done = proposer.submit(new QueueOp.EnqueueChunk(record.id(), chunkId, seq, isLast,
-                        java.util.Arrays.copyOfRange(enc, off, off + n), a.ttl(), a.level()));
+                        java.util.Arrays.copyOfRange(enc, off, off + n), a.ttl(), a.level(), isLast ? origin : null));
             }
         }
-        return done.handle((x, err) -> {
+        return done.handle((offset, err) -> {
             if (err != null) {
                 unadmit(m);
                 throw err instanceof java.util.concurrent.CompletionException c ? c : new java.util.concurrent.CompletionException(err);
             }
+            if (offset != null && offset < 0) unadmit(m); // not enqueued (a copy, or the queue is gone): it will never be present
             return null;
         });
     }

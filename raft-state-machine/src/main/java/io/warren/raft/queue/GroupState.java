@@ -41,6 +41,7 @@ final class GroupState {
     /** Queues deleted while their (shared) group lives on: ops still in its log for them are ignored. */
     private final byte[] droppedPrefix;
     private final byte[] chunksPrefix;
+    private final OriginKeys origins;
     private final Set<Long> dropped = ConcurrentHashMap.newKeySet();
     /** Held while an entry is applied and while a queue is dropped from outside the apply thread. */
     private final Object applyLock = new Object();
@@ -56,6 +57,7 @@ final class GroupState {
         queuesPrefix = Keys.of("queues/" + groupUuid + "/");
         droppedPrefix = Keys.of("dropped/" + groupUuid + "/");
         chunksPrefix = Keys.of("chunks/" + groupUuid + "/");
+        origins = new OriginKeys(groupUuid);
         byte[] stored = store.get(Keyspace.GROUP, appliedKey);
         if (stored != null) storedIndex = ByteBuffer.wrap(stored).getLong(8);
         recover();
@@ -113,6 +115,7 @@ final class GroupState {
         });
         view.scan(Keyspace.GROUP, chunksPrefix, prefixEnd(chunksPrefix), emit[Keyspace.GROUP.ordinal()]);
         view.scan(Keyspace.GROUP, droppedPrefix, prefixEnd(droppedPrefix), emit[Keyspace.GROUP.ordinal()]);
+        origins.export(view, emit[Keyspace.GROUP.ordinal()]);
         for (long q : qids) {
             view.scan(Keyspace.INDEX, Keys.of(q, 0), Keys.of(q + 1, 0), emit[Keyspace.INDEX.ordinal()]);
             view.scan(Keyspace.MESSAGE, Keys.of(q, 0), Keys.of(q + 1, 0), emit[Keyspace.MESSAGE.ordinal()]);
@@ -130,6 +133,7 @@ final class GroupState {
         try (RocksStore.Batch batch = store.batch()) {
             batch.deleteRange(Keyspace.GROUP, chunksPrefix, prefixEnd(chunksPrefix));
             batch.deleteRange(Keyspace.GROUP, droppedPrefix, prefixEnd(droppedPrefix));
+            origins.dropAll(batch);
             batch.delete(Keyspace.GROUP, appliedKey);
             batch.commit();
         }
@@ -178,12 +182,13 @@ final class GroupState {
                 return true;
             });
         }
+        origins.recover(store, queues);
         if (!queues.isEmpty()) {
             LOG.info("group-{}: recovered {} queue(s) at stored index {}", groupUuid, queues.size(), storedIndex);
         }
     }
 
-    private static byte[] prefixEnd(byte[] prefix) {
+    static byte[] prefixEnd(byte[] prefix) {
         byte[] e = Arrays.copyOf(prefix, prefix.length);
         e[e.length - 1]++;
         return e;
@@ -247,11 +252,13 @@ final class GroupState {
         store.scan(Keyspace.GROUP, prefix, prefixEnd(prefix), (k, v) -> { whole.writeBytes(v); return true; });
         whole.writeBytes(c.data());
         batch.deleteRange(Keyspace.GROUP, prefix, prefixEnd(prefix));
-        return enqueue(d, new Enqueue(c.queueId(), io.warren.metadata.port.Message.decode(whole.toByteArray()), c.ttl(), c.level()),
+        return enqueue(d, new Enqueue(c.queueId(), io.warren.metadata.port.Message.decode(whole.toByteArray()), c.ttl(), c.level(), c.origin()),
                 time, batch, notify);
     }
 
+    /** Enqueues {@code e}'s message; -1 (nothing changes) for a copy of a message of the same origin taken before. */
     private long enqueue(QueueData d, Enqueue e, long time, RocksStore.Batch batch, List<Runnable> notify) {
+        if (e.origin() != null && !origins.take(d, e.origin(), batch)) return -1;
         long off = d.nextOffset++;
         byte[] body = e.message().encode();
         int bodySize = e.message().body().length;
@@ -338,6 +345,7 @@ final class GroupState {
             batch.deleteRange(Keyspace.MESSAGE, Keys.of(queueId, 0), Keys.of(queueId + 1, 0));
             batch.deleteRange(Keyspace.INDEX, Keys.of(queueId, 0), Keys.of(queueId + 1, 0));
             batch.delete(Keyspace.GROUP, queueKey(queueId));
+            origins.dropQueue(batch, queueId);
             batch.commit();
         }
     }
@@ -348,6 +356,7 @@ final class GroupState {
         dropped.clear();
         try (RocksStore.Batch batch = store.batch()) {
             batch.deleteRange(Keyspace.GROUP, droppedPrefix, prefixEnd(droppedPrefix));
+            origins.dropAll(batch);
             batch.delete(Keyspace.GROUP, appliedKey);
             batch.commit();
         }
@@ -364,7 +373,8 @@ final class GroupState {
         StringBuilder b = new StringBuilder();
         for (var e : new TreeMap<>(queues).entrySet()) {
             QueueData d = e.getValue();
-            b.append("queue ").append(e.getKey()).append(" next ").append(d.nextOffset).append(" bytes ").append(d.bytes).append('\n');
+            b.append("queue ").append(e.getKey()).append(" next ").append(d.nextOffset).append(" bytes ").append(d.bytes)
+                    .append(" origins ").append(d.seen.describe()).append('\n');
             for (long off = d.present.firstFrom(0); off >= 0; off = d.present.firstFrom(off + 1)) {
                 var m = d.load(off);
                 b.append("  ").append(off).append(" dc ").append(d.deliveryCount(off)).append(" exp ").append(d.expiresAt(off))

@@ -29,6 +29,8 @@ public final class QueueData {
     final java.util.TreeMap<Integer, OffsetSet> levels = new java.util.TreeMap<>();
     /** Body bytes of the present messages. */
     long bytes;
+    /** The origins of messages the broker republished into this queue (dead-letters), so a retry is taken once. */
+    final io.warren.metadata.queue.SeenOrigins seen = new io.warren.metadata.queue.SeenOrigins();
     /** Index values written by the entry being applied (not in the store until it commits). */
     final Map<Long, byte[]> entryIndex = new HashMap<>();
     private final Map<Long, Message> recent = new ConcurrentHashMap<>();

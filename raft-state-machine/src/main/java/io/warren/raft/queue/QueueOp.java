@@ -3,6 +3,7 @@ package io.warren.raft.queue;
 import io.warren.metadata.codec.BinaryReader;
 import io.warren.metadata.codec.BinaryWriter;
 import io.warren.metadata.port.Message;
+import io.warren.metadata.port.Origin;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,10 +12,11 @@ import java.util.List;
  * The commands of a queue group's log. Every command names its queue, so one group can host many queues.
  * A log entry is a batch: version octet, the leader's clock when it made the entry (ms; every time-based effect of
  * the entry's commands — message expiry — counts from it, never from a replica's clock), count, then the commands
- * (group commit). Version 1 entries (written before queue features) have no time and no per-message TTL or priority.
+ * (group commit). Version 1 entries (written before queue features) have no time and no per-message TTL or priority;
+ * version 2 entries have no origins.
  */
 public sealed interface QueueOp {
-    int VERSION = 2;
+    int VERSION = 3;
 
     /** A decoded entry: its time and its commands. */
     record Batch(long time, List<QueueOp> ops) { }
@@ -43,14 +45,17 @@ public sealed interface QueueOp {
     /**
      * A message into the queue. {@code ttl}: ms it may stay from the entry's time (the lower of the queue's and the
      * message's TTL, as the leader resolved them; -1 none). {@code level}: its priority level when it has one apart
-     * from the queue's ordinary level, else -1.
+     * from the queue's ordinary level, else -1. {@code origin}: where the broker republishes it from (null for a
+     * client's publish); the queue takes a message of an origin once.
      */
-    record Enqueue(long queueId, Message message, long ttl, int level) implements QueueOp {
-        public Enqueue(long queueId, Message message) { this(queueId, message, -1, -1); }
+    record Enqueue(long queueId, Message message, long ttl, int level, Origin origin) implements QueueOp {
+        public Enqueue(long queueId, Message message) { this(queueId, message, -1, -1, null); }
+
+        public Enqueue(long queueId, Message message, long ttl, int level) { this(queueId, message, ttl, level, null); }
 
         public Kind kind() { return Kind.ENQUEUE; }
 
-        public int sizeEstimate() { return message.footprint() + 32; }
+        public int sizeEstimate() { return message.footprint() + 56; }
     }
 
     record Settle(long queueId, long[] offsets) implements QueueOp {
@@ -68,14 +73,15 @@ public sealed interface QueueOp {
 
     /**
      * One piece of a message too large for a single log entry (entries are bounded by the appender buffer).
-     * Pieces are kept in the store until the {@code last} one arrives; then the message is enqueued whole.
+     * Pieces are kept in the store until the {@code last} one arrives; then the message is enqueued whole (its
+     * {@code origin} is the last piece's).
      */
-    record EnqueueChunk(long queueId, long chunkId, int seq, boolean last, byte[] data, long ttl, int level) implements QueueOp {
-        public EnqueueChunk(long queueId, long chunkId, int seq, boolean last, byte[] data) { this(queueId, chunkId, seq, last, data, -1, -1); }
+    record EnqueueChunk(long queueId, long chunkId, int seq, boolean last, byte[] data, long ttl, int level, Origin origin) implements QueueOp {
+        public EnqueueChunk(long queueId, long chunkId, int seq, boolean last, byte[] data) { this(queueId, chunkId, seq, last, data, -1, -1, null); }
 
         public Kind kind() { return Kind.ENQUEUE_CHUNK; }
 
-        public int sizeEstimate() { return data.length + 32; }
+        public int sizeEstimate() { return data.length + 56; }
     }
 
     /** Drops every present offset below {@code upTo} except {@code keep} (those checked out). */
@@ -102,22 +108,23 @@ public sealed interface QueueOp {
             case ENQUEUE -> {
                 Enqueue e = (Enqueue) op;
                 e.message().writeTo(w);
-                yield w.i64(e.ttl()).u8(e.level() & 0xff);
+                yield Origin.writeOptional(w.i64(e.ttl()).u8(e.level() & 0xff), e.origin());
             }
             case SETTLE -> offsets(w, ((Settle) op).offsets());
             case RETURN -> offsets(w, ((Return) op).offsets());
             case PURGE -> offsets(w.i64(((Purge) op).upTo()), ((Purge) op).keep());
             case ENQUEUE_CHUNK -> {
                 EnqueueChunk c = (EnqueueChunk) op;
-                yield w.i64(c.chunkId()).i32(c.seq()).bool(c.last()).longBytes(c.data()).i64(c.ttl()).u8(c.level() & 0xff);
+                yield Origin.writeOptional(w.i64(c.chunkId()).i32(c.seq()).bool(c.last()).longBytes(c.data()).i64(c.ttl()).u8(c.level() & 0xff),
+                        c.origin());
             }
         };
     }
 
     static Batch decodeBatch(BinaryReader r) {
         int v = r.u8();
-        if (v != VERSION && v != 1) throw new IllegalArgumentException("unknown queue entry version " + v);
-        boolean v1 = v == 1;
+        if (v < 1 || v > VERSION) throw new IllegalArgumentException("unknown queue entry version " + v);
+        boolean v1 = v == 1, origins = v >= 3;
         long time = v1 ? 0 : r.i64();
         int n = r.i32();
         List<QueueOp> ops = new ArrayList<>(n);
@@ -125,12 +132,13 @@ public sealed interface QueueOp {
             Kind kind = Kind.ofCode(r.u8());
             long q = r.i64();
             ops.add(switch (kind) {
-                case ENQUEUE -> v1 ? new Enqueue(q, Message.readFrom(r)) : new Enqueue(q, Message.readFrom(r), r.i64(), level(r.u8()));
+                case ENQUEUE -> v1 ? new Enqueue(q, Message.readFrom(r))
+                        : new Enqueue(q, Message.readFrom(r), r.i64(), level(r.u8()), origins ? Origin.readOptional(r) : null);
                 case SETTLE -> new Settle(q, offsets(r));
                 case RETURN -> new Return(q, offsets(r));
                 case PURGE -> new Purge(q, r.i64(), offsets(r));
                 case ENQUEUE_CHUNK -> v1 ? new EnqueueChunk(q, r.i64(), r.i32(), r.bool(), r.longBytes())
-                        : new EnqueueChunk(q, r.i64(), r.i32(), r.bool(), r.longBytes(), r.i64(), level(r.u8()));
+                        : new EnqueueChunk(q, r.i64(), r.i32(), r.bool(), r.longBytes(), r.i64(), level(r.u8()), origins ? Origin.readOptional(r) : null);
             });
         }
         return new Batch(time, ops);

@@ -44,6 +44,7 @@ class LinkCodecTest {
         List<Sample> all = List.of(
                 new Sample(new LinkCall.Leader("g-1"), "n2"),
                 new Sample(new LinkCall.Publish(Q, M), null),
+                new Sample(new LinkCall.Publish(Q, M, new io.warren.metadata.port.Origin(4, 9, 2)), null),
                 new Sample(new LinkCall.Get(Q, true), new Delivery(Q, 12, true, M, 3)),
                 new Sample(new LinkCall.Settle(Op.SETTLE, Q, new long[]{1, 2}), null),
                 new Sample(new LinkCall.Settle(Op.REQUEUE, Q, new long[]{3}), null),
@@ -85,6 +86,7 @@ class LinkCodecTest {
             byte[] request = LinkCodec.encode(s.call());
             LinkCall<?> back = LinkCodec.decode(request);
             assertEquals(s.call().op(), back.op());
+            if (s.call() instanceof LinkCall.Publish p) assertEquals(p.origin(), ((LinkCall.Publish) back).origin(), "the origin");
             assertArrayEquals(request, LinkCodec.encode(back), "re-encoded " + s.call());
             byte[] answer = LinkCodec.answer(back, s.answer());
             Object read = LinkCodec.readAnswer(s.call(), answer);

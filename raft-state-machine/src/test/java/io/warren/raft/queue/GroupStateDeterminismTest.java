@@ -1,6 +1,7 @@
 package io.warren.raft.queue;
 
 import io.warren.metadata.port.Message;
+import io.warren.metadata.port.Origin;
 import io.warren.storage.RocksStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,8 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Seeded random log streams — enqueues (whole and in pieces), settles, returns, purges and deletions on several
- * queues of one group — applied to fresh replicas must give the same replies and end in the same state, also for a
+ * Seeded random log streams — enqueues (whole and in pieces, some republished from a source with an origin, some of
+ * those retries of one taken before), settles, returns, purges and deletions on several queues of one group — applied to fresh replicas must give the same replies and end in the same state, also for a
  * replica restored midway: one reopened from its store (a restart, with the log replayed from an earlier index, as
  * Ratis does), one installed from another's exported state (a follower behind the leader's log). The seed is printed
  * on failure and taken from -Dseed=.
@@ -37,7 +38,22 @@ class GroupStateDeterminismTest {
         final Map<Long, TreeSet<Long>> present = new HashMap<>();
         final Map<Long, Long> next = new HashMap<>();
         final TreeSet<Long> dropped = new TreeSet<>();
+        /** What each queue took from the two sources, to know whether a republish is a copy. */
+        final Map<Long, io.warren.metadata.queue.SeenOrigins> seen = new HashMap<>();
+        /** Per source: the next offset it sends and its head. */
+        final long[] sourceNext = new long[2], sourceHead = new long[2];
         long chunkIds;
+
+        /** A dead-letter's origin: mostly a new offset of a source, sometimes one sent before (a retry). */
+        Origin origin(Random r) {
+            int s = r.nextInt(2);
+            if (r.nextInt(4) == 0 && sourceNext[s] > sourceHead[s]) {
+                return new Origin(100 + s, sourceHead[s] + r.nextInt((int) (sourceNext[s] - sourceHead[s])), sourceHead[s]);
+            }
+            if (r.nextInt(5) == 0) sourceHead[s] += r.nextInt(1 + (int) (sourceNext[s] - sourceHead[s])); // the source settled some
+            long off = sourceNext[s]++;
+            return new Origin(100 + s, off, Math.min(off, sourceHead[s]));
+        }
     }
 
     private static List<Entry> stream(Random r, int entries) {
@@ -69,10 +85,13 @@ class GroupStateDeterminismTest {
         if (pick < 20 || present.isEmpty()) {
             byte[] body = new byte[r.nextInt(64)];
             r.nextBytes(body);
-            if (live) present.add(m.next.merge(q, 1L, Long::sum) - 1);
+            Origin origin = r.nextInt(3) == 0 ? m.origin(r) : null;
+            boolean copy = origin != null && m.seen.computeIfAbsent(q, k -> new io.warren.metadata.queue.SeenOrigins()).isCopy(origin);
+            if (live && origin != null) m.seen.get(q).take(origin);
+            if (live && !copy) present.add(m.next.merge(q, 1L, Long::sum) - 1);
             long ttl = r.nextInt(3) == 0 ? r.nextInt(1000) : -1; // time enters only through the entry: replicas agree on expiry
             int level = r.nextInt(4) == 0 ? r.nextInt(32) : -1;
-            return List.of(new QueueOp.Enqueue(q, new Message("x", "k" + r.nextInt(3), new byte[]{0, 0}, body), ttl, level));
+            return List.of(new QueueOp.Enqueue(q, new Message("x", "k" + r.nextInt(3), new byte[]{0, 0}, body), ttl, level, origin));
         }
         long[] some = present.stream().filter(o -> r.nextInt(3) == 0).mapToLong(Long::longValue).limit(8).toArray();
         if (pick < 30) {
@@ -96,7 +115,7 @@ class GroupStateDeterminismTest {
         int seq = 0;
         for (int from = 0; from < whole.length; from += 100, seq++) {
             byte[] part = java.util.Arrays.copyOfRange(whole, from, Math.min(whole.length, from + 100));
-            pieces.add(new QueueOp.EnqueueChunk(q, id, seq, from + 100 >= whole.length, part, ttl, 9));
+            pieces.add(new QueueOp.EnqueueChunk(q, id, seq, from + 100 >= whole.length, part, ttl, 9, null));
         }
         if (!m.dropped.contains(q)) m.present.computeIfAbsent(q, k -> new TreeSet<>()).add(m.next.merge(q, 1L, Long::sum) - 1);
         return pieces;
@@ -170,6 +189,7 @@ class GroupStateDeterminismTest {
             }
 
             String want = straight.describe();
+            assertTrue(want.contains(" origins 10"), "the stream should leave origins behind:\n" + want);
             assertTrue(java.util.regex.Pattern.compile(" dc [1-9]").matcher(want).find(), "the stream should leave messages behind, some returned:\n" + want);
             assertTrue(want.contains("big/"), "and a message put together from pieces");
             assertEquals(want, restarted.describe(), "restarted replica");

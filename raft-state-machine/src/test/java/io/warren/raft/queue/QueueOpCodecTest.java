@@ -2,6 +2,7 @@ package io.warren.raft.queue;
 
 import io.warren.metadata.codec.BinaryReader;
 import io.warren.metadata.port.Message;
+import io.warren.metadata.port.Origin;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -18,7 +19,8 @@ class QueueOpCodecTest {
             new QueueOp.Settle(3, new long[]{1, 5, 9}),
             new QueueOp.Return(4, new long[]{2}),
             new QueueOp.Purge(4, 100, new long[]{17, 18}),
-            new QueueOp.EnqueueChunk(5, 77, 2, true, new byte[]{1, 2, 3}, 0, -1));
+            new QueueOp.EnqueueChunk(5, 77, 2, true, new byte[]{1, 2, 3}, 0, -1, new Origin(9, 12, 10)),
+            new QueueOp.Enqueue(6, new Message("dlx", "r", new byte[]{0, 0}, "dead".getBytes()), -1, -1, new Origin(9, 41, 40)));
 
     @Test
     void everyOpRoundTripsInOneBatch() {
@@ -44,6 +46,22 @@ class QueueOpCodecTest {
         assertArrayEquals(((QueueOp.Enqueue) SAMPLES.get(0)).message().properties(), e.message().properties());
         assertArrayEquals(new long[]{17, 18}, ((QueueOp.Purge) back.get(3)).keep());
         assertTrue(Arrays.equals(new byte[]{1, 2, 3}, ((QueueOp.EnqueueChunk) back.get(4)).data()));
+        assertNull(e.origin(), "a client's publish has no origin");
+        assertEquals(new Origin(9, 12, 10), ((QueueOp.EnqueueChunk) back.get(4)).origin());
+        assertEquals(new Origin(9, 41, 40), ((QueueOp.Enqueue) back.get(5)).origin());
+    }
+
+    @Test
+    void entriesWrittenBeforeOriginsStillDecode() {
+        Message m = new Message("x", "k", new byte[]{0, 0}, "v2".getBytes());
+        io.warren.metadata.codec.BinaryWriter w = new io.warren.metadata.codec.BinaryWriter(64);
+        w.u8(2).i64(55).i32(1).u8(QueueOp.Kind.ENQUEUE.code()).i64(8);
+        m.writeTo(w);
+        w.i64(300).u8(4);
+        QueueOp.Enqueue e = (QueueOp.Enqueue) QueueOp.decodeBatch(new BinaryReader(w.toByteArray())).ops().get(0);
+        assertEquals(300, e.ttl());
+        assertEquals(4, e.level());
+        assertNull(e.origin());
     }
 
     @Test
