@@ -52,7 +52,8 @@ final class LinkDispatcher {
         return switch (call.op()) {
             case LEADER -> done(nodes.nameOf(node.leaderOf(GroupIds.forQueueGroup(((Leader) call).groupId()))));
             case PUBLISH, PUBLISH_ONCE -> host.publish(((Publish) call).queue(), ((Publish) call).message(), ((Publish) call).origin());
-            case GET -> done(host.get(((Get) call).queue(), ((Get) call).noAck()));
+            case GET, GET_TRACKED -> done(host.get(((Get) call).queue(), ((Get) call).noAck(), ((Get) call).requestId()));
+            case UNGET -> done(host.unget(((Unget) call).queue(), ((Unget) call).requestId()));
             case SETTLE, REQUEUE, DISCARD, RETRY -> {
                 Settle s = (Settle) call;
                 yield host.settle(s.queue(), s.offsets(), s.op());

@@ -30,23 +30,35 @@ final class QueueForwarder implements QueuePort {
     private static final Logger LOG = LoggerFactory.getLogger(QueueForwarder.class);
     static final long FAILOVER_WAIT_MS = 15_000;
     private static final long LINK_TIMEOUT_MS = 30_000;
+    /** How long an acknowledgement, or the undoing of a get whose answer was lost, is tried again in the background. */
+    static final long KEEP_TRYING_MS = 10 * 60_000;
+    private static final java.util.concurrent.atomic.AtomicLong REQUEST_IDS =
+            new java.util.concurrent.atomic.AtomicLong(new java.security.SecureRandom().nextLong() & Long.MAX_VALUE);
 
     private final Nodes nodes;
     private final QueueLocator locator;
     private final QueueHost host;
     private final LinkClient link;
+    private final java.util.concurrent.ScheduledExecutorService timer;
     /** Per queue id: operations waiting behind a lookup that was not done at once. */
     private final java.util.concurrent.ConcurrentHashMap<Long, InOrder> waiting = new java.util.concurrent.ConcurrentHashMap<>();
 
-    QueueForwarder(Nodes nodes, QueueLocator locator, QueueHost host, LinkClient link) {
+    QueueForwarder(Nodes nodes, QueueLocator locator, QueueHost host, LinkClient link, java.util.concurrent.ScheduledExecutorService timer) {
         this.nodes = nodes;
         this.locator = locator;
         this.host = host;
         this.link = link;
+        this.timer = timer;
     }
 
     private <T> CompletableFuture<T> onHost(QueueRecord q, boolean retryable, Function<QueueHost, CompletableFuture<T>> local,
                                             LinkCall<T> remote) {
+        return onHost(q, retryable, local, () -> remote);
+    }
+
+    /** As above, with a new remote call made for each attempt. */
+    private <T> CompletableFuture<T> onHost(QueueRecord q, boolean retryable, Function<QueueHost, CompletableFuture<T>> local,
+                                            java.util.function.Supplier<LinkCall<T>> remote) {
         long deadline = retryable ? System.currentTimeMillis() + FAILOVER_WAIT_MS : 0;
         CompletableFuture<T> f = Retry.until(deadline, 200, 200, () -> once(q, local, remote).whenComplete((v, err) -> {
             if (err != null) locator.forgetLeader(q);
@@ -64,7 +76,8 @@ final class QueueForwarder implements QueuePort {
      * location is not known at once (this node asks the members who leads), the queue's later operations queue up
      * behind it in {@link InOrder}, so a channel's publishes cannot overtake each other while lookups come back.
      */
-    private <T> CompletableFuture<T> once(QueueRecord q, Function<QueueHost, CompletableFuture<T>> local, LinkCall<T> remote) {
+    private <T> CompletableFuture<T> once(QueueRecord q, Function<QueueHost, CompletableFuture<T>> local,
+                                          java.util.function.Supplier<LinkCall<T>> remote) {
         CompletableFuture<String> where = locator.locate(q);
         if (where.isDone() && !waiting.containsKey(q.id())) return where.thenCompose(w -> send(w, local, remote));
         CompletableFuture<T> result = new CompletableFuture<>();
@@ -138,9 +151,34 @@ final class QueueForwarder implements QueuePort {
         }
     }
 
-    private <T> CompletableFuture<T> send(String where, Function<QueueHost, CompletableFuture<T>> local, LinkCall<T> remote) {
-        return nodes.isSelf(where) ? local.apply(host)
-                : link.orderedCall(nodes.addressOf(where), remote).orTimeout(LINK_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    private <T> CompletableFuture<T> send(String where, Function<QueueHost, CompletableFuture<T>> local,
+                                          java.util.function.Supplier<LinkCall<T>> remote) {
+        if (nodes.isSelf(where)) return local.apply(host);
+        LinkCall<T> call = remote.get();
+        CompletableFuture<T> f = link.orderedCall(nodes.addressOf(where), call).orTimeout(LINK_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        if (call instanceof LinkCall.Get g && g.requestId() != 0) {
+            f.whenComplete((v, e) -> { // no answer: the queue may have handed a message out that nobody will see
+                if (e != null && !(Retry.unwrap(e) instanceof DomainException)) keepTrying(where, new LinkCall.Unget(g.queue(), g.requestId()),
+                        System.currentTimeMillis() + KEEP_TRYING_MS);
+            });
+        }
+        return f;
+    }
+
+    /** Sends {@code call} to {@code where} every second until it is answered (a refusal too), or until {@code deadline}. */
+    private void keepTrying(String where, LinkCall<Void> call, long deadline) {
+        link.orderedCall(nodes.addressOf(where), call).orTimeout(LINK_TIMEOUT_MS, TimeUnit.MILLISECONDS).whenComplete((v, e) -> {
+            if (e == null || Retry.unwrap(e) instanceof DomainException || System.currentTimeMillis() > deadline) return;
+            later(() -> keepTrying(where, call, deadline));
+        });
+    }
+
+    private void later(Runnable r) {
+        try {
+            timer.schedule(r, 1, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("node closing: not trying again");
+        }
     }
 
     @Override
@@ -155,13 +193,29 @@ final class QueueForwarder implements QueuePort {
 
     @Override
     public CompletableFuture<Delivery> get(QueueRecord q, boolean noAck) {
-        return onHost(q, true, h -> CompletableFuture.completedFuture(h.engine(q).get(noAck)), new LinkCall.Get(q, noAck));
+        // a get that may leave a message out is tracked, so one whose answer is lost can be undone (QueueHost.unget)
+        return onHost(q, true, h -> CompletableFuture.completedFuture(h.get(q, noAck, 0)),
+                () -> new LinkCall.Get(q, noAck, noAck ? 0 : REQUEST_IDS.incrementAndGet() & Long.MAX_VALUE | 1));
     }
 
+    /**
+     * Settles where the queue is served. An acknowledgement or rejection that does not get through (the queue's node
+     * unreachable for longer than a failover) is tried again in the background — settling by offset is idempotent,
+     * and else the message would stay out until the queue's leader changes; a return is not (where the leader changed,
+     * the message may be out to someone else), and the channel is not failed for either.
+     */
     private CompletableFuture<Void> settleOnHost(QueueRecord q, long[] offsets, LinkCall.Op op) {
+        return settleOnHost(q, offsets, op, System.currentTimeMillis() + KEEP_TRYING_MS);
+    }
+
+    private CompletableFuture<Void> settleOnHost(QueueRecord q, long[] offsets, LinkCall.Op op, long deadline) {
         CompletableFuture<Void> f = onHost(q, true, h -> h.settle(q, offsets, op), new LinkCall.Settle(op, q, offsets));
-        return f.exceptionally(e -> { // a settle for a queue that is gone, or whose leader moved, is not the channel's error
-            LOG.debug("settle not applied: {}", e.toString());
+        return f.exceptionally(e -> {
+            Throwable c = Retry.unwrap(e);
+            boolean again = (op == LinkCall.Op.SETTLE || op == LinkCall.Op.DISCARD) && Retry.unreachable(c)
+                    && locator.exists(q) && System.currentTimeMillis() < deadline;
+            LOG.debug("settle not applied{}: {}", again ? " (trying again)" : "", c.toString());
+            if (again) later(() -> settleOnHost(q, offsets, op, deadline));
             return null;
         });
     }

@@ -47,6 +47,8 @@ final class QueueHost {
     private final Map<RaftGroupId, GroupProposer> proposers = new ConcurrentHashMap<>();
     /** Remote consumers by queue id: their outstanding deliveries are dropped as settles arrive. */
     private final Map<Long, Set<RemoteSink>> remoteSinks = new ConcurrentHashMap<>();
+    /** Messages handed out to other nodes' basic.gets, until settled. */
+    private final RemoteGets remoteGets = new RemoteGets();
 
     QueueHost(RaftNode node, java.util.function.Function<QueueRecord, CompletableFuture<Void>> autoDelete, QueueServices services) {
         this.node = node;
@@ -129,7 +131,26 @@ final class QueueHost {
         return e instanceof GroupQueue qq ? qq.publish(m, origin) : ((ClassicQueue) e).publish(m, origin);
     }
 
-    Delivery get(QueueRecord q, boolean noAck) { return engine(q).get(noAck); }
+    /** basic.get; from another node with a request id, what it hands out is remembered until settled ({@link RemoteGets}). */
+    Delivery get(QueueRecord q, boolean noAck, long requestId) {
+        long now = System.currentTimeMillis();
+        if (requestId == 0 || noAck) return engine(q).get(noAck);
+        if (remoteGets.isCancelled(requestId, now)) return null; // its caller gave up on it already
+        QueueEngine e = engine(q);
+        Delivery d = e.get(false);
+        if (d != null) remoteGets.handedOut(requestId, e, q.id(), d.offset(), now);
+        return d;
+    }
+
+    /** A tracked get's answer did not reach its caller: what it handed out goes back to the queue. */
+    Void unget(QueueRecord q, long requestId) {
+        RemoteGets.Out o = remoteGets.cancel(requestId, System.currentTimeMillis());
+        if (o != null && !o.engine().isClosed()) {
+            LOG.debug("the answer to a get of {} was lost: returning offset {}", q.describe(), o.offset());
+            o.engine().requeue(new long[]{o.offset()});
+        }
+        return null;
+    }
 
     QueueStats stats(QueueRecord q) { return engine(q).stats(); }
 
@@ -179,6 +200,7 @@ final class QueueHost {
     }
 
     private void forgetOutstanding(QueueRecord q, long[] offsets) {
+        remoteGets.settled(q.id(), offsets);
         Set<RemoteSink> sinks = remoteSinks.get(q.id());
         if (sinks != null) for (RemoteSink s : sinks) s.forget(offsets);
     }

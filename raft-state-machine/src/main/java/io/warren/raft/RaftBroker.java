@@ -125,7 +125,7 @@ public final class RaftBroker implements BrokerPort, AutoCloseable {
         this.metadata = new MetadataSubmitter(n, nodes, metadataSm, barrier, locator);
         this.features = new FeatureServices(metadata, this::publisher);
         this.host = new QueueHost(n, this::autoDelete, features);
-        this.queues = new QueueForwarder(nodes, locator, host, link);
+        this.queues = new QueueForwarder(nodes, locator, host, link, features.timer());
         this.groups = lifecycle[0] = new GroupLifecycle(n, nodes, host, metadataSm::state, housekeeping);
         this.membership = new Membership(n, nodes, link, metadata, housekeeping);
         this.admin = new ClusterAdmin(nodes, metadata, queues, locator, membership, link, () -> sessions);

@@ -57,6 +57,30 @@ final class FaultCluster implements AutoCloseable {
 
     interface AdminCall<T> { T apply(AdminClient a) throws Exception; }
 
+    /**
+     * What the queues' leaders still hold — ready, delivered and not settled, or on its way out by a feature (a
+     * dead-letter being republished) — e.g. "qf-2 1 (unacked 1)"; "" when every queue is empty. Waits up to
+     * {@code timeoutMs} for that (the closed clients' deliveries are returned asynchronously).
+     */
+    Held heldMessages(long timeoutMs) throws Exception {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (true) {
+            StringBuilder b = new StringBuilder();
+            long n = 0;
+            for (var r : ask(a -> a.queues("/").get())) {
+                var s = r.stats();
+                if (s == null || s.messages() == 0) continue;
+                n += s.messages();
+                b.append(b.length() == 0 ? "" : ", ").append(r.queue().name()).append(' ').append(s.messages())
+                        .append(" (unacked ").append(s.messagesUnacked()).append(')');
+            }
+            if (n == 0 || System.currentTimeMillis() > deadline) return new Held(n, b.toString());
+            Thread.sleep(500);
+        }
+    }
+
+    record Held(long count, String detail) { }
+
     /** The node currently leading {@code queue}'s group, or null when no node knows. */
     FaultNode queueLeader(String queue) {
         try {

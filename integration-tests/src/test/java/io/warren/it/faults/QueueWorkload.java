@@ -77,6 +77,8 @@ final class QueueWorkload {
     private final long t0 = System.currentTimeMillis();
     private final AtomicLong lastConfirmAt = new AtomicLong(), maxGapMs = new AtomicLong();
     final AtomicLong reconnects = new AtomicLong();
+    /** Why clients reconnected (the first few), for the report. */
+    final List<String> incidents = new ArrayList<>();
     /** Consumers the queues still report after every client closed (seen from each node, summed). */
     long ghostConsumers;
 
@@ -164,6 +166,12 @@ final class QueueWorkload {
                 return;
             } catch (Exception e) {
                 reconnects.incrementAndGet();
+                synchronized (incidents) {
+                    if (incidents.size() < 40) {
+                        String why = String.valueOf(e.getMessage() != null ? e.getMessage() : e);
+                        incidents.add((System.currentTimeMillis() - t0) + " ms client " + clientId + ": " + why.substring(0, Math.min(160, why.length())));
+                    }
+                }
             } finally {
                 if (c != null) c.abort(1_000);
             }

@@ -26,7 +26,7 @@ public sealed interface LinkCall<R> {
         JOIN_COMMIT(11), FORGET(12), EXPORT_METADATA(13), SET_POLICY(14), CLEAR_POLICY(15), LIST_POLICIES(16),
         LIST_QUEUES(17), LIST_EXCHANGES(18), LIST_BINDINGS(19), METADATA_APPLIED(20), LOCAL_SESSIONS(21), LIST_SESSIONS(22),
         DECLARED(23), RETRY(24), SET_OPERATOR_POLICY(25), CLEAR_OPERATOR_POLICY(26), LIST_OPERATOR_POLICIES(27),
-        SET_DEFAULT_QUEUE_TYPE(28), PUBLISH_ONCE(29);
+        SET_DEFAULT_QUEUE_TYPE(28), PUBLISH_ONCE(29), GET_TRACKED(30), UNGET(31);
 
         private final int code;
         private static final Op[] BY_CODE = StableCode.byCode(values());
@@ -52,8 +52,18 @@ public sealed interface LinkCall<R> {
         public Op op() { return origin == null ? Op.PUBLISH : Op.PUBLISH_ONCE; }
     }
 
-    /** basic.get: the next ready message, or null. */
-    record Get(QueueRecord queue, boolean noAck) implements LinkCall<Delivery> { public Op op() { return Op.GET; } }
+    /**
+     * basic.get: the next ready message, or null. With a {@code requestId} (GET_TRACKED) the serving node remembers
+     * what it handed out, so the caller can take it back with {@link Unget} when the answer was lost.
+     */
+    record Get(QueueRecord queue, boolean noAck, long requestId) implements LinkCall<Delivery> {
+        public Get(QueueRecord queue, boolean noAck) { this(queue, noAck, 0); }
+
+        public Op op() { return requestId == 0 ? Op.GET : Op.GET_TRACKED; }
+    }
+
+    /** A tracked get's answer never arrived: return what it handed out (if it did), and let a late one take nothing. */
+    record Unget(QueueRecord queue, long requestId) implements LinkCall<Void> { public Op op() { return Op.UNGET; } }
 
     /**
      * Settles ({@code SETTLE}: acked, {@code DISCARD}: dropped) or returns delivered messages ({@code REQUEUE}; {@code

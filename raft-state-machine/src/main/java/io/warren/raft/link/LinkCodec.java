@@ -45,6 +45,8 @@ public final class LinkCodec {
                 yield p.origin() == null ? w : p.origin().writeTo(w);
             }
             case GET -> CommandCodec.writeQueue(w, ((Get) call).queue()).bool(((Get) call).noAck());
+            case GET_TRACKED -> CommandCodec.writeQueue(w, ((Get) call).queue()).bool(((Get) call).noAck()).i64(((Get) call).requestId());
+            case UNGET -> CommandCodec.writeQueue(w, ((Unget) call).queue()).i64(((Unget) call).requestId());
             case SETTLE, REQUEUE, DISCARD, RETRY -> offsets(CommandCodec.writeQueue(w, ((Settle) call).queue()), ((Settle) call).offsets());
             case PURGE -> CommandCodec.writeQueue(w, ((Purge) call).queue());
             case STATS -> CommandCodec.writeQueue(w, ((Stats) call).queue());
@@ -81,6 +83,8 @@ public final class LinkCodec {
             case PUBLISH -> new Publish(CommandCodec.readQueue(r), Message.readFrom(r));
             case PUBLISH_ONCE -> new Publish(CommandCodec.readQueue(r), Message.readFrom(r), Origin.readFrom(r));
             case GET -> new Get(CommandCodec.readQueue(r), r.bool());
+            case GET_TRACKED -> new Get(CommandCodec.readQueue(r), r.bool(), r.i64());
+            case UNGET -> new Unget(CommandCodec.readQueue(r), r.i64());
             case SETTLE, REQUEUE, DISCARD, RETRY -> new Settle(op, CommandCodec.readQueue(r), offsets(r));
             case PURGE -> new Purge(CommandCodec.readQueue(r));
             case STATS -> new Stats(CommandCodec.readQueue(r));
@@ -114,9 +118,9 @@ public final class LinkCodec {
         BinaryWriter w = new BinaryWriter(64).u8(0);
         BinaryWriter done = switch (call.op()) {
             case PUBLISH, PUBLISH_ONCE, SETTLE, REQUEUE, DISCARD, RETRY, JOIN_COMMIT, FORGET, METADATA_APPLIED, SET_POLICY,
-                 CLEAR_POLICY, SET_OPERATOR_POLICY, CLEAR_OPERATOR_POLICY, SET_DEFAULT_QUEUE_TYPE -> w;
+                 CLEAR_POLICY, SET_OPERATOR_POLICY, CLEAR_OPERATOR_POLICY, SET_DEFAULT_QUEUE_TYPE, UNGET -> w;
             case LEADER -> w.shortStr(result == null ? "" : (String) result);
-            case GET -> {
+            case GET, GET_TRACKED -> {
                 Delivery d = (Delivery) result;
                 w.bool(d != null);
                 if (d != null) LinkProtocol.delivery(w, d);
@@ -147,9 +151,9 @@ public final class LinkCodec {
         if (r.u8() != 0) throw new DomainException(DomainException.Kind.ofCode(r.u8()), r.longStr());
         Object result = switch (call.op()) {
             case PUBLISH, PUBLISH_ONCE, SETTLE, REQUEUE, DISCARD, RETRY, JOIN_COMMIT, FORGET, METADATA_APPLIED, SET_POLICY,
-                 CLEAR_POLICY, SET_OPERATOR_POLICY, CLEAR_OPERATOR_POLICY, SET_DEFAULT_QUEUE_TYPE -> null;
+                 CLEAR_POLICY, SET_OPERATOR_POLICY, CLEAR_OPERATOR_POLICY, SET_DEFAULT_QUEUE_TYPE, UNGET -> null;
             case LEADER -> r.shortStr();
-            case GET -> r.bool() ? LinkProtocol.delivery(r, ((Get) call).queue()) : null;
+            case GET, GET_TRACKED -> r.bool() ? LinkProtocol.delivery(r, ((Get) call).queue()) : null;
             case PURGE -> r.i64();
             case STATS, DECLARED -> stats(r);
             case STATUS -> {

@@ -102,9 +102,36 @@ public final class GroupQueue extends QueueEngine implements QueueData.QueueList
 
     @Override protected boolean hasLevel(long offset) { return data.hasLevel(offset); }
 
+    /**
+     * Settles through the log. A settle that fails while this node still serves the queue (the group's pending
+     * requests full, a leadership blip) is proposed again a little later — settling is idempotent — or the messages
+     * would stay out, unacked with nobody holding them, until the leader changes.
+     */
     @Override protected CompletableFuture<Void> submitSettle(long[] offsets) {
-        return proposer.submit(new QueueOp.Settle(record.id(), offsets)).thenApply(x -> null);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        settleUntilDone(offsets, done);
+        return done;
     }
+
+    private void settleUntilDone(long[] offsets, CompletableFuture<Void> done) {
+        proposer.submit(new QueueOp.Settle(record.id(), offsets)).whenComplete((x, err) -> {
+            if (err == null) {
+                done.complete(null);
+                return;
+            }
+            if (isClosed()) {
+                done.completeExceptionally(err);
+                return;
+            }
+            try {
+                services.timer().schedule(() -> settleUntilDone(offsets, done), SETTLE_RETRY_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                done.completeExceptionally(err);
+            }
+        });
+    }
+
+    private static final long SETTLE_RETRY_MS = 500;
 
     @Override protected CompletableFuture<Void> submitReturn(long[] offsets) {
         return proposer.submit(new QueueOp.Return(record.id(), offsets)).thenApply(x -> null);

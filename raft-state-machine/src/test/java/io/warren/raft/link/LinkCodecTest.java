@@ -46,6 +46,8 @@ class LinkCodecTest {
                 new Sample(new LinkCall.Publish(Q, M), null),
                 new Sample(new LinkCall.Publish(Q, M, new io.warren.metadata.port.Origin(4, 9, 2)), null),
                 new Sample(new LinkCall.Get(Q, true), new Delivery(Q, 12, true, M, 3)),
+                new Sample(new LinkCall.Get(Q, false, 77), new Delivery(Q, 13, false, M, 2)),
+                new Sample(new LinkCall.Unget(Q, 77), null),
                 new Sample(new LinkCall.Settle(Op.SETTLE, Q, new long[]{1, 2}), null),
                 new Sample(new LinkCall.Settle(Op.REQUEUE, Q, new long[]{3}), null),
                 new Sample(new LinkCall.Settle(Op.RETRY, Q, new long[]{4, 5}), null),
@@ -87,6 +89,8 @@ class LinkCodecTest {
             LinkCall<?> back = LinkCodec.decode(request);
             assertEquals(s.call().op(), back.op());
             if (s.call() instanceof LinkCall.Publish p) assertEquals(p.origin(), ((LinkCall.Publish) back).origin(), "the origin");
+            if (s.call() instanceof LinkCall.Get g) assertEquals(g.requestId(), ((LinkCall.Get) back).requestId(), "the request id");
+            if (s.call() instanceof LinkCall.Unget u) assertEquals(u, back);
             assertArrayEquals(request, LinkCodec.encode(back), "re-encoded " + s.call());
             byte[] answer = LinkCodec.answer(back, s.answer());
             Object read = LinkCodec.readAnswer(s.call(), answer);
