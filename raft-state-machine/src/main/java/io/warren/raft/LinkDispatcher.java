@@ -32,7 +32,8 @@ final class LinkDispatcher {
         this.admin = admin;
     }
 
-    CompletableFuture<byte[]> call(byte[] request) {
+    /** Runs a call; {@code session}: the caller's ordered stream it came on (null: a single call). */
+    CompletableFuture<byte[]> call(byte[] request, io.warren.raft.link.LinkSession session) {
         LinkCall<?> call;
         try {
             call = LinkCodec.decode(request);
@@ -41,18 +42,18 @@ final class LinkDispatcher {
         }
         CompletableFuture<?> result;
         try {
-            result = run(call);
+            result = run(call, session);
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
         return result.handle((v, err) -> err == null ? LinkCodec.answer(call, v) : LinkCodec.error(Retry.unwrap(err)));
     }
 
-    private CompletableFuture<?> run(LinkCall<?> call) {
+    private CompletableFuture<?> run(LinkCall<?> call, io.warren.raft.link.LinkSession session) {
         return switch (call.op()) {
             case LEADER -> done(nodes.nameOf(node.leaderOf(GroupIds.forQueueGroup(((Leader) call).groupId()))));
             case PUBLISH, PUBLISH_ONCE -> host.publish(((Publish) call).queue(), ((Publish) call).message(), ((Publish) call).origin());
-            case GET, GET_TRACKED -> done(host.get(((Get) call).queue(), ((Get) call).noAck(), ((Get) call).requestId()));
+            case GET, GET_TRACKED -> done(host.get(((Get) call).queue(), ((Get) call).noAck(), ((Get) call).requestId(), session));
             case UNGET -> done(host.unget(((Unget) call).queue(), ((Unget) call).requestId()));
             case SETTLE, REQUEUE, DISCARD, RETRY -> {
                 Settle s = (Settle) call;

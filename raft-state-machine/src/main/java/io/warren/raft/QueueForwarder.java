@@ -194,7 +194,7 @@ final class QueueForwarder implements QueuePort {
     @Override
     public CompletableFuture<Delivery> get(QueueRecord q, boolean noAck) {
         // a get that may leave a message out is tracked, so one whose answer is lost can be undone (QueueHost.unget)
-        return onHost(q, true, h -> CompletableFuture.completedFuture(h.get(q, noAck, 0)),
+        return onHost(q, true, h -> CompletableFuture.completedFuture(h.get(q, noAck, 0, null)),
                 () -> new LinkCall.Get(q, noAck, noAck ? 0 : REQUEST_IDS.incrementAndGet() & Long.MAX_VALUE | 1));
     }
 

@@ -132,23 +132,31 @@ final class QueueHost {
     }
 
     /** basic.get; from another node with a request id, what it hands out is remembered until settled ({@link RemoteGets}). */
-    Delivery get(QueueRecord q, boolean noAck, long requestId) {
+    Delivery get(QueueRecord q, boolean noAck, long requestId, io.warren.raft.link.LinkSession session) {
         long now = System.currentTimeMillis();
         if (requestId == 0 || noAck) return engine(q).get(noAck);
         if (remoteGets.isCancelled(requestId, now)) return null; // its caller gave up on it already
         QueueEngine e = engine(q);
         Delivery d = e.get(false);
-        if (d != null) remoteGets.handedOut(requestId, e, q.id(), d.offset(), now);
+        if (d != null && remoteGets.handedOut(requestId, session, e, q.id(), d.offset(), now)) {
+            session.onEnd(() -> giveBack(remoteGets.sessionEnded(session), "its node's link ended"));
+        }
         return d;
+    }
+
+    /** Returns what lost gets took, each to the engine that handed it out (if that one still serves the queue). */
+    private void giveBack(java.util.List<RemoteGets.Out> outs, String why) {
+        for (RemoteGets.Out o : outs) {
+            if (o.engine().isClosed()) continue;
+            LOG.debug("returning offset {} of queue {}: {}", o.offset(), o.queueId(), why);
+            o.engine().requeue(new long[]{o.offset()});
+        }
     }
 
     /** A tracked get's answer did not reach its caller: what it handed out goes back to the queue. */
     Void unget(QueueRecord q, long requestId) {
         RemoteGets.Out o = remoteGets.cancel(requestId, System.currentTimeMillis());
-        if (o != null && !o.engine().isClosed()) {
-            LOG.debug("the answer to a get of {} was lost: returning offset {}", q.describe(), o.offset());
-            o.engine().requeue(new long[]{o.offset()});
-        }
+        if (o != null) giveBack(java.util.List.of(o), "the answer to its get was lost");
         return null;
     }
 

@@ -107,7 +107,9 @@ public final class RaftBroker implements BrokerPort, AutoCloseable {
                             : new QueueGroupStateMachine(store, cacheBudget, this::onQueueLeaderChanged, transfer::install),
                     LinkServer.service(new LinkServer.Handler() {
                         // link calls arrive only once the node has started, when every part exists
-                        @Override public CompletableFuture<byte[]> call(byte[] request) { return dispatcher[0].call(request); }
+                        @Override public CompletableFuture<byte[]> call(byte[] request, io.warren.raft.link.LinkSession session) {
+                            return dispatcher[0].call(request, session);
+                        }
 
                         @Override public StreamObserver<byte[]> consume(StreamObserver<byte[]> out) { return host.consume(out); }
 

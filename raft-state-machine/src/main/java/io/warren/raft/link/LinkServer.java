@@ -21,7 +21,8 @@ public final class LinkServer {
 
     /** What a node answers on the link. */
     public interface Handler {
-        CompletableFuture<byte[]> call(byte[] request);
+        /** A call; {@code session}: the ordered stream it came on, or null for a single call. */
+        CompletableFuture<byte[]> call(byte[] request, LinkSession session);
 
         /** A consumer stream: returns the observer of the client's frames; {@code out} takes ours. */
         StreamObserver<byte[]> consume(StreamObserver<byte[]> out);
@@ -38,6 +39,7 @@ public final class LinkServer {
      */
     private static StreamObserver<byte[]> ordered(Handler handler, StreamObserver<byte[]> stream) {
         FrameBatcher out = new FrameBatcher(stream);
+        LinkSession session = new LinkSession();
         return new StreamObserver<>() {
             @Override public void onNext(byte[] frames) { FrameBatcher.forEach(frames, this::call); }
 
@@ -46,21 +48,27 @@ public final class LinkServer {
                 long seq = b.getLong();
                 byte[] req = new byte[b.remaining()];
                 b.get(req);
-                handler.call(req).whenComplete((res, err) -> {
+                handler.call(req, session).whenComplete((res, err) -> {
                     byte[] answer = err != null ? io.warren.raft.link.LinkCodec.error(err) : res;
                     out.send(java.nio.ByteBuffer.allocate(8 + answer.length).putLong(seq).put(answer).array());
                 });
             }
 
-            @Override public void onError(Throwable t) { out.abandon(); }
+            @Override public void onError(Throwable t) {
+                out.abandon();
+                session.end();
+            }
 
-            @Override public void onCompleted() { out.end(null); }
+            @Override public void onCompleted() {
+                out.end(null);
+                session.end();
+            }
         };
     }
 
     public static ServerServiceDefinition service(Handler handler, String secretDigest) {
         ServerServiceDefinition def = ServerServiceDefinition.builder("warren.Link")
-                .addMethod(Link.CALL, ServerCalls.asyncUnaryCall((req, out) -> handler.call(req).whenComplete((res, err) -> {
+                .addMethod(Link.CALL, ServerCalls.asyncUnaryCall((req, out) -> handler.call(req, null).whenComplete((res, err) -> {
                     if (err != null) {
                         out.onError(Status.INTERNAL.withDescription(String.valueOf(err)).asRuntimeException());
                     } else {
