@@ -15,9 +15,14 @@ import io.warren.raft.link.LinkClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.security.SecureRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The queue port: each operation runs where its queue is served — on this node's {@link QueueHost}, or as a link
@@ -32,18 +37,18 @@ final class QueueForwarder implements QueuePort {
     private static final long LINK_TIMEOUT_MS = 30_000;
     /** How long an acknowledgement, or the undoing of a get whose answer was lost, is tried again in the background. */
     static final long KEEP_TRYING_MS = 10 * 60_000;
-    private static final java.util.concurrent.atomic.AtomicLong REQUEST_IDS =
-            new java.util.concurrent.atomic.AtomicLong(new java.security.SecureRandom().nextLong() & Long.MAX_VALUE);
+    private static final AtomicLong REQUEST_IDS =
+            new AtomicLong(new SecureRandom().nextLong() & Long.MAX_VALUE);
 
     private final Nodes nodes;
     private final QueueLocator locator;
     private final QueueHost host;
     private final LinkClient link;
-    private final java.util.concurrent.ScheduledExecutorService timer;
+    private final ScheduledExecutorService timer;
     /** Per queue id: operations waiting behind a lookup that was not done at once. */
     private final java.util.concurrent.ConcurrentHashMap<Long, InOrder> waiting = new java.util.concurrent.ConcurrentHashMap<>();
 
-    QueueForwarder(Nodes nodes, QueueLocator locator, QueueHost host, LinkClient link, java.util.concurrent.ScheduledExecutorService timer) {
+    QueueForwarder(Nodes nodes, QueueLocator locator, QueueHost host, LinkClient link, ScheduledExecutorService timer) {
         this.nodes = nodes;
         this.locator = locator;
         this.host = host;
@@ -58,7 +63,7 @@ final class QueueForwarder implements QueuePort {
 
     /** As above, with a new remote call made for each attempt. */
     private <T> CompletableFuture<T> onHost(QueueRecord q, boolean retryable, Function<QueueHost, CompletableFuture<T>> local,
-                                            java.util.function.Supplier<LinkCall<T>> remote) {
+                                            Supplier<LinkCall<T>> remote) {
         long deadline = retryable ? System.currentTimeMillis() + FAILOVER_WAIT_MS : 0;
         CompletableFuture<T> f = Retry.until(deadline, 200, 200, () -> once(q, local, remote).whenComplete((v, err) -> {
             if (err != null) locator.forgetLeader(q);
@@ -77,7 +82,7 @@ final class QueueForwarder implements QueuePort {
      * behind it in {@link InOrder}, so a channel's publishes cannot overtake each other while lookups come back.
      */
     private <T> CompletableFuture<T> once(QueueRecord q, Function<QueueHost, CompletableFuture<T>> local,
-                                          java.util.function.Supplier<LinkCall<T>> remote) {
+                                          Supplier<LinkCall<T>> remote) {
         CompletableFuture<String> where = locator.locate(q);
         if (where.isDone() && !waiting.containsKey(q.id())) return where.thenCompose(w -> send(w, local, remote));
         CompletableFuture<T> result = new CompletableFuture<>();
@@ -152,7 +157,7 @@ final class QueueForwarder implements QueuePort {
     }
 
     private <T> CompletableFuture<T> send(String where, Function<QueueHost, CompletableFuture<T>> local,
-                                          java.util.function.Supplier<LinkCall<T>> remote) {
+                                          Supplier<LinkCall<T>> remote) {
         if (nodes.isSelf(where)) return local.apply(host);
         LinkCall<T> call = remote.get();
         CompletableFuture<T> f = link.orderedCall(nodes.addressOf(where), call).orTimeout(LINK_TIMEOUT_MS, TimeUnit.MILLISECONDS);
@@ -176,7 +181,7 @@ final class QueueForwarder implements QueuePort {
     private void later(Runnable r) {
         try {
             timer.schedule(r, 1, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             LOG.debug("node closing: not trying again");
         }
     }
