@@ -75,6 +75,8 @@ class GroupStateDeterminismTest {
             out.add(new Entry(ops, 0));
         }
         for (QueueOp piece : pieces(r, m, 1)) out.add(new Entry(List.of(piece), 0)); // one stays: queue 1 is never deleted
+        long last = m.next.get(1L) - 1; // and that one is returned: whatever the seed, a returned message is left
+        out.add(new Entry(List.of(new QueueOp.Return(1, new long[]{last})), 0));
         return out;
     }
 
