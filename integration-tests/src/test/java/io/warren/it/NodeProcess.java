@@ -15,6 +15,7 @@ final class NodeProcess implements AutoCloseable {
     final Path dataDir;
     final int amqpPort;
     final int raftPort;
+    final int managementPort;
     final List<String> extraArgs = new ArrayList<>();
     String maxHeap = "-Xmx1g";
     private Process process;
@@ -28,6 +29,7 @@ final class NodeProcess implements AutoCloseable {
         dataDir = Files.createTempDirectory("warren-proc");
         amqpPort = TestNode.freePort();
         raftPort = TestNode.freePort();
+        managementPort = TestNode.freePort();
     }
 
     NodeProcess start() throws Exception {
@@ -42,6 +44,7 @@ final class NodeProcess implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"), "io.warren.ops.Main",
                 "--node-name", name, "--data-dir", dataDir.toString(),
                 "--amqp-port", String.valueOf(amqpPort), "--raft-port", String.valueOf(raftPort),
+                "--management-port", String.valueOf(managementPort), "--set", "management.tcp.ip=127.0.0.1",
                 "--set", "amqp_bind=127.0.0.1", "--set", "raft_host=127.0.0.1"));
         cmd.addAll(extraArgs);
         process = new ProcessBuilder(cmd).redirectErrorStream(true)

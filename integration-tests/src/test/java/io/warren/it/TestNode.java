@@ -26,6 +26,8 @@ public final class TestNode implements AutoCloseable {
         config.raftHost = "127.0.0.1";
         config.amqpPort = freePort();
         config.raftPort = freePort();
+        config.managementPort = 0; // any free port: several nodes share the host
+        config.managementBind = "127.0.0.1";
     }
 
     public TestNode start() throws Exception {

@@ -23,6 +23,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import io.warren.metadata.codec.BinaryWriter;
+import io.warren.metadata.model.HashingAlgorithm;
+import io.warren.metadata.model.TopicPermission;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -52,9 +55,46 @@ class CommandCodecRoundTripTest {
                 new MetadataCommand.SetOperatorPolicy(new PolicyRecord("/v", "cap", ".*", "queues", Map.of("max-length", 100), 1)),
                 new MetadataCommand.ClearOperatorPolicy("/v", "cap"),
                 new MetadataCommand.SetVhostDefaultQueueType("/v", QueueType.CLASSIC),
-                new MetadataCommand.ClearPolicy("/v", "ha"));
+                new MetadataCommand.ClearPolicy("/v", "ha"),
+                new MetadataCommand.PutUser(new UserRecord("m", PasswordHash.hash("p", HashingAlgorithm.MD5), Set.of(), false, HashingAlgorithm.MD5)),
+                new MetadataCommand.DeleteUser("u"),
+                new MetadataCommand.ClearPermission("u", "/v"),
+                new MetadataCommand.DeleteVhost("/v"),
+                new MetadataCommand.SetVhostMetadata("/v", "the team's vhost", List.of("prod", "eu")),
+                new MetadataCommand.SetTopicPermission(new TopicPermission("u", "/v", "amq.topic", "^{username}\\.", ".*")),
+                new MetadataCommand.ClearTopicPermission("u", "/v", ""),
+                new MetadataCommand.SetLimits(MetadataCommand.LimitScope.VHOST, "/v", Map.of("max-connections", 10L, "max-queues", -1L)));
         for (MetadataCommand c : all) m.put(c.kind(), c);
+        m.put(MetadataCommand.Kind.PUT_USER, legacyPutUser());
         return m;
+    }
+
+    /** A user as logs written before PUT_USER_HASHED hold it: version, tag 2, name, hash, loopback flag, tags. */
+    static MetadataCommand legacyPutUser() {
+        byte[] hash = PasswordHash.hash("old");
+        BinaryWriter w = new BinaryWriter().u8(CommandCodec.VERSION).u8(MetadataCommand.Kind.PUT_USER.code()).shortStr("old")
+                .longBytes(hash).bool(true).i32(1).shortStr("monitoring");
+        return CommandCodec.decode(w.toByteArray());
+    }
+
+    @Test
+    void aUserFromAnOlderLogKeepsItsSha256Password() {
+        MetadataCommand.PutUser c = (MetadataCommand.PutUser) legacyPutUser();
+        assertEquals(HashingAlgorithm.SHA256, c.user().algorithm());
+        assertTrue(c.user().checkPassword("old"));
+        assertFalse(c.user().checkPassword("new"));
+        assertEquals(Set.of("monitoring"), c.user().tags());
+    }
+
+    @Test
+    void importedHashesOfEachAlgorithmCheckTheirPasswords() {
+        for (HashingAlgorithm a : HashingAlgorithm.values()) {
+            UserRecord u = new UserRecord("x", PasswordHash.hash("s3cret", a), Set.of(), false, a);
+            MetadataCommand.PutUser back = (MetadataCommand.PutUser) CommandCodec.decode(CommandCodec.encode(new MetadataCommand.PutUser(u)));
+            assertTrue(back.user().checkPassword("s3cret"), a.rabbitName());
+            assertFalse(back.user().checkPassword("s3cret "), a.rabbitName());
+        }
+        assertFalse(new UserRecord("nopw", new byte[0], Set.of(), false).checkPassword(""), "no password: no password login");
     }
 
     @Test
@@ -65,6 +105,7 @@ class CommandCodecRoundTripTest {
             byte[] once = CommandCodec.encode(c);
             MetadataCommand back = CommandCodec.decode(once);
             assertEquals(c.kind(), back.kind());
+            if (c.kind() == MetadataCommand.Kind.PUT_USER) continue; // decoded from old bytes; written as PUT_USER_HASHED now
             assertArrayEquals(once, CommandCodec.encode(back), "re-encoded " + c);
             if (!(c instanceof MetadataCommand.PutUser)) assertEquals(c, back); // a user's hash is an array: compared as bytes above
         }

@@ -36,7 +36,7 @@ class MetadataDeterminismTest {
         ExchangeType[] types = ExchangeType.values();
         String user = "u" + r.nextInt(4);
         String node = "n" + r.nextInt(4);
-        return switch (r.nextInt(18)) {
+        return switch (r.nextInt(25)) {
             case 0 -> new MetadataCommand.AddVhost(v);
             case 1 -> new MetadataCommand.DeclareExchange(new ExchangeRecord(v, x, types[r.nextInt(types.length)], r.nextBoolean(),
                     r.nextBoolean(), false, Map.of()));
@@ -67,6 +67,14 @@ class MetadataDeterminismTest {
                 case 1 -> QueueType.CLASSIC;
                 default -> null;
             });
+            case 17 -> new MetadataCommand.DeleteUser(user);
+            case 18 -> new MetadataCommand.ClearPermission(user, v);
+            case 19 -> r.nextInt(4) == 0 ? new MetadataCommand.DeleteVhost("v2") : new MetadataCommand.AddVhost("v2");
+            case 20 -> new MetadataCommand.SetVhostMetadata(v, "d" + r.nextInt(2), r.nextBoolean() ? List.of() : List.of("t"));
+            case 21 -> new MetadataCommand.SetTopicPermission(new io.warren.metadata.model.TopicPermission(user, v, x, "^a", r.nextBoolean() ? "" : ".*"));
+            case 22 -> new MetadataCommand.ClearTopicPermission(user, v, r.nextBoolean() ? "" : x);
+            case 23 -> new MetadataCommand.SetLimits(r.nextBoolean() ? MetadataCommand.LimitScope.VHOST : MetadataCommand.LimitScope.USER,
+                    r.nextBoolean() ? v : user, r.nextBoolean() ? Map.of() : Map.of("max-connections", (long) r.nextInt(3)));
             default -> new MetadataCommand.NodeStarted("n" + r.nextInt(2), r.nextBoolean());
         };
     }
@@ -104,7 +112,8 @@ class MetadataDeterminismTest {
     private static String canonical(MetadataState s) {
         List<String> l = new ArrayList<>();
         s.vhosts().forEach(v -> {
-            l.add("vhost " + v.name() + " default " + v.defaultQueueType());
+            l.add("vhost " + v.name() + " default " + v.defaultQueueType() + " " + v.description() + " " + v.tags()
+                    + " " + new java.util.TreeMap<>(v.limits()));
             v.exchanges().forEach(x -> l.add("x " + x));
             v.queues().forEach(q -> l.add("q " + q));
         });
@@ -114,6 +123,8 @@ class MetadataDeterminismTest {
         s.users().forEach(u -> l.add("user " + u.name() + " " + java.util.HexFormat.of().formatHex(u.passwordHash()) + " "
                 + new java.util.TreeSet<>(u.tags()) + " " + u.loopbackOnly()));
         s.permissions().forEach(p -> l.add("permission " + p));
+        s.access().topicPermissions().forEach(p -> l.add("topic permission " + p));
+        s.users().forEach(u -> l.add("limits " + u.name() + " " + new java.util.TreeMap<>(s.access().userLimits(u.name()))));
         s.nodes().forEach(n -> l.add("node " + n));
         l.add("next " + s.nextQueueId());
         l.sort(String::compareTo);

@@ -28,6 +28,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--raft-port", description = "Raft port between nodes (default 25672)")
     Integer raftPort;
 
+    @Option(names = "--management-port", description = "management HTTP API port (default 15672; 0: any free port; -1: off)")
+    Integer managementPort;
+
     @Option(names = "--peer", description = "a cluster node as name@host:raft_port (repeat for each node, this one included)")
     java.util.List<String> peers;
 
@@ -49,6 +52,7 @@ public final class Main implements Callable<Integer> {
         if (dataDir != null) c.dataDir = dataDir;
         if (amqpPort != null) c.amqpPort = amqpPort;
         if (raftPort != null) c.raftPort = raftPort;
+        if (managementPort != null) c.managementPort = managementPort;
         if (peers != null) peers.forEach(c::addPeer);
         if (join != null) c.joinAddress = join;
         if (secret != null) c.clusterSecret = secret;
@@ -70,8 +74,11 @@ public final class Main implements Callable<Integer> {
         return 0;
     }
 
+    /** Held so the level sticks (java.util.logging keeps loggers weakly). */
+    private static final java.util.logging.Logger GRPC_LOG = java.util.logging.Logger.getLogger("org.apache.ratis.thirdparty.io.grpc");
+
     public static void main(String[] args) {
-        java.util.logging.Logger.getLogger("org.apache.ratis.thirdparty.io.grpc").setLevel(java.util.logging.Level.WARNING);
+        GRPC_LOG.setLevel(java.util.logging.Level.WARNING);
         int rc = new CommandLine(new Main()).execute(args);
         if (rc != 0) System.exit(rc);
     }

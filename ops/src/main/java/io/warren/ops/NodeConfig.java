@@ -46,6 +46,22 @@ public final class NodeConfig {
     public String joinAddress;
     /** The host other nodes reach this one's Raft port on; by default the host part of the node name. */
     public String raftHost;
+    /** What a new cluster starts with (RabbitMQ's default_user, default_pass, ...): used at the first boot only. */
+    public String defaultUser = "guest";
+    public String defaultPass = "guest";
+    public String defaultVhost = "/";
+    public final java.util.Set<String> defaultUserTags = new java.util.TreeSet<>(java.util.Set.of("administrator"));
+    public String defaultConfigure = ".*";
+    public String defaultWrite = ".*";
+    public String defaultRead = ".*";
+    /** The management HTTP API (and UI); 0 picks a free port, -1 turns it off. */
+    public int managementPort = 15672;
+    public String managementBind = "0.0.0.0";
+
+    public io.warren.raft.RaftBroker.FirstBoot firstBoot() {
+        return new io.warren.raft.RaftBroker.FirstBoot(defaultUser, defaultPass, defaultVhost, defaultUserTags, defaultConfigure,
+                defaultWrite, defaultRead);
+    }
 
     public String raftHost() {
         if (raftHost != null) return raftHost;
@@ -96,6 +112,14 @@ public final class NodeConfig {
                 case "cluster_secret" -> clusterSecret = value;
                 case "cluster_join" -> joinAddress = value;
                 case "raft_host" -> raftHost = value;
+                case "default_user" -> defaultUser = value;
+                case "default_pass" -> defaultPass = value;
+                case "default_vhost" -> defaultVhost = value;
+                case "default_permissions.configure" -> defaultConfigure = value;
+                case "default_permissions.write" -> defaultWrite = value;
+                case "default_permissions.read" -> defaultRead = value;
+                case "management.tcp.port" -> managementPort = Integer.parseInt(value);
+                case "management.tcp.ip" -> managementBind = value;
                 case "loopback_users" -> { // RabbitMQ's "loopback_users = none": no user is restricted to loopback
                     if (!value.equals("none")) throw new IllegalArgumentException("bad value '" + value + "' for setting '" + key + "' (expected none)");
                     loopbackExempt.add("*");
@@ -106,6 +130,13 @@ public final class NodeConfig {
                         switch (value) {
                             case "false" -> loopbackExempt.add(user);
                             case "true" -> loopbackExempt.remove(user);
+                            default -> throw new IllegalArgumentException("bad value '" + value + "' for setting '" + key + "' (expected true or false)");
+                        }
+                    } else if (key.startsWith("default_user_tags.")) {
+                        String tag = key.substring("default_user_tags.".length());
+                        switch (value) {
+                            case "true" -> defaultUserTags.add(tag);
+                            case "false" -> defaultUserTags.remove(tag);
                             default -> throw new IllegalArgumentException("bad value '" + value + "' for setting '" + key + "' (expected true or false)");
                         }
                     } else if (key.startsWith("cluster_formation.nodes.")) addPeer(value);

@@ -16,6 +16,8 @@ public final class WarrenNode implements AutoCloseable {
     private ResourceAlarms alarms;
     private RaftBroker broker;
     private AmqpServer amqp;
+    private io.warren.ops.http.ManagementApi management;
+    private io.warren.ops.http.HttpApiServer http;
 
     public WarrenNode(NodeConfig config) { this.config = config; }
 
@@ -26,7 +28,7 @@ public final class WarrenNode implements AutoCloseable {
         config.peers.forEach((name, address) -> peers.add(new io.warren.metadata.model.NodeRecord(name, address)));
         broker = new RaftBroker(new RaftBroker.Config(config.nodeName, config.dataDir.toAbsolutePath(), config.raftHost(),
                 config.raftPort, config.snapshotThreshold, config.messageCacheBytes, peers, config.clusterSecret,
-                config.joinAddress, config.defaultQueueType), alarms);
+                config.joinAddress, config.defaultQueueType, config.firstBoot()), alarms);
         broker.start(120_000);
         alarms.start();
         amqp = new AmqpServer(broker, AmqpConfig.defaults(config.amqpBind, config.amqpPort)
@@ -37,14 +39,26 @@ public final class WarrenNode implements AutoCloseable {
                 .withLoopbackExempt(config.loopbackExempt));
         amqp.start();
         broker.sessions(amqp.registry());
-        LOG.info("Warren node {} ready: AMQP on {}:{}, data in {}", config.nodeName, config.amqpBind, amqp.port(),
-                config.dataDir.toAbsolutePath());
+        management = new io.warren.ops.http.ManagementApi(new io.warren.ops.http.ApiContext(broker,
+                new io.warren.metadata.service.AccessControl(broker.metadata()), amqp.registry(), alarms,
+                user -> config.loopbackExempt.contains(user) || config.loopbackExempt.contains("*"), amqp.port(), System.currentTimeMillis()));
+        broker.management((method, path, query, body) -> management.handleOperator(method, path, query, body)
+                .thenApply(r -> new io.warren.raft.link.LinkCall.Managed(r.status(), r.body())));
+        if (config.managementPort >= 0) http = new io.warren.ops.http.HttpApiServer(management).start(config.managementBind, config.managementPort);
+        LOG.info("Warren node {} ready: AMQP on {}:{}, management API on {}, data in {}", config.nodeName, config.amqpBind, amqp.port(),
+                http == null ? "(off)" : config.managementBind + ":" + http.port(), config.dataDir.toAbsolutePath());
         return this;
     }
 
     public int amqpPort() { return amqp.port(); }
 
     public RaftBroker broker() { return broker; }
+
+    /** The management API's port (-1 when it is off). */
+    public int managementPort() { return http == null ? -1 : http.port(); }
+
+    /** The management API, as the node's operator calls it. */
+    public io.warren.ops.http.ManagementApi management() { return management; }
 
     /** The AMQP connections and channels open on this node. */
     public io.warren.amqp.server.ConnectionRegistry connections() { return amqp.registry(); }
@@ -53,6 +67,7 @@ public final class WarrenNode implements AutoCloseable {
 
     @Override
     public void close() {
+        if (http != null) http.close();
         if (amqp != null) amqp.close();
         if (broker != null) broker.close();
         if (alarms != null) alarms.close();

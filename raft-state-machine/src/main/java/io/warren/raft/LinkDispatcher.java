@@ -20,9 +20,19 @@ final class LinkDispatcher {
     private final MetadataBarrier barrier;
     private final MetadataStateMachine metadata;
     private final ClusterAdmin admin;
+    private final java.util.function.Supplier<Management> management;
+
+    /** Where MANAGE calls go: the node's management API, once its front end has started (until then: 503). */
+    interface Management {
+        CompletableFuture<Managed> handle(Manage request);
+
+        Management NONE = r -> CompletableFuture.completedFuture(new Managed(503,
+                "{\"error\":\"service_unavailable\",\"reason\":\"the management API of this node has not started\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
 
     LinkDispatcher(RaftNode node, Nodes nodes, QueueHost host, Membership membership, MetadataBarrier barrier,
-                   MetadataStateMachine metadata, ClusterAdmin admin) {
+                   MetadataStateMachine metadata, ClusterAdmin admin, java.util.function.Supplier<Management> management) {
+        this.management = management;
         this.node = node;
         this.nodes = nodes;
         this.host = host;
@@ -83,6 +93,7 @@ final class LinkDispatcher {
             case LIST_BINDINGS -> admin.bindings(((ListBindings) call).vhost());
             case LOCAL_SESSIONS -> admin.localSessions();
             case LIST_SESSIONS -> admin.sessions();
+            case MANAGE -> management.get().handle((Manage) call);
         };
     }
 

@@ -55,8 +55,18 @@ public final class RaftBroker implements BrokerPort, AutoCloseable {
      */
     public record Config(String nodeName, Path dataDir, String raftHost, int raftPort, long snapshotThreshold,
                          long messageCacheBytes, List<NodeRecord> peers, String secret, String joinAddress,
-                         io.warren.metadata.model.QueueType defaultQueueType) {
+                         io.warren.metadata.model.QueueType defaultQueueType, FirstBoot firstBoot) {
         public String raftAddress() { return raftHost + ":" + raftPort; }
+    }
+
+    /**
+     * What a new cluster starts with (RabbitMQ's default_user, default_pass, default_vhost, default_user_tags,
+     * default_permissions): created at the first boot only, never again. {@code password} is never logged.
+     */
+    public record FirstBoot(String user, String password, String vhost, Set<String> tags, String configure, String write, String read) {
+        public static final FirstBoot GUEST = new FirstBoot("guest", "guest", "/", Set.of("administrator"), ".*", ".*", ".*");
+
+        @Override public String toString() { return "FirstBoot[" + user + " in " + vhost + ", tags " + tags + "]"; }
     }
 
     private final Config config;
@@ -78,6 +88,7 @@ public final class RaftBroker implements BrokerPort, AutoCloseable {
     private final FeatureServices features;
     /** The client connections of this node's front ends (none until one registers). */
     private volatile Sessions sessions = Sessions.NONE;
+    private volatile LinkDispatcher.Management management = LinkDispatcher.Management.NONE;
     private final ExecutorService housekeeping = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "warren-housekeeping");
         t.setDaemon(true);
@@ -133,7 +144,7 @@ public final class RaftBroker implements BrokerPort, AutoCloseable {
         this.admin = new ClusterAdmin(nodes, metadata, queues, locator, membership, link, () -> sessions);
         this.definitions = new CheckedDefinitions(metadata, queues, config.defaultQueueType());
         this.publisher = new RoutedPublisher(metadata, queues, definitions);
-        dispatcher[0] = new LinkDispatcher(n, nodes, host, membership, barrier, metadataSm, admin);
+        dispatcher[0] = new LinkDispatcher(n, nodes, host, membership, barrier, metadataSm, admin, () -> management);
     }
 
     /** Starts the Raft server, forms or joins the cluster, bootstraps a fresh one, recovers queues. */
@@ -157,7 +168,7 @@ public final class RaftBroker implements BrokerPort, AutoCloseable {
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IOException("no majority of the metadata group after " + timeoutMs + " ms", e.getCause());
         }
-        if (state().vhost("/") == null) bootstrap();
+        if (state().vhosts().isEmpty() && state().users().isEmpty()) bootstrap(config.firstBoot() == null ? FirstBoot.GUEST : config.firstBoot());
         for (NodeRecord p : nodes.configured()) {
             if (state().node(p.name()) == null) await(metadata.submit(new MetadataCommand.AddNode(p)));
         }
@@ -167,12 +178,13 @@ public final class RaftBroker implements BrokerPort, AutoCloseable {
                 state().allQueues().size(), state().nodes().size(), config.raftAddress());
     }
 
-    private void bootstrap() {
-        await(metadata.submit(new MetadataCommand.AddVhost("/")));
-        if (state().user("guest") == null) {
-            await(metadata.submit(new MetadataCommand.PutUser(new UserRecord("guest", PasswordHash.hash("guest"), Set.of("administrator"), true))));
-            await(metadata.submit(new MetadataCommand.SetPermission(new Permission("guest", "/", ".*", ".*", ".*"))));
-        }
+    /** A new cluster: its default vhost and user (loopback-only when it is guest, as RabbitMQ's loopback_users). */
+    private void bootstrap(FirstBoot b) {
+        await(metadata.submit(new MetadataCommand.AddVhost(b.vhost())));
+        await(metadata.submit(new MetadataCommand.PutUser(new UserRecord(b.user(), PasswordHash.hash(b.password()), b.tags(),
+                b.user().equals("guest")))));
+        await(metadata.submit(new MetadataCommand.SetPermission(new Permission(b.user(), b.vhost(), b.configure(), b.write(), b.read()))));
+        LOG.info("new cluster: vhost '{}' and user '{}' created", b.vhost(), b.user());
     }
 
     private static <T> T await(CompletableFuture<T> f) {
@@ -211,6 +223,13 @@ public final class RaftBroker implements BrokerPort, AutoCloseable {
 
     /** A front end of this node tells the broker where its client connections can be listed. */
     public void sessions(Sessions s) { this.sessions = s; }
+
+    /** The management API of this node, as the operator's CLI calls it over the link (method, /api path, query, body). */
+    public interface ManagementHandler {
+        CompletableFuture<LinkCall.Managed> handle(String method, List<String> path, java.util.Map<String, String> query, byte[] body);
+    }
+
+    public void management(ManagementHandler h) { this.management = r -> h.handle(r.method(), r.path(), r.query(), r.body()); }
 
     @Override public Alarms alarms() { return alarms; }
 

@@ -3,7 +3,6 @@ package io.warren.amqp.connection;
 import io.warren.amqp.error.AmqpException;
 import io.warren.amqp.error.ReplyCode;
 import io.warren.amqp.method.ConnectionMethod;
-import io.warren.metadata.model.PasswordHash;
 import io.warren.metadata.model.UserRecord;
 import io.warren.metadata.state.MetadataState;
 import org.slf4j.Logger;
@@ -23,7 +22,7 @@ final class Login {
         }
         Sasl.Credentials c = Sasl.parse(s.mechanism(), s.response());
         UserRecord u = c == null ? null : state.user(c.user());
-        boolean ok = u != null && PasswordHash.check(u.passwordHash(), c.password());
+        boolean ok = u != null && u.checkPassword(c.password());
         if (ok && u.loopbackOnly() && !config.exemptFromLoopback(u.name()) && !fromLoopback) {
             LOG.warn("user '{}' can only connect via localhost", u.name());
             ok = false;

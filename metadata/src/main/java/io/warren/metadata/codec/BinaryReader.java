@@ -30,6 +30,13 @@ public final class BinaryReader {
 
     public boolean bool() { return u8() != 0; }
 
+    /** A count of items that take at least {@code minBytesEach} each: refused when the input cannot hold that many. */
+    public int count(int minBytesEach) {
+        int n = i32();
+        if (n < 0 || (long) n * minBytesEach > buf.remaining()) throw new MalformedException("count " + n + " exceeds the input");
+        return n;
+    }
+
     public byte[] bytes(int n) { need(n); byte[] b = new byte[n]; buf.get(b); return b; }
 
     public String shortStr() { int n = u8(); return utf8(bytes(n)); }

@@ -8,15 +8,19 @@ import io.warren.metadata.model.BindingRecord;
 import io.warren.metadata.model.DomainException;
 import io.warren.metadata.model.ExchangeRecord;
 import io.warren.metadata.model.ExchangeType;
+import io.warren.metadata.model.HashingAlgorithm;
 import io.warren.metadata.model.Permission;
 import io.warren.metadata.model.PolicyRecord;
 import io.warren.metadata.model.QueueRecord;
 import io.warren.metadata.model.QueueType;
+import io.warren.metadata.model.TopicPermission;
 import io.warren.metadata.model.UserRecord;
 import io.warren.metadata.state.MetadataState;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -47,7 +51,31 @@ public final class CommandCodec {
         w.u8(cmd.kind().code());
         BinaryWriter done = switch (cmd.kind()) {
             case ADD_VHOST -> w.shortStr(((AddVhost) cmd).name());
-            case PUT_USER -> writeUser(w, ((PutUser) cmd).user());
+            case PUT_USER -> writeUser(w, ((PutUser) cmd).user()); // never written now: PutUser is PUT_USER_HASHED
+            case PUT_USER_HASHED -> writeUser(w, ((PutUser) cmd).user()).u8(((PutUser) cmd).user().algorithm().code());
+            case DELETE_USER -> w.shortStr(((DeleteUser) cmd).name());
+            case CLEAR_PERMISSION -> w.shortStr(((ClearPermission) cmd).user()).shortStr(((ClearPermission) cmd).vhost());
+            case DELETE_VHOST -> w.shortStr(((DeleteVhost) cmd).name());
+            case SET_VHOST_METADATA -> {
+                SetVhostMetadata c = (SetVhostMetadata) cmd;
+                w.shortStr(c.name()).longStr(c.description()).i32(c.tags().size());
+                for (String t : c.tags()) w.longStr(t);
+                yield w;
+            }
+            case SET_TOPIC_PERMISSION -> {
+                TopicPermission p = ((SetTopicPermission) cmd).permission();
+                yield w.shortStr(p.user()).shortStr(p.vhost()).shortStr(p.exchange()).longStr(p.write()).longStr(p.read());
+            }
+            case CLEAR_TOPIC_PERMISSION -> {
+                ClearTopicPermission c = (ClearTopicPermission) cmd;
+                yield w.shortStr(c.user()).shortStr(c.vhost()).shortStr(c.exchange());
+            }
+            case SET_LIMITS -> {
+                SetLimits c = (SetLimits) cmd;
+                w.u8(c.scope().code()).shortStr(c.name()).i32(c.limits().size());
+                new java.util.TreeMap<>(c.limits()).forEach((k, v) -> w.shortStr(k).i64(v));
+                yield w;
+            }
             case SET_PERMISSION -> {
                 Permission p = ((SetPermission) cmd).permission();
                 yield w.shortStr(p.user()).shortStr(p.vhost()).longStr(p.configure()).longStr(p.write()).longStr(p.read());
@@ -103,6 +131,31 @@ public final class CommandCodec {
         return switch (MetadataCommand.Kind.ofCode(r.u8())) {
             case ADD_VHOST -> new AddVhost(r.shortStr());
             case PUT_USER -> new PutUser(readUser(r));
+            case PUT_USER_HASHED -> {
+                UserRecord u = readUser(r);
+                yield new PutUser(new UserRecord(u.name(), u.passwordHash(), u.tags(), u.loopbackOnly(), HashingAlgorithm.ofCode(r.u8())));
+            }
+            case DELETE_USER -> new DeleteUser(r.shortStr());
+            case CLEAR_PERMISSION -> new ClearPermission(r.shortStr(), r.shortStr());
+            case DELETE_VHOST -> new DeleteVhost(r.shortStr());
+            case SET_VHOST_METADATA -> {
+                String name = r.shortStr();
+                String description = r.longStr();
+                int n = r.count(4);
+                List<String> tags = new ArrayList<>();
+                for (int i = 0; i < n; i++) tags.add(r.longStr());
+                yield new SetVhostMetadata(name, description, tags);
+            }
+            case SET_TOPIC_PERMISSION -> new SetTopicPermission(new TopicPermission(r.shortStr(), r.shortStr(), r.shortStr(), r.longStr(), r.longStr()));
+            case CLEAR_TOPIC_PERMISSION -> new ClearTopicPermission(r.shortStr(), r.shortStr(), r.shortStr());
+            case SET_LIMITS -> {
+                LimitScope scope = LimitScope.ofCode(r.u8());
+                String name = r.shortStr();
+                int n = r.count(9);
+                Map<String, Long> limits = new java.util.HashMap<>();
+                for (int i = 0; i < n; i++) limits.put(r.shortStr(), r.i64());
+                yield new SetLimits(scope, name, limits);
+            }
             case SET_PERMISSION -> new SetPermission(new Permission(r.shortStr(), r.shortStr(), r.longStr(), r.longStr(), r.longStr()));
             case DECLARE_EXCHANGE -> new DeclareExchange(readExchange(r));
             case DELETE_EXCHANGE -> new DeleteExchange(r.shortStr(), r.shortStr(), r.bool());

@@ -32,7 +32,16 @@ public sealed interface MetadataCommand {
         CLEAR_POLICY(15),
         SET_OPERATOR_POLICY(16),
         CLEAR_OPERATOR_POLICY(17),
-        SET_VHOST_DEFAULT_QUEUE_TYPE(18);
+        SET_VHOST_DEFAULT_QUEUE_TYPE(18),
+        /** {@link PutUser} with the hash's algorithm: what is written now (PUT_USER, 2, is what older logs hold). */
+        PUT_USER_HASHED(19),
+        DELETE_USER(20),
+        CLEAR_PERMISSION(21),
+        DELETE_VHOST(22),
+        SET_VHOST_METADATA(23),
+        SET_TOPIC_PERMISSION(24),
+        CLEAR_TOPIC_PERMISSION(25),
+        SET_LIMITS(26);
 
         private final int code;
         private static final Kind[] BY_CODE = io.warren.metadata.codec.StableCode.byCode(values());
@@ -47,9 +56,54 @@ public sealed interface MetadataCommand {
     Kind kind();
     record AddVhost(String name) implements MetadataCommand { public Kind kind() { return Kind.ADD_VHOST; } }
 
-    record PutUser(UserRecord user) implements MetadataCommand { public Kind kind() { return Kind.PUT_USER; } }
+    /** Adds or replaces a user (its tags and password hash as given). */
+    record PutUser(UserRecord user) implements MetadataCommand { public Kind kind() { return Kind.PUT_USER_HASHED; } }
+
+    /** Deletes a user with its permissions, topic permissions and limits. */
+    record DeleteUser(String name) implements MetadataCommand { public Kind kind() { return Kind.DELETE_USER; } }
 
     record SetPermission(Permission permission) implements MetadataCommand { public Kind kind() { return Kind.SET_PERMISSION; } }
+
+    record ClearPermission(String user, String vhost) implements MetadataCommand { public Kind kind() { return Kind.CLEAR_PERMISSION; } }
+
+    record SetTopicPermission(io.warren.metadata.model.TopicPermission permission) implements MetadataCommand {
+        public Kind kind() { return Kind.SET_TOPIC_PERMISSION; }
+    }
+
+    /** Clears a user's topic permissions in a vhost: on one exchange, or on all of them ({@code exchange} ""). */
+    record ClearTopicPermission(String user, String vhost, String exchange) implements MetadataCommand {
+        public Kind kind() { return Kind.CLEAR_TOPIC_PERMISSION; }
+    }
+
+    /** Deletes a vhost and everything in it: exchanges, bindings, queues (with their groups), policies, permissions. */
+    record DeleteVhost(String name) implements MetadataCommand { public Kind kind() { return Kind.DELETE_VHOST; } }
+
+    record SetVhostMetadata(String name, String description, java.util.List<String> tags) implements MetadataCommand {
+        public SetVhostMetadata { tags = java.util.List.copyOf(tags); }
+
+        public Kind kind() { return Kind.SET_VHOST_METADATA; }
+    }
+
+    /** Whose limits: a vhost's ({@code max-connections}, {@code max-queues}) or a user's ({@code max-connections}, {@code max-channels}). */
+    enum LimitScope implements io.warren.metadata.codec.StableCode {
+        VHOST(1), USER(2);
+
+        private final int code;
+        private static final LimitScope[] BY_CODE = io.warren.metadata.codec.StableCode.byCode(values());
+
+        LimitScope(int code) { this.code = code; }
+
+        @Override public int code() { return code; }
+
+        public static LimitScope ofCode(int code) { return io.warren.metadata.codec.StableCode.of(BY_CODE, code); }
+    }
+
+    /** Replaces the limits of a vhost or a user (an empty map clears them; a negative value means no limit). */
+    record SetLimits(LimitScope scope, String name, Map<String, Long> limits) implements MetadataCommand {
+        public SetLimits { limits = Map.copyOf(limits); }
+
+        public Kind kind() { return Kind.SET_LIMITS; }
+    }
 
     /** {@code passive} declares are answered locally and never replicated. */
     record DeclareExchange(ExchangeRecord exchange) implements MetadataCommand { public Kind kind() { return Kind.DECLARE_EXCHANGE; } }

@@ -11,7 +11,7 @@ public record Permission(String user, String vhost, String configure, String wri
     public boolean mayRead(String resource) { return matches(read, resource); }
 
     /** RabbitMQ runs the expression unanchored (re:run): "^amq\\." must be anchored by the user. */
-    private static boolean matches(String regex, String resource) {
+    static boolean matches(String regex, String resource) {
         if (regex.isEmpty()) return false;
         return regex.equals(".*") || Pattern.compile(regex).matcher(resource).find();
     }

@@ -3,11 +3,25 @@ package io.warren.metadata.model;
 import java.util.Set;
 
 /**
- * A user: the password is kept as a salted SHA-256 hash (RabbitMQ's rabbit_password_hashing_sha256 scheme:
- * 4 bytes of salt followed by sha256(salt ++ password)).
+ * A user: its password as a salted hash in RabbitMQ's layout (see {@link PasswordHash}; an empty hash: no password, so
+ * no password login), made with {@code algorithm}; its tags (administrator, monitoring, policymaker, management, or
+ * any other word); {@code loopbackOnly}: it may log in from this host only (RabbitMQ's loopback_users).
  */
-public record UserRecord(String name, byte[] passwordHash, Set<String> tags, boolean loopbackOnly) {
+public record UserRecord(String name, byte[] passwordHash, Set<String> tags, boolean loopbackOnly, HashingAlgorithm algorithm) {
     public UserRecord {
         tags = Set.copyOf(tags);
+        if (passwordHash == null) passwordHash = new byte[0];
+        if (algorithm == null) algorithm = HashingAlgorithm.SHA256;
     }
+
+    public UserRecord(String name, byte[] passwordHash, Set<String> tags, boolean loopbackOnly) {
+        this(name, passwordHash, tags, loopbackOnly, HashingAlgorithm.SHA256);
+    }
+
+    public boolean checkPassword(String password) { return PasswordHash.check(passwordHash, password, algorithm); }
+
+    public boolean hasTag(String tag) { return tags.contains(tag); }
+
+    /** Not the password hash: records show up in logs and error messages. */
+    @Override public String toString() { return "UserRecord[" + name + ", tags=" + tags + "]"; }
 }

@@ -26,6 +26,13 @@ public interface Definitions {
     /** Refuses (ACCESS_REFUSED) unless the caller may {@code access} the {@code kind} ("exchange", "queue") named {@code name}. */
     void authorize(Caller caller, Access access, String kind, String name);
 
+    /**
+     * Topic permissions: on a topic exchange, whether the caller may publish with ({@code WRITE}) or bind with
+     * ({@code READ}) this routing key; ACCESS_REFUSED if not. Other exchange types, and exchanges the user has no topic
+     * permission on, pass.
+     */
+    void authorizeTopic(Caller caller, Access access, io.warren.metadata.model.ExchangeRecord exchange, String routingKey);
+
     /** An exchange of the caller's vhost; NOT_FOUND when there is none (the default exchange is ""). */
     ExchangeRecord exchange(Caller caller, String name);
 

@@ -61,6 +61,7 @@ public final class CheckedDefinitions implements Definitions {
 
     @Override
     public void authorize(Caller caller, Access access, String kind, String name) {
+        if (caller.isBroker()) return; // the broker itself, or the node's operator (the CLI with the cluster secret)
         Permission p = metadata.state().permission(caller.user(), caller.vhost());
         boolean ok = p != null && switch (access) {
             case CONFIGURE -> p.mayConfigure(name);
@@ -70,6 +71,18 @@ public final class CheckedDefinitions implements Definitions {
         if (!ok) {
             throw DomainException.refused("access to " + kind + " '" + name + "' in vhost '" + caller.vhost()
                     + "' refused for user '" + caller.user() + "'");
+        }
+    }
+
+    @Override
+    public void authorizeTopic(Caller caller, Access access, ExchangeRecord x, String routingKey) {
+        if (x.type() != ExchangeType.TOPIC || caller.isBroker()) return;
+        var p = metadata.state().access().topicPermission(caller.user(), caller.vhost(), x.name());
+        if (p == null) return; // no topic permission for the exchange: RabbitMQ lets it through
+        boolean ok = access == Access.WRITE ? p.mayWrite(routingKey, caller.connectionId()) : p.mayRead(routingKey, caller.connectionId());
+        if (!ok) {
+            throw DomainException.refused("access to topic '" + routingKey + "' in exchange '" + x.name() + "' in vhost '"
+                    + caller.vhost() + "' refused for user '" + caller.user() + "'");
         }
     }
 
@@ -148,6 +161,8 @@ public final class CheckedDefinitions implements Definitions {
             authorize(caller, Access.WRITE, "queue", b.destination());
         }
         authorize(caller, Access.READ, "exchange", b.source());
+        ExchangeRecord source = vhost(caller).exchange(b.source());
+        if (source != null) authorizeTopic(caller, Access.READ, source, b.routingKey());
     }
 
     // ---- queues ----
@@ -182,6 +197,11 @@ public final class CheckedDefinitions implements Definitions {
             QueueRecord existing = vhost(caller).queue(name);
             if (existing != null) checkExclusive(caller, existing);
             authorize(caller, Access.CONFIGURE, "queue", name);
+            long max = vhost(caller).limit("max-queues");
+            if (existing == null && max >= 0 && vhost(caller).queueCount() >= max) {
+                throw DomainException.precondition("cannot declare queue '" + name + "': queue limit in vhost '" + caller.vhost()
+                        + "' (" + max + ") is reached");
+            }
             var vhostDefault = vhost(caller).defaultQueueType();
             var type = QueueTypes.of(name, d, serverNamed, vhostDefault != null ? vhostDefault : defaultType);
             boolean durable = d.durable() && !d.exclusive(); // as RabbitMQ: an exclusive queue is never durable

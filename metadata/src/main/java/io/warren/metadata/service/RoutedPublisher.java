@@ -62,6 +62,7 @@ public final class RoutedPublisher implements Publisher {
         if (!broker) {
             if (x.internal()) throw DomainException.refused("cannot publish to internal " + x.describe());
             definitions.authorize(caller, Definitions.Access.WRITE, "exchange", x.name());
+            definitions.authorizeTopic(caller, Definitions.Access.WRITE, x, m.routingKey());
         }
         Map<String, Object> headers = null;
         Message out = m;

@@ -27,8 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class MetadataState {
     private final Map<String, VhostState> vhosts = new ConcurrentHashMap<>();
-    private final Map<String, UserRecord> users = new ConcurrentHashMap<>();
-    private final Map<String, Permission> permissions = new ConcurrentHashMap<>();
+    private final AccessState access = new AccessState(vhosts::containsKey);
     /** Cluster members by name, in name order (placement iterates them deterministically). */
     private final Map<String, io.warren.metadata.model.NodeRecord> nodes = new java.util.concurrent.ConcurrentSkipListMap<>();
     private long nextQueueId = 1;
@@ -42,13 +41,16 @@ public final class MetadataState {
 
     public Collection<VhostState> vhosts() { return vhosts.values(); }
 
-    public UserRecord user(String name) { return users.get(name); }
+    public UserRecord user(String name) { return access.user(name); }
 
-    public Collection<UserRecord> users() { return users.values(); }
+    public Collection<UserRecord> users() { return access.users(); }
 
-    public Permission permission(String user, String vhost) { return permissions.get(user + "\u0000" + vhost); }
+    public Permission permission(String user, String vhost) { return access.permission(user, vhost); }
 
-    public Collection<Permission> permissions() { return permissions.values(); }
+    public Collection<Permission> permissions() { return access.permissions(); }
+
+    /** Users, permissions, topic permissions, user limits. */
+    public AccessState access() { return access; }
 
     public long nextQueueId() { return nextQueueId; }
 
@@ -60,12 +62,22 @@ public final class MetadataState {
         try {
             return switch (cmd.kind()) { // one case per kind: a new command does not compile until it applies here
                 case ADD_VHOST -> addVhost(((AddVhost) cmd).name());
-                case PUT_USER -> {
-                    UserRecord u = ((PutUser) cmd).user();
-                    users.put(u.name(), u);
+                case PUT_USER, PUT_USER_HASHED, DELETE_USER, SET_PERMISSION, CLEAR_PERMISSION, SET_TOPIC_PERMISSION,
+                     CLEAR_TOPIC_PERMISSION -> access.apply(cmd);
+                case SET_LIMITS -> {
+                    SetLimits c = (SetLimits) cmd;
+                    if (c.scope() == LimitScope.USER) yield access.apply(cmd);
+                    requireVhost(c.name()).limits = c.limits();
                     yield CommandResult.OK;
                 }
-                case SET_PERMISSION -> setPermission(((SetPermission) cmd).permission());
+                case DELETE_VHOST -> deleteVhost(((DeleteVhost) cmd).name());
+                case SET_VHOST_METADATA -> {
+                    SetVhostMetadata c = (SetVhostMetadata) cmd;
+                    VhostState v = requireVhost(c.name());
+                    v.description = c.description();
+                    v.tags = c.tags();
+                    yield CommandResult.OK;
+                }
                 case DECLARE_EXCHANGE -> declareExchange(((DeclareExchange) cmd).exchange());
                 case DELETE_EXCHANGE -> deleteExchange((DeleteExchange) cmd);
                 case DECLARE_QUEUE -> declareQueue((DeclareQueue) cmd);
@@ -129,11 +141,12 @@ public final class MetadataState {
         return CommandResult.OK;
     }
 
-    private CommandResult setPermission(Permission p) {
-        if (!users.containsKey(p.user())) throw DomainException.notFound("user '" + p.user() + "'");
-        requireVhost(p.vhost());
-        permissions.put(p.user() + "\u0000" + p.vhost(), p);
-        return CommandResult.OK;
+    /** The vhost and all in it; its queues are the result, so their groups go on every node as a queue delete's do. */
+    private CommandResult deleteVhost(String name) {
+        VhostState v = requireVhost(name);
+        vhosts.remove(name);
+        access.vhostDeleted(name);
+        return new CommandResult.QueuesDeleted(List.copyOf(v.queues.values()));
     }
 
     private VhostState requireVhost(String name) {
@@ -385,9 +398,10 @@ public final class MetadataState {
         for (VhostState v : vhosts.values()) {
             out.add(new AddVhost(v.name));
             if (v.defaultQueueType != null) out.add(new SetVhostDefaultQueueType(v.name, v.defaultQueueType));
+            if (!v.description.isEmpty() || !v.tags.isEmpty()) out.add(new SetVhostMetadata(v.name, v.description, v.tags));
+            if (!v.limits.isEmpty()) out.add(new SetLimits(LimitScope.VHOST, v.name, v.limits));
         }
-        for (UserRecord u : users.values()) out.add(new PutUser(u));
-        for (Permission p : permissions.values()) out.add(new SetPermission(p));
+        out.addAll(access.asCommands());
         for (VhostState v : vhosts.values()) {
             for (ExchangeRecord x : v.exchanges.values()) out.add(new DeclareExchange(x));
             for (io.warren.metadata.model.PolicyRecord p : v.policies.values()) out.add(new SetPolicy(p));

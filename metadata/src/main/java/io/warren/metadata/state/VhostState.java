@@ -24,7 +24,21 @@ public final class VhostState {
     /** What an untyped durable queue here becomes; null: the node's default. */
     volatile io.warren.metadata.model.QueueType defaultQueueType;
 
+    volatile String description = "";
+    volatile List<String> tags = List.of();
+    /** max-connections, max-queues (absent or negative: no limit). */
+    volatile Map<String, Long> limits = Map.of();
+
     VhostState(String name) { this.name = name; }
+
+    public String description() { return description; }
+
+    public List<String> tags() { return tags; }
+
+    public Map<String, Long> limits() { return limits; }
+
+    /** A limit's value, or -1 for none. */
+    public long limit(String key) { return limits.getOrDefault(key, -1L); }
 
     public io.warren.metadata.model.QueueType defaultQueueType() { return defaultQueueType; }
 
@@ -39,6 +53,8 @@ public final class VhostState {
     public Iterable<ExchangeRecord> exchanges() { return exchanges.values(); }
 
     public Iterable<QueueRecord> queues() { return queues.values(); }
+
+    public int queueCount() { return queues.size(); }
 
     public Iterable<List<BindingRecord>> bindingLists() { return bindingsBySource.values(); }
 

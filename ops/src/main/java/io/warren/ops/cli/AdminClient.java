@@ -65,5 +65,10 @@ public final class AdminClient implements Admin, AutoCloseable {
     /** The connections of every node, gathered by the asked one. */
     @Override public CompletableFuture<Sessions.Snapshot> sessions() { return call(new LinkCall.ListSessions()); }
 
+    /** A management API request, run by the node as its operator's (the cluster secret is the credential). */
+    public CompletableFuture<LinkCall.Managed> manage(String method, List<String> path, java.util.Map<String, String> query, byte[] body) {
+        return call(new LinkCall.Manage(method, path, query, body == null ? new byte[0] : body));
+    }
+
     @Override public void close() { link.close(); }
 }

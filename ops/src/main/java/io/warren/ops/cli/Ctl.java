@@ -25,7 +25,18 @@ import java.util.concurrent.Callable;
         subcommands = {Ctl.ClusterStatus.class, Ctl.ForgetClusterNode.class, Ctl.SetPolicy.class, Ctl.ClearPolicy.class,
                 Ctl.ListPolicies.class, Ctl.SetOperatorPolicy.class, Ctl.ClearOperatorPolicy.class, Ctl.ListOperatorPolicies.class,
                 Ctl.UpdateVhostMetadata.class, Ctl.ListQueues.class, Ctl.ListExchanges.class, Ctl.ListBindings.class, Ctl.ListConnections.class,
-                Ctl.ListChannels.class, Ctl.ListConsumers.class},
+                Ctl.ListChannels.class, Ctl.ListConsumers.class,
+                UserVerbs.AddUser.class, UserVerbs.DeleteUser.class, UserVerbs.ChangePassword.class, UserVerbs.ClearPassword.class,
+                UserVerbs.SetUserTags.class, UserVerbs.ListUsers.class, UserVerbs.AuthenticateUser.class, UserVerbs.HashPassword.class,
+                VhostVerbs.AddVhost.class, VhostVerbs.DeleteVhost.class, VhostVerbs.ListVhosts.class, VhostVerbs.SetPermissions.class,
+                VhostVerbs.ClearPermissions.class, VhostVerbs.ListPermissions.class, VhostVerbs.ListUserPermissions.class,
+                VhostVerbs.SetTopicPermissions.class, VhostVerbs.ClearTopicPermissions.class, VhostVerbs.ListTopicPermissions.class,
+                VhostVerbs.SetVhostLimits.class, VhostVerbs.ClearVhostLimits.class, VhostVerbs.ListVhostLimits.class,
+                VhostVerbs.SetUserLimits.class, VhostVerbs.ClearUserLimits.class, VhostVerbs.ListUserLimits.class,
+                DefinitionVerbs.ExportDefinitions.class, DefinitionVerbs.ImportDefinitions.class, HealthVerbs.Ping.class,
+                HealthVerbs.CheckRunning.class, HealthVerbs.CheckLocalAlarms.class, HealthVerbs.CheckAlarms.class,
+                HealthVerbs.CheckVirtualHosts.class, HealthVerbs.CheckPortListener.class, HealthVerbs.CheckPortConnectivity.class,
+                HealthVerbs.Plugins.class, HealthVerbs.EnableFeatureFlag.class},
         description = "Operates a running Warren node (rabbitmqctl-style verbs).")
 public final class Ctl implements Callable<Integer> {
     @Option(names = {"-n", "--node"}, description = "Raft address (host:port) of the node to ask (default localhost:25672)",
@@ -52,11 +63,63 @@ public final class Ctl implements Callable<Integer> {
     String secret() throws java.io.IOException {
         if (secret != null) return secret;
         if (secretFile != null) return Files.readString(secretFile).trim();
-        Path local = Path.of("data", "cluster", "secret");
+        String root = System.getenv("WARREN_ROOT"); // set by ./warren: the local cluster's secret is under its data/
+        Path local = (root == null ? Path.of("") : Path.of(root)).resolve(Path.of("data", "cluster", "secret"));
         return Files.exists(local) ? Files.readString(local).trim() : "";
     }
 
-    AdminClient admin() throws java.io.IOException { return new AdminClient(node, secret(), 10_000); }
+    AdminClient admin() throws java.io.IOException { return new AdminClient(address(), secret(), 10_000); }
+
+    private String resolved;
+
+    /**
+     * The Raft address to call: {@code -n} as host:port, or a node name ({@code warren-2@host}), looked up in the
+     * cluster status of the node at {@code host}:25672 (or of localhost:25672 when that host has none).
+     */
+    String address() throws java.io.IOException {
+        if (resolved != null) return resolved;
+        if (!node.contains("@") || node.contains(":")) return resolved = node;
+        String host = node.substring(node.indexOf('@') + 1);
+        for (String seed : List.of(host + ":25672", "localhost:25672")) {
+            try (AdminClient a = new AdminClient(seed, secret(), 5_000)) {
+                for (Admin.Member m : a.clusterStatus().get().members()) if (m.name().equals(node)) return resolved = m.raftAddress();
+            } catch (Exception e) {
+                // try the next seed
+            }
+        }
+        throw new Failure(69, "could not find node " + node + " (asked " + host + ":25672 and localhost:25672); give -n host:raft_port");
+    }
+
+    /** A failed verb: what to print after "Error: " and the exit code (RabbitMQ's sysexits). */
+    static final class Failure extends RuntimeException {
+        final int exitCode;
+
+        Failure(int exitCode, String message) {
+            super(message);
+            this.exitCode = exitCode;
+        }
+    }
+
+    /**
+     * Calls the node's management API as its operator; a refusal becomes a {@link Failure}: 404 exits with
+     * {@code notFoundExit} (65 dataerr, 67 nouser), 400 with 65, anything else with 69.
+     */
+    @SuppressWarnings("unchecked")
+    Object api(String method, int notFoundExit, Object body, Map<String, String> query, String... path) throws Exception {
+        byte[] bytes = body == null ? null : body instanceof byte[] b ? b : new ObjectMapper().writeValueAsBytes(body);
+        io.warren.raft.link.LinkCall.Managed m;
+        try (AdminClient a = admin()) { m = a.manage(method, List.of(path), query, bytes).get(); }
+        Object parsed = m.body().length == 0 ? null : new ObjectMapper().readValue(m.body(), Object.class);
+        if (m.status() >= 300) {
+            String reason = parsed instanceof Map<?, ?> e ? String.valueOf(((Map<String, Object>) e).getOrDefault("reason", e)) : "HTTP " + m.status();
+            throw new Failure(m.status() == 404 ? notFoundExit : m.status() == 400 ? 65 : 69, reason);
+        }
+        return parsed;
+    }
+
+    Object api(String method, Object body, String... path) throws Exception { return api(method, 65, body, Map.of(), path); }
+
+    void banner(String line) { if (!quiet) System.out.println(line); }
 
     /** Prints rows as a JSON array or as a tab-separated table under a header line. */
     void printRows(String what, String vhost, List<Map<String, Object>> rows, String... columns) throws Exception {
@@ -358,15 +421,25 @@ public final class Ctl implements Callable<Integer> {
         return m;
     }
 
-    public static void main(String[] args) {
-        java.util.logging.Logger.getLogger("org.apache.ratis.thirdparty.io.grpc").setLevel(java.util.logging.Level.WARNING);
+    /** Held so the level sticks (java.util.logging keeps loggers weakly): gRPC's start-up notes are not the CLI's output. */
+    private static final java.util.logging.Logger GRPC_LOG = java.util.logging.Logger.getLogger("org.apache.ratis.thirdparty.io.grpc");
+
+    /** The CLI with its error handling: a refusal prints "Error:" and its reason and exits with RabbitMQ's code. */
+    public static CommandLine commandLine() {
+        GRPC_LOG.setLevel(java.util.logging.Level.WARNING);
         CommandLine cl = new CommandLine(new Ctl());
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof Failure f) {
+                System.err.println("Error:\n" + f.getMessage());
+                return f.exitCode;
+            }
             Throwable c = e;
             while (c.getCause() != null && !(c instanceof io.warren.metadata.model.DomainException)) c = c.getCause();
             System.err.println("Error: " + c.getMessage());
             return 69;
         });
-        System.exit(cl.execute(args));
+        return cl;
     }
+
+    public static void main(String[] args) { System.exit(commandLine().execute(args)); }
 }

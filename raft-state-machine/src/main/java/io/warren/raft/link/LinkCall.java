@@ -26,7 +26,7 @@ public sealed interface LinkCall<R> {
         JOIN_COMMIT(11), FORGET(12), EXPORT_METADATA(13), SET_POLICY(14), CLEAR_POLICY(15), LIST_POLICIES(16),
         LIST_QUEUES(17), LIST_EXCHANGES(18), LIST_BINDINGS(19), METADATA_APPLIED(20), LOCAL_SESSIONS(21), LIST_SESSIONS(22),
         DECLARED(23), RETRY(24), SET_OPERATOR_POLICY(25), CLEAR_OPERATOR_POLICY(26), LIST_OPERATOR_POLICIES(27),
-        SET_DEFAULT_QUEUE_TYPE(28), PUBLISH_ONCE(29), GET_TRACKED(30), UNGET(31);
+        SET_DEFAULT_QUEUE_TYPE(28), PUBLISH_ONCE(29), GET_TRACKED(30), UNGET(31), MANAGE(32);
 
         private final int code;
         private static final Op[] BY_CODE = StableCode.byCode(values());
@@ -125,6 +125,22 @@ public sealed interface LinkCall<R> {
 
     /** The client connections of the asked node alone (a cluster-wide listing asks every node). */
     record LocalSessions() implements LinkCall<Sessions.Snapshot> { public Op op() { return Op.LOCAL_SESSIONS; } }
+
+    /**
+     * A management API request from the node's operator (the CLI, which holds the cluster secret): method, the path's
+     * segments after /api, the query and the body; answered with the API's status and body.
+     */
+    record Manage(String method, List<String> path, java.util.Map<String, String> query, byte[] body) implements LinkCall<Managed> {
+        public Manage {
+            path = List.copyOf(path);
+            query = java.util.Map.copyOf(query);
+        }
+
+        public Op op() { return Op.MANAGE; }
+    }
+
+    /** The management API's answer to a {@link Manage}: HTTP status and body (JSON, or empty). */
+    record Managed(int status, byte[] body) { }
 
     /** The client connections of every node that answers the asked one in time. */
     record ListSessions() implements LinkCall<Sessions.Snapshot> { public Op op() { return Op.LIST_SESSIONS; } }

@@ -66,6 +66,14 @@ public final class LinkCodec {
             case LIST_QUEUES -> w.shortStr(((ListQueues) call).vhost());
             case LIST_EXCHANGES -> w.shortStr(((ListExchanges) call).vhost());
             case LIST_BINDINGS -> w.shortStr(((ListBindings) call).vhost());
+            case MANAGE -> {
+                Manage m = (Manage) call;
+                w.shortStr(m.method()).i32(m.path().size());
+                for (String s : m.path()) w.longStr(s);
+                w.i32(m.query().size());
+                new java.util.TreeMap<>(m.query()).forEach((k, v) -> w.longStr(k).longStr(v));
+                yield w.longBytes(m.body());
+            }
         };
         return done.toByteArray();
     }
@@ -107,6 +115,16 @@ public final class LinkCodec {
             case LIST_QUEUES -> new ListQueues(r.shortStr());
             case LIST_EXCHANGES -> new ListExchanges(r.shortStr());
             case LIST_BINDINGS -> new ListBindings(r.shortStr());
+            case MANAGE -> {
+                String method = r.shortStr();
+                int n = r.count(4);
+                List<String> path = new java.util.ArrayList<>();
+                for (int i = 0; i < n; i++) path.add(r.longStr());
+                int nq = r.count(8);
+                java.util.Map<String, String> query = new java.util.HashMap<>();
+                for (int i = 0; i < nq; i++) query.put(r.longStr(), r.longStr());
+                yield new Manage(method, path, query, r.longBytes());
+            }
         };
     }
 
@@ -140,6 +158,7 @@ public final class LinkCodec {
             case LIST_EXCHANGES -> list(w, (List<ExchangeRecord>) result, CommandCodec::writeExchange);
             case LIST_BINDINGS -> list(w, (List<BindingRecord>) result, CommandCodec::writeBinding);
             case LOCAL_SESSIONS, LIST_SESSIONS -> SessionsCodec.write(w, (Sessions.Snapshot) result);
+            case MANAGE -> w.u16(((Managed) result).status()).longBytes(((Managed) result).body());
         };
         return done.toByteArray();
     }
@@ -167,6 +186,7 @@ public final class LinkCodec {
             case LIST_EXCHANGES -> list(r, CommandCodec::readExchange);
             case LIST_BINDINGS -> list(r, CommandCodec::readBinding);
             case LOCAL_SESSIONS, LIST_SESSIONS -> SessionsCodec.read(r);
+            case MANAGE -> new Managed(r.u16(), r.longBytes());
         };
         return (R) result;
     }

@@ -1,0 +1,54 @@
+package io.warren.ops.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** export_definitions and import_definitions, in RabbitMQ's JSON, through the node's management API. */
+final class DefinitionVerbs {
+    private DefinitionVerbs() { }
+
+    @Command(name = "export_definitions", description = "writes users, vhosts, permissions, policies, queues, exchanges and bindings as JSON (- : stdout)")
+    static final class ExportDefinitions implements Callable<Integer> {
+        @CommandLine.ParentCommand Ctl ctl;
+        @Parameters(index = "0") String path;
+
+        @Override public Integer call() throws Exception {
+            Object defs = ctl.api("GET", null, "definitions");
+            String json = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(defs);
+            if (path.equals("-")) {
+                System.out.println(json);
+                return 0;
+            }
+            ctl.banner("Exporting definitions in JSON to a file at \"" + path + "\" ...");
+            Files.writeString(Path.of(path), json);
+            return 0;
+        }
+    }
+
+    @Command(name = "import_definitions", description = "merges definitions from a JSON file (stdin when none is given)")
+    static final class ImportDefinitions implements Callable<Integer> {
+        @CommandLine.ParentCommand Ctl ctl;
+        @Parameters(index = "0", arity = "0..1") String path;
+
+        @Override public Integer call() throws Exception {
+            byte[] body;
+            if (path == null || path.equals("-")) {
+                ctl.banner("Importing definitions in JSON from standard input ...");
+                body = System.in.readAllBytes();
+            } else {
+                if (!Files.isReadable(Path.of(path))) throw new Ctl.Failure(65, "cannot read the definitions file \"" + path + "\"");
+                ctl.banner("Importing definitions in JSON from a file at \"" + path + "\" ...");
+                body = Files.readAllBytes(Path.of(path));
+            }
+            ctl.api("POST", body, "definitions");
+            ctl.banner("Successfully imported definitions");
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package io.warren.ops.http;
+
+import io.warren.amqp.server.ConnectionRegistry;
+import io.warren.metadata.port.BrokerPort;
+import io.warren.metadata.service.AccessControl;
+import io.warren.metadata.state.MetadataState;
+import io.warren.raft.RaftBroker;
+
+import java.util.function.Predicate;
+
+/**
+ * What the API's resources reach on this node: the broker and its services, access control, the AMQP connections held
+ * here, the node's alarms, and which loopback-only users this node lets in from elsewhere.
+ */
+public record ApiContext(RaftBroker broker, AccessControl access, ConnectionRegistry connections, BrokerPort.Alarms alarms,
+                         Predicate<String> loopbackExempt, int amqpPort, long startedAtMs) {
+    public MetadataState state() { return broker.state(); }
+
+    public String nodeName() { return broker.nodeName(); }
+}

@@ -1,0 +1,289 @@
+package io.warren.ops.http;
+
+import io.warren.metadata.model.PolicyRecord;
+import io.warren.metadata.port.Admin;
+import io.warren.metadata.port.Caller;
+import io.warren.metadata.port.Definitions;
+import io.warren.metadata.port.Message;
+import io.warren.metadata.port.Sessions;
+import io.warren.metadata.state.VhostState;
+import io.warren.ops.http.Routes.Needs;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@code /api/overview}, {@code nodes}, {@code connections}, {@code channels}, {@code consumers}, {@code policies},
+ * {@code operator-policies}, the health checks and {@code aliveness-test}.
+ */
+final class ClusterResources {
+    static final String PRODUCT_VERSION = "0.1.0";
+    /** The RabbitMQ version Warren answers as (clients and tools look at it to pick features). */
+    static final String RABBITMQ_VERSION = "3.10.0";
+
+    private final ApiContext ctx;
+    private final Admin admin;
+
+    ClusterResources(ApiContext ctx) {
+        this.ctx = ctx;
+        this.admin = ctx.broker().admin();
+    }
+
+    void register(Routes r) {
+        r.async("GET", "overview", Needs.MANAGEMENT, (q, p) -> overview(q));
+        r.async("GET", "nodes", Needs.MONITORING, (q, p) -> admin.clusterStatus().thenApply(st ->
+                ApiResponse.ok(st.members().stream().map(this::node).toList())));
+        r.async("GET", "nodes/{node}", Needs.MONITORING, (q, p) -> admin.clusterStatus().thenApply(st -> ApiResponse.ok(st.members().stream()
+                .filter(m -> m.name().equals(p.get("node"))).findFirst().map(this::node).orElseThrow(ApiException::notFound))));
+        r.sync("GET", "extensions", Needs.MANAGEMENT, (q, p) -> ApiResponse.ok(List.of()));
+        r.sync("GET", "auth", Needs.MANAGEMENT, (q, p) -> ApiResponse.ok(Map.of("oauth_enabled", false)));
+        r.sync("GET", "feature-flags", Needs.ADMINISTRATOR, (q, p) -> ApiResponse.ok(List.of()));
+
+        r.async("GET", "connections", Needs.MANAGEMENT, (q, p) -> sessions(q, null).thenApply(s -> Listing.respond(q, connections(s))));
+        r.async("GET", "vhosts/{vhost}/connections", Needs.MANAGEMENT, (q, p) -> sessions(q, p.get("vhost"))
+                .thenApply(s -> Listing.respond(q, connections(s))));
+        r.async("GET", "connections/{name}", Needs.MANAGEMENT, (q, p) -> sessions(q, null).thenApply(s -> ApiResponse.ok(connections(s)
+                .stream().filter(c -> c.get("name").equals(p.get("name"))).findFirst().orElseThrow(ApiException::notFound))));
+        r.async("GET", "channels", Needs.MANAGEMENT, (q, p) -> sessions(q, null).thenApply(s -> Listing.respond(q, channels(s))));
+        r.async("GET", "consumers", Needs.MANAGEMENT, (q, p) -> sessions(q, null).thenApply(s -> ApiResponse.ok(consumers(s))));
+        r.async("GET", "consumers/{vhost}", Needs.MANAGEMENT, (q, p) -> sessions(q, p.get("vhost")).thenApply(s -> ApiResponse.ok(consumers(s))));
+
+        for (boolean operator : new boolean[]{false, true}) {
+            String base = operator ? "operator-policies" : "policies";
+            Needs needs = operator ? Needs.ADMINISTRATOR : Needs.POLICYMAKER;
+            r.async("GET", base, Needs.MANAGEMENT, (q, p) -> policies(q, null, operator).thenApply(ApiResponse::ok));
+            r.async("GET", base + "/{vhost}", Needs.MANAGEMENT, (q, p) -> policies(q, vhost(q, p.get("vhost")), operator).thenApply(ApiResponse::ok));
+            r.async("GET", base + "/{vhost}/{name}", Needs.MANAGEMENT, (q, p) -> policies(q, vhost(q, p.get("vhost")), operator)
+                    .thenApply(l -> ApiResponse.ok(l.stream().filter(x -> x.get("name").equals(p.get("name"))).findFirst()
+                            .orElseThrow(ApiException::notFound))));
+            r.async("PUT", base + "/{vhost}/{name}", needs, (q, p) -> {
+                String vh = vhost(q, p.get("vhost"));
+                Map<String, Object> b = Json.object(q.body());
+                Object def = Json.required(b, "definition");
+                if (!(def instanceof Map<?, ?>)) throw ApiException.badRequest("definition should be an object");
+                @SuppressWarnings("unchecked")
+                PolicyRecord pr = new PolicyRecord(vh, p.get("name"), String.valueOf(Json.required(b, "pattern")),
+                        Json.string(b, "apply-to", "all"), (Map<String, Object>) def, Integer.parseInt(Json.string(b, "priority", "0")));
+                boolean created = findPolicy(vh, p.get("name"), operator) == null;
+                return (operator ? admin.setOperatorPolicy(pr) : admin.setPolicy(pr)).thenApply(x -> ApiResponse.putDone(created));
+            });
+            r.async("DELETE", base + "/{vhost}/{name}", needs, (q, p) -> {
+                String vh = vhost(q, p.get("vhost"));
+                if (findPolicy(vh, p.get("name"), operator) == null) throw ApiException.notFound();
+                return (operator ? admin.clearOperatorPolicy(vh, p.get("name")) : admin.clearPolicy(vh, p.get("name")))
+                        .thenApply(x -> ApiResponse.noContent());
+            });
+        }
+
+        r.sync("GET", "health/checks/alarms", Needs.MONITORING, (q, p) -> alarms());
+        r.sync("GET", "health/checks/local-alarms", Needs.MONITORING, (q, p) -> alarms());
+        r.sync("GET", "health/checks/virtual-hosts", Needs.MONITORING, (q, p) -> healthy());
+        r.sync("GET", "health/checks/port-listener/{port}", Needs.MONITORING, (q, p) ->
+                String.valueOf(ctx.amqpPort()).equals(p.get("port")) ? healthy()
+                        : unhealthy("No active listener on port " + p.get("port")));
+        r.sync("GET", "health/checks/protocol-listener/{protocol}", Needs.MONITORING, (q, p) ->
+                List.of("amqp", "amqp091", "amqp0-9-1").contains(p.get("protocol")) ? healthy()
+                        : unhealthy("No active listener for protocol " + p.get("protocol")));
+        r.async("GET", "aliveness-test/{vhost}", Needs.MANAGEMENT, (q, p) -> aliveness(q, vhost(q, p.get("vhost"))));
+    }
+
+    private String vhost(ApiRequest q, String vh) {
+        if (ctx.state().vhost(vh) == null) throw new ApiException(404, "not_found", "vhost_not_found");
+        if (!q.seesAll() && ctx.state().permission(q.userName(), vh) == null) throw ApiException.notAuthorised("Access refused.");
+        return vh;
+    }
+
+    private PolicyRecord findPolicy(String vhost, String name, boolean operator) {
+        VhostState v = ctx.state().vhost(vhost);
+        for (PolicyRecord p : operator ? v.operatorPolicies() : v.policies()) if (p.name().equals(name)) return p;
+        return null;
+    }
+
+    private CompletableFuture<List<Map<String, Object>>> policies(ApiRequest q, String only, boolean operator) {
+        List<CompletableFuture<List<PolicyRecord>>> parts = new ArrayList<>();
+        ctx.state().vhosts().stream().map(VhostState::name).sorted()
+                .filter(v -> (only == null || v.equals(only)) && (q.seesAll() || ctx.state().permission(q.userName(), v) != null))
+                .forEach(v -> parts.add(operator ? admin.operatorPolicies(v) : admin.policies(v)));
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(x -> {
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (var part : parts) {
+                part.join().stream().sorted(Comparator.comparing(PolicyRecord::name)).forEach(p -> out.add(policy(p)));
+            }
+            return out;
+        });
+    }
+
+    static Map<String, Object> policy(PolicyRecord p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("vhost", p.vhost());
+        m.put("name", p.name());
+        m.put("pattern", p.pattern());
+        m.put("apply-to", p.applyTo());
+        m.put("definition", p.definition());
+        m.put("priority", p.priority());
+        return m;
+    }
+
+    // ---- overview and nodes ----
+
+    private CompletableFuture<ApiResponse> overview(ApiRequest q) {
+        return admin.sessions().thenApply(s -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("management_version", RABBITMQ_VERSION);
+            m.put("rates_mode", "none");
+            m.put("product_version", PRODUCT_VERSION);
+            m.put("product_name", "Warren");
+            m.put("rabbitmq_version", RABBITMQ_VERSION);
+            m.put("cluster_name", ctx.nodeName());
+            m.put("erlang_version", "none (Java " + Runtime.version().feature() + ")");
+            m.put("erlang_full_version", "Java " + Runtime.version());
+            m.put("disable_stats", false);
+            m.put("enable_queue_totals", true);
+            m.put("exchange_types", List.of(Map.of("name", "direct"), Map.of("name", "fanout"), Map.of("name", "topic"),
+                    Map.of("name", "headers")));
+            int exchanges = 0;
+            int queues = 0;
+            for (VhostState v : ctx.state().vhosts()) {
+                if (!q.seesAll() && ctx.state().permission(q.userName(), v.name()) == null) continue;
+                for (var x : v.exchanges()) exchanges++;
+                queues += v.queueCount();
+            }
+            Map<String, Object> totals = new LinkedHashMap<>();
+            totals.put("connections", s.connections().size());
+            totals.put("channels", s.channels().size());
+            totals.put("exchanges", exchanges);
+            totals.put("queues", queues);
+            totals.put("consumers", s.consumers().size());
+            m.put("object_totals", totals);
+            m.put("node", ctx.nodeName());
+            if (q.hasTag("monitoring") || q.isAdministrator()) {
+                m.put("listeners", List.of(Map.of("node", ctx.nodeName(), "protocol", "amqp", "ip_address", "::", "port", ctx.amqpPort())));
+            }
+            return ApiResponse.ok(m);
+        });
+    }
+
+    private Map<String, Object> node(Admin.Member member) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", member.name());
+        m.put("type", "disc");
+        m.put("running", member.running());
+        if (member.name().equals(ctx.nodeName())) { // live figures are this node's own
+            Runtime rt = Runtime.getRuntime();
+            m.put("uptime", System.currentTimeMillis() - ctx.startedAtMs());
+            m.put("os_pid", String.valueOf(ProcessHandle.current().pid()));
+            m.put("processors", rt.availableProcessors());
+            m.put("mem_used", rt.totalMemory() - rt.freeMemory());
+            m.put("mem_alarm", ctx.alarms().active().contains("memory"));
+            m.put("disk_free_alarm", ctx.alarms().active().contains("disk"));
+            m.put("proc_used", Thread.activeCount());
+            m.put("sockets_used", ctx.connections().connections());
+            if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean os) {
+                m.put("fd_used", os.getOpenFileDescriptorCount());
+                m.put("fd_total", os.getMaxFileDescriptorCount());
+            }
+        }
+        m.put("being_drained", false);
+        return m;
+    }
+
+    // ---- connections, channels, consumers ----
+
+    private CompletableFuture<Sessions.Snapshot> sessions(ApiRequest q, String vhost) {
+        if (vhost != null) vhost(q, vhost);
+        return admin.sessions().thenApply(s -> {
+            boolean all = q.seesAll();
+            return new Sessions.Snapshot(
+                    s.connections().stream().filter(c -> (vhost == null || c.vhost().equals(vhost)) && (all || c.user().equals(q.userName()))).toList(),
+                    s.channels().stream().filter(c -> (vhost == null || c.vhost().equals(vhost)) && (all || c.user().equals(q.userName()))).toList(),
+                    s.consumers().stream().filter(c -> vhost == null || c.vhost().equals(vhost)).toList());
+        });
+    }
+
+    static List<Map<String, Object>> connections(Sessions.Snapshot s) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Sessions.ConnectionInfo c : s.connections()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", c.id());
+            m.put("node", c.node());
+            m.put("user", c.user());
+            m.put("vhost", c.vhost());
+            m.put("protocol", c.protocol());
+            m.put("state", "running");
+            m.put("channels", c.channels());
+            m.put("peer_host", c.peerHost());
+            m.put("peer_port", c.peerPort());
+            m.put("connected_at", c.connectedAtMs());
+            m.put("client_properties", c.clientProperties());
+            out.add(m);
+        }
+        return out;
+    }
+
+    static List<Map<String, Object>> channels(Sessions.Snapshot s) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Sessions.ChannelInfo c : s.channels()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", c.connectionId() + " (" + c.number() + ")");
+            m.put("number", c.number());
+            m.put("connection_details", Map.of("name", c.connectionId()));
+            m.put("user", c.user());
+            m.put("vhost", c.vhost());
+            m.put("confirm", c.mode().equals("C"));
+            m.put("transactional", c.mode().equals("T"));
+            m.put("prefetch_count", c.prefetch());
+            m.put("consumer_count", c.consumers());
+            m.put("messages_unacknowledged", c.unacked());
+            m.put("messages_unconfirmed", c.unconfirmed());
+            out.add(m);
+        }
+        return out;
+    }
+
+    static List<Map<String, Object>> consumers(Sessions.Snapshot s) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Sessions.ConsumerInfo c : s.consumers()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("consumer_tag", c.tag());
+            m.put("queue", Map.of("name", c.queue(), "vhost", c.vhost()));
+            m.put("channel_details", Map.of("connection_name", c.connectionId(), "number", c.channel(),
+                    "name", c.connectionId() + " (" + c.channel() + ")"));
+            m.put("ack_required", c.ackRequired());
+            m.put("exclusive", c.exclusive());
+            m.put("prefetch_count", c.prefetch());
+            m.put("active", true);
+            out.add(m);
+        }
+        return out;
+    }
+
+    // ---- health ----
+
+    private ApiResponse alarms() {
+        var up = ctx.alarms().active();
+        return up.isEmpty() ? healthy() : unhealthy("resource alarm(s) in effect: " + String.join(", ", new java.util.TreeSet<>(up)));
+    }
+
+    private static ApiResponse healthy() { return ApiResponse.ok(Map.of("status", "ok")); }
+
+    private static ApiResponse unhealthy(String reason) { return ApiResponse.json(503, Map.of("status", "failed", "reason", reason)); }
+
+    /** Declares {@code aliveness-test}, publishes to it, gets the message back: ok, or 503 with what failed. */
+    private CompletableFuture<ApiResponse> aliveness(ApiRequest q, String vhost) {
+        Caller caller = BrokerResources.caller(q, vhost);
+        var d = ctx.broker().definitions();
+        return d.declareQueue(caller, ctx.nodeName(), new Definitions.QueueDeclaration("aliveness-test", false, false, false,
+                        Map.of("x-queue-type", "classic")))
+                .thenCompose(queue -> ctx.broker().publisher().publish(caller, Message.of("", "aliveness-test", null,
+                                "test_message".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                        .thenCompose(o -> ctx.broker().queues().get(queue, true)))
+                .thenApply(got -> got != null ? healthy() : unhealthy("the test message did not come back"))
+                .exceptionally(e -> ApiException.toResponse(e).status() == 401 ? ApiException.toResponse(e)
+                        : unhealthy(String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage())));
+    }
+}
