@@ -58,6 +58,8 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     private int channelMax;
     private final Handshake handshake;
     private String vhost;
+    /** Counted against the vhost's and user's connection limits (released once, at shutdown). */
+    private boolean admitted;
     private long connectedAtMs;
     private boolean ownsExclusive;
     private boolean blockedSent;
@@ -151,6 +153,9 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
             throw AmqpException.of(ReplyCode.NOT_ALLOWED, "number of channels opened (" + channels.size()
                     + ") has reached the negotiated channel_max (" + channelMax + ")").during(20, 10);
         }
+        long max = broker.metadata().state().access().userLimits(user()).getOrDefault("max-channels", -1L);
+        String refused = counts.admitChannel(user(), max);
+        if (refused != null) throw AmqpException.of(ReplyCode.NOT_ALLOWED, refused).during(20, 10);
         channels.put(channel, new AmqpChannel(channel, this));
         counts.channelsOpened(1);
         write(FrameWriter.method(alloc(), channel, new ChannelMethod.OpenOk(new byte[0])));
@@ -201,6 +206,14 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
             if (hb > 0) {
                 ctx.pipeline().addFirst("idle", new IdleStateHandler(hb * 2L * 1000, Math.max(500, hb * 1000L / 2), 0, TimeUnit.MILLISECONDS));
             }
+        }
+
+        @Override public String admit(String v, String u) {
+            var vh = broker.metadata().state().vhost(v);
+            long userMax = broker.metadata().state().access().userLimits(u).getOrDefault("max-connections", -1L);
+            String refused = counts.admit(v, u, vh == null ? -1 : vh.limit("max-connections"), userMax);
+            admitted = refused == null;
+            return refused;
         }
 
         @Override public void opened(String v) {
@@ -296,6 +309,11 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         state = State.CLOSED;
         for (AmqpChannel c : channels.values()) c.connectionClosed();
         counts.channelsOpened(-channels.size());
+        if (admitted) {
+            admitted = false;
+            counts.release(vhost, user());
+            counts.releaseChannels(user(), channels.size());
+        }
         channels.clear();
         for (Frame f; (f = deferred.poll()) != null; ) releaseFrame(f);
         broker.alarms().removeListener(alarmListener);
@@ -399,7 +417,12 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
 
     @Override public ReplyToRegistry replyTo() { return replyTo; }
 
-    @Override public void channelClosed(int channel) { if (channels.remove(channel) != null) counts.channelsOpened(-1); }
+    @Override public void channelClosed(int channel) {
+        if (channels.remove(channel) != null) {
+            counts.channelsOpened(-1);
+            counts.releaseChannels(user(), 1);
+        }
+    }
 
     private int holds;
 

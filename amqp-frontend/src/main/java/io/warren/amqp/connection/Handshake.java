@@ -25,6 +25,9 @@ final class Handshake {
         void tuned(Tuning t);
 
         void opened(String vhost);
+
+        /** Whether the vhost's and user's connection limits let this connection in: null if so, else why not. */
+        String admit(String vhost, String user);
     }
 
     enum Step { START_OK, TUNE_OK, OPEN, DONE }
@@ -104,6 +107,8 @@ final class Handshake {
         if (metadata.permission(user, o.virtualHost()) == null) {
             throw AmqpException.of(ReplyCode.NOT_ALLOWED, "access to vhost '" + o.virtualHost() + "' refused for user '" + user + "'").during(10, 40);
         }
+        String refused = steps.admit(o.virtualHost(), user);
+        if (refused != null) throw AmqpException.of(ReplyCode.NOT_ALLOWED, refused).during(10, 40);
         step = Step.DONE;
         steps.send(new ConnectionMethod.OpenOk(""));
         steps.opened(o.virtualHost());

@@ -38,6 +38,50 @@ public final class ConnectionRegistry implements Sessions {
 
     public void unlisted(Listed c) { open.remove(c); }
 
+    // ---- limits: what this node holds per vhost and per user ----
+
+    private final java.util.Map<String, Integer> byVhost = new java.util.HashMap<>();
+    private final java.util.Map<String, Integer> byUser = new java.util.HashMap<>();
+    private final java.util.Map<String, Integer> channelsByUser = new java.util.HashMap<>();
+
+    /**
+     * Counts a connection into {@code vhost} by {@code user} unless that would pass the vhost's or the user's
+     * max-connections ({@code < 0}: no limit): null when admitted, else RabbitMQ's refusal text. Counted on this node.
+     */
+    public synchronized String admit(String vhost, String user, long vhostMax, long userMax) {
+        int v = byVhost.getOrDefault(vhost, 0);
+        int u = byUser.getOrDefault(user, 0);
+        if (vhostMax >= 0 && v >= vhostMax) {
+            return "access to vhost '" + vhost + "' refused for user '" + user + "': connection limit (" + vhostMax + ") is reached";
+        }
+        if (userMax >= 0 && u >= userMax) {
+            return "Connection refused for user '" + user + "': user connection limit (" + userMax + ") is reached";
+        }
+        byVhost.put(vhost, v + 1);
+        byUser.put(user, u + 1);
+        return null;
+    }
+
+    /** An admitted connection closed. */
+    public synchronized void release(String vhost, String user) {
+        byVhost.computeIfPresent(vhost, (k, n) -> n > 1 ? n - 1 : null);
+        byUser.computeIfPresent(user, (k, n) -> n > 1 ? n - 1 : null);
+    }
+
+    /** Counts a channel of {@code user} unless that passes its max-channels: null when admitted, else the refusal. */
+    public synchronized String admitChannel(String user, long max) {
+        int n = channelsByUser.getOrDefault(user, 0);
+        if (max >= 0 && n >= max) {
+            return "number of channels opened for user '" + user + "' has reached the maximum allowed user limit of (" + max + ")";
+        }
+        channelsByUser.put(user, n + 1);
+        return null;
+    }
+
+    public synchronized void releaseChannels(String user, int n) {
+        channelsByUser.computeIfPresent(user, (k, c) -> c > n ? c - n : null);
+    }
+
     @Override
     public CompletableFuture<Snapshot> snapshot() {
         List<CompletableFuture<Snapshot>> parts = new ArrayList<>();
