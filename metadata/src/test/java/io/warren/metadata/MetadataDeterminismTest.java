@@ -67,8 +67,10 @@ class MetadataDeterminismTest {
                 case 1 -> QueueType.CLASSIC;
                 default -> null;
             });
-            case 17 -> new MetadataCommand.DeleteUser(user);
-            case 18 -> new MetadataCommand.ClearPermission(user, v);
+            case 17 -> r.nextInt(3) == 0 ? new MetadataCommand.DeleteUser(user) // rarer than puts: the stream must leave users behind
+                    : new MetadataCommand.PutUser(new UserRecord(user, PasswordHash.hash("q"), Set.of(), false));
+            case 18 -> r.nextInt(3) == 0 ? new MetadataCommand.ClearPermission(user, v)
+                    : new MetadataCommand.SetPermission(new Permission(user, v, ".*", ".*", ".*"));
             case 19 -> r.nextInt(4) == 0 ? new MetadataCommand.DeleteVhost("v2") : new MetadataCommand.AddVhost("v2");
             case 20 -> new MetadataCommand.SetVhostMetadata(v, "d" + r.nextInt(2), r.nextBoolean() ? List.of() : List.of("t"));
             case 21 -> new MetadataCommand.SetTopicPermission(new io.warren.metadata.model.TopicPermission(user, v, x, "^a", r.nextBoolean() ? "" : ".*"));

@@ -428,6 +428,11 @@ public final class Ctl implements Callable<Integer> {
     public static CommandLine commandLine() {
         GRPC_LOG.setLevel(java.util.logging.Level.WARNING);
         CommandLine cl = new CommandLine(new Ctl());
+        cl.setParameterExceptionHandler((ex, args) -> { // a usage error: exit 64, as rabbitmqctl
+            ex.getCommandLine().getErr().println("Error: " + ex.getMessage());
+            ex.getCommandLine().usage(ex.getCommandLine().getErr());
+            return 64;
+        });
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof Failure f) {
                 System.err.println("Error:\n" + f.getMessage());

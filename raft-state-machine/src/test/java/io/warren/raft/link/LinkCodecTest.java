@@ -74,7 +74,9 @@ class LinkCodecTest {
                 new Sample(new LinkCall.ListExchanges("/"), List.of(new ExchangeRecord("/", "x", ExchangeType.HEADERS, true, false, false, Map.of()))),
                 new Sample(new LinkCall.ListBindings("/"), List.of(new BindingRecord("/", "x", false, "q", "k", Map.of("a", 1)))),
                 new Sample(new LinkCall.LocalSessions(), SESSIONS),
-                new Sample(new LinkCall.ListSessions(), Sessions.Snapshot.EMPTY));
+                new Sample(new LinkCall.ListSessions(), Sessions.Snapshot.EMPTY),
+                new Sample(new LinkCall.Manage("PUT", List.of("users", "a/b"), Map.of("page", "2"), "{\"tags\":\"\"}".getBytes()),
+                        new LinkCall.Managed(201, new byte[0])));
         Map<Op, Sample> m = new EnumMap<>(Op.class);
         for (Sample s : all) m.put(s.call().op(), s);
         return m;
@@ -95,7 +97,16 @@ class LinkCodecTest {
             byte[] answer = LinkCodec.answer(back, s.answer());
             Object read = LinkCodec.readAnswer(s.call(), answer);
             assertArrayEquals(answer, LinkCodec.answer(back, read), "re-encoded answer to " + s.call().op());
+            if (s.call() instanceof LinkCall.Manage m) {
+                LinkCall.Manage mb = (LinkCall.Manage) back;
+                assertEquals(List.of(m.method(), m.path(), m.query()), List.of(mb.method(), mb.path(), mb.query()));
+                assertArrayEquals(m.body(), mb.body());
+            }
             if (s.answer() instanceof byte[] b) assertArrayEquals(b, (byte[]) read);
+            else if (s.answer() instanceof LinkCall.Managed m) {
+                assertEquals(m.status(), ((LinkCall.Managed) read).status());
+                assertArrayEquals(m.body(), ((LinkCall.Managed) read).body());
+            }
             else if (!(s.answer() instanceof Delivery)) assertEquals(s.answer(), read, "answer to " + s.call().op());
         }
     }

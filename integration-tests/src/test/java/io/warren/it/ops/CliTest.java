@@ -1,0 +1,128 @@
+package io.warren.it.ops;
+
+import com.rabbitmq.client.Connection;
+import io.warren.it.TestNode;
+import io.warren.ops.cli.Ctl;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The rabbitmqctl verbs as the seeds' runbooks type them: output, tab-separated columns, exit codes. */
+class CliTest {
+    static TestNode node;
+
+    record Run(int exit, String out, String err) { }
+
+    @BeforeAll static void up() throws Exception {
+        node = new TestNode();
+        node.config.clusterSecret = "cli-secret";
+        node.start();
+    }
+
+    @AfterAll static void down() throws Exception { node.close(); }
+
+    static synchronized Run ctl(String... args) {
+        List<String> all = new ArrayList<>(List.of("-n", "127.0.0.1:" + node.config.raftPort, "--cluster-secret", "cli-secret"));
+        all.addAll(List.of(args));
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            int rc = Ctl.commandLine().execute(all.toArray(String[]::new));
+            return new Run(rc, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void theSeedRunbookSteps() throws Exception {
+        // rabbitmqctl add_user / set_user_tags / add_vhost / set_permissions, as the seeds run them
+        Run add = ctl("add_user", "openstack", "s3cret");
+        assertEquals(0, add.exit(), add.err());
+        assertTrue(add.out().startsWith("Adding user \"openstack\" ..."), add.out());
+        assertEquals(0, ctl("set_user_tags", "openstack", "administrator").exit());
+        assertEquals(0, ctl("add_vhost", "openstack", "--description", "OpenStack services").exit());
+        assertEquals(0, ctl("set_permissions", "-p", "openstack", "openstack", ".*", ".*", ".*").exit());
+        var f = node.factory();
+        f.setUsername("openstack");
+        f.setPassword("s3cret");
+        f.setVirtualHost("openstack");
+        try (Connection c = f.newConnection()) { assertTrue(c.isOpen()); }
+
+        Run users = ctl("-q", "list_users", "--no-table-headers");
+        assertTrue(users.out().contains("openstack\t[administrator]\n"), users.out());
+        assertFalse(users.out().contains("Listing"), "-q drops the banner");
+        Run perms = ctl("list_permissions", "-p", "openstack");
+        assertTrue(perms.out().contains("user\tconfigure\twrite\tread\n"), perms.out());
+        assertTrue(perms.out().contains("openstack\t.*\t.*\t.*\n"), perms.out());
+        Run vhosts = ctl("-q", "list_vhosts", "description", "name", "--no-table-headers");
+        assertTrue(vhosts.out().contains("OpenStack services\topenstack\n"), "columns in the order asked: " + vhosts.out());
+
+        assertEquals(0, ctl("authenticate_user", "openstack", "s3cret").exit());
+        assertEquals(65, ctl("authenticate_user", "openstack", "wrong").exit());
+        Run dup = ctl("add_user", "openstack", "x");
+        assertEquals(70, dup.exit());
+        assertTrue(dup.err().contains("User \"openstack\" already exists"), dup.err());
+        Run nobody = ctl("delete_user", "nobody");
+        assertEquals(67, nobody.exit());
+        assertTrue(nobody.err().contains("no_such_user: nobody"), nobody.err());
+        assertEquals(64, ctl("list_vhosts", "bogus_column").exit());
+        assertEquals(64, ctl("add_user").exit(), "a missing argument is a usage error");
+
+        assertEquals(0, ctl("set_vhost_limits", "-p", "openstack", "{\"max-connections\": 5}").exit());
+        assertEquals("{\"max-connections\":5}", ctl("-q", "list_vhost_limits", "-p", "openstack").out().trim());
+        assertEquals(65, ctl("set_vhost_limits", "-p", "openstack", "{\"max-things\": 5}").exit());
+        assertEquals(0, ctl("clear_vhost_limits", "-p", "openstack").exit());
+
+        Run hash = ctl("-q", "hash_password", "pw");
+        assertEquals(48, hash.out().trim().length(), "4 bytes of salt and a SHA-256 digest, base64: " + hash.out());
+        assertEquals(0, ctl("add_user", "prehashed", hash.out().trim(), "--pre-hashed-password").exit());
+        assertEquals(0, ctl("authenticate_user", "prehashed", "pw").exit());
+
+        assertEquals(0, ctl("change_password", "openstack", "n3w").exit());
+        assertEquals(0, ctl("authenticate_user", "openstack", "n3w").exit());
+        assertEquals(0, ctl("clear_password", "openstack").exit());
+        assertEquals(65, ctl("authenticate_user", "openstack", "n3w").exit());
+        assertEquals(0, ctl("delete_vhost", "openstack").exit());
+        assertEquals(0, ctl("delete_user", "openstack").exit());
+    }
+
+    @Test
+    void definitionsHealthChecksAndPlugins(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        assertEquals(0, ctl("add_user", "exported", "pw").exit());
+        Path file = dir.resolve("defs.json");
+        assertEquals(0, ctl("export_definitions", file.toString()).exit());
+        String json = Files.readString(file);
+        assertTrue(json.contains("\"exported\"") && json.contains("rabbit_password_hashing_sha256"), json);
+        assertEquals(0, ctl("delete_user", "exported").exit());
+        assertEquals(0, ctl("import_definitions", file.toString()).exit());
+        assertEquals(0, ctl("authenticate_user", "exported", "pw").exit(), "the hash came back with the import");
+        assertEquals(65, ctl("import_definitions", dir.resolve("missing.json").toString()).exit());
+
+        assertEquals("Ping succeeded", ctl("ping").out().trim());
+        assertEquals(0, ctl("check_running").exit());
+        assertEquals("{\"result\":\"ok\"}", ctl("--formatter", "json", "check_local_alarms").out().trim());
+        assertEquals("", ctl("check_alarms", "-s").out());
+        assertEquals(0, ctl("check_port_listener", String.valueOf(node.port())).exit());
+        assertEquals(69, ctl("check_port_listener", "1").exit());
+        assertEquals(0, ctl("check_port_connectivity").exit());
+        assertEquals(0, ctl("plugins", "enable", "rabbitmq_management", "rabbitmq_prometheus").exit());
+        assertEquals(65, ctl("plugins", "enable", "rabbitmq_stomp").exit());
+        assertEquals(0, ctl("enable_feature_flag", "all").exit());
+    }
+}
