@@ -14,7 +14,7 @@ import java.util.Base64;
 /** A small client of a node's management API for tests: basic auth, JSON in and out. */
 final class Api {
     static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
     record Reply(int status, String body, java.net.http.HttpHeaders headers) {
         Object json() throws Exception { return body.isEmpty() ? null : JSON.readValue(body, Object.class); }
