@@ -9,10 +9,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /** N Warren nodes in the test JVM forming one cluster on loopback. */
-final class TestCluster implements AutoCloseable {
-    final List<TestNode> nodes = new ArrayList<>();
+public final class TestCluster implements AutoCloseable {
+    public final List<TestNode> nodes = new ArrayList<>();
 
-    TestCluster(int n) throws Exception {
+    public TestCluster(int n) throws Exception {
         for (int i = 1; i <= n; i++) {
             TestNode t = new TestNode();
             t.config.nodeName = "n" + i + "@127.0.0.1";
@@ -22,7 +22,7 @@ final class TestCluster implements AutoCloseable {
         for (TestNode t : nodes) for (TestNode p : nodes) t.config.addPeer(p.config.nodeName + ":" + p.config.raftPort);
     }
 
-    TestCluster start() throws Exception {
+    public TestCluster start() throws Exception {
         ExecutorService ex = Executors.newFixedThreadPool(nodes.size());
         try {
             List<Future<?>> fs = new ArrayList<>();
@@ -34,7 +34,7 @@ final class TestCluster implements AutoCloseable {
         return this;
     }
 
-    TestNode node(int i) { return nodes.get(i); }
+    public TestNode node(int i) { return nodes.get(i); }
 
     /** The node whose name is {@code name}. */
     TestNode byName(String name) {

@@ -58,6 +58,7 @@ class CommandCodecRoundTripTest {
                 new MetadataCommand.ClearPolicy("/v", "ha"),
                 new MetadataCommand.PutUser(new UserRecord("m", PasswordHash.hash("p", HashingAlgorithm.MD5), Set.of(), false, HashingAlgorithm.MD5)),
                 new MetadataCommand.DeleteUser("u"),
+                new MetadataCommand.SetGlobalParameter("cluster_name", "\"prod\""),
                 new MetadataCommand.ClearPermission("u", "/v"),
                 new MetadataCommand.DeleteVhost("/v"),
                 new MetadataCommand.SetVhostMetadata("/v", "the team's vhost", List.of("prod", "eu")),

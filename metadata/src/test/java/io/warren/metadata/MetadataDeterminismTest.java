@@ -36,7 +36,7 @@ class MetadataDeterminismTest {
         ExchangeType[] types = ExchangeType.values();
         String user = "u" + r.nextInt(4);
         String node = "n" + r.nextInt(4);
-        return switch (r.nextInt(25)) {
+        return switch (r.nextInt(26)) {
             case 0 -> new MetadataCommand.AddVhost(v);
             case 1 -> new MetadataCommand.DeclareExchange(new ExchangeRecord(v, x, types[r.nextInt(types.length)], r.nextBoolean(),
                     r.nextBoolean(), false, Map.of()));
@@ -77,6 +77,7 @@ class MetadataDeterminismTest {
             case 22 -> new MetadataCommand.ClearTopicPermission(user, v, r.nextBoolean() ? "" : x);
             case 23 -> new MetadataCommand.SetLimits(r.nextBoolean() ? MetadataCommand.LimitScope.VHOST : MetadataCommand.LimitScope.USER,
                     r.nextBoolean() ? v : user, r.nextBoolean() ? Map.of() : Map.of("max-connections", (long) r.nextInt(3)));
+            case 24 -> new MetadataCommand.SetGlobalParameter("p" + r.nextInt(2), r.nextInt(3) == 0 ? null : "\"v" + r.nextInt(2) + "\"");
             default -> new MetadataCommand.NodeStarted("n" + r.nextInt(2), r.nextBoolean());
         };
     }
@@ -128,6 +129,7 @@ class MetadataDeterminismTest {
         s.access().topicPermissions().forEach(p -> l.add("topic permission " + p));
         s.users().forEach(u -> l.add("limits " + u.name() + " " + new java.util.TreeMap<>(s.access().userLimits(u.name()))));
         s.nodes().forEach(n -> l.add("node " + n));
+        s.globalParameters().forEach((k, v) -> l.add("global " + k + "=" + v));
         l.add("next " + s.nextQueueId());
         l.sort(String::compareTo);
         return String.join("\n", l);

@@ -184,6 +184,8 @@ public final class RaftBroker implements BrokerPort, AutoCloseable {
         await(metadata.submit(new MetadataCommand.PutUser(new UserRecord(b.user(), PasswordHash.hash(b.password()), b.tags(),
                 b.user().equals("guest")))));
         await(metadata.submit(new MetadataCommand.SetPermission(new Permission(b.user(), b.vhost(), b.configure(), b.write(), b.read()))));
+        // RabbitMQ names a cluster after its first node until set_cluster_name says otherwise
+        await(metadata.submit(new MetadataCommand.SetGlobalParameter("cluster_name", "\"" + config.nodeName().replace("\"", "") + "\"")));
         LOG.info("new cluster: vhost '{}' and user '{}' created", b.vhost(), b.user());
     }
 

@@ -124,5 +124,9 @@ class CliTest {
         assertEquals(0, ctl("plugins", "enable", "rabbitmq_management", "rabbitmq_prometheus").exit());
         assertEquals(65, ctl("plugins", "enable", "rabbitmq_stomp").exit());
         assertEquals(0, ctl("enable_feature_flag", "all").exit());
+        assertEquals(0, ctl("set_cluster_name", "prod-eu").exit());
+        assertTrue(ctl("-q", "list_global_parameters", "--no-table-headers").out().contains("cluster_name\tprod-eu\n"));
+        assertEquals("prod-eu", new Api(node.node().managementPort(), "guest", "guest").get("overview").json() instanceof java.util.Map<?, ?> m
+                ? m.get("cluster_name") : null);
     }
 }

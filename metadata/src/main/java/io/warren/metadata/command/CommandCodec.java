@@ -54,6 +54,10 @@ public final class CommandCodec {
             case PUT_USER -> writeUser(w, ((PutUser) cmd).user()); // never written now: PutUser is PUT_USER_HASHED
             case PUT_USER_HASHED -> writeUser(w, ((PutUser) cmd).user()).u8(((PutUser) cmd).user().algorithm().code());
             case DELETE_USER -> w.shortStr(((DeleteUser) cmd).name());
+            case SET_GLOBAL_PARAMETER -> {
+                SetGlobalParameter c = (SetGlobalParameter) cmd;
+                yield w.shortStr(c.name()).bool(c.valueJson() != null).longStr(c.valueJson() == null ? "" : c.valueJson());
+            }
             case CLEAR_PERMISSION -> w.shortStr(((ClearPermission) cmd).user()).shortStr(((ClearPermission) cmd).vhost());
             case DELETE_VHOST -> w.shortStr(((DeleteVhost) cmd).name());
             case SET_VHOST_METADATA -> {
@@ -136,6 +140,12 @@ public final class CommandCodec {
                 yield new PutUser(new UserRecord(u.name(), u.passwordHash(), u.tags(), u.loopbackOnly(), HashingAlgorithm.ofCode(r.u8())));
             }
             case DELETE_USER -> new DeleteUser(r.shortStr());
+            case SET_GLOBAL_PARAMETER -> {
+                String name = r.shortStr();
+                boolean set = r.bool();
+                String value = r.longStr();
+                yield new SetGlobalParameter(name, set ? value : null);
+            }
             case CLEAR_PERMISSION -> new ClearPermission(r.shortStr(), r.shortStr());
             case DELETE_VHOST -> new DeleteVhost(r.shortStr());
             case SET_VHOST_METADATA -> {

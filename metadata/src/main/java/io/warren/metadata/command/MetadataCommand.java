@@ -41,7 +41,8 @@ public sealed interface MetadataCommand {
         SET_VHOST_METADATA(23),
         SET_TOPIC_PERMISSION(24),
         CLEAR_TOPIC_PERMISSION(25),
-        SET_LIMITS(26);
+        SET_LIMITS(26),
+        SET_GLOBAL_PARAMETER(27);
 
         private final int code;
         private static final Kind[] BY_CODE = io.warren.metadata.codec.StableCode.byCode(values());
@@ -82,6 +83,11 @@ public sealed interface MetadataCommand {
         public SetVhostMetadata { tags = java.util.List.copyOf(tags); }
 
         public Kind kind() { return Kind.SET_VHOST_METADATA; }
+    }
+
+    /** A global runtime parameter (cluster_name, ...): its value as JSON text; null clears it. */
+    record SetGlobalParameter(String name, String valueJson) implements MetadataCommand {
+        public Kind kind() { return Kind.SET_GLOBAL_PARAMETER; }
     }
 
     /** Whose limits: a vhost's ({@code max-connections}, {@code max-queues}) or a user's ({@code max-connections}, {@code max-channels}). */

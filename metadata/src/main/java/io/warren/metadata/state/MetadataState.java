@@ -28,6 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class MetadataState {
     private final Map<String, VhostState> vhosts = new ConcurrentHashMap<>();
     private final AccessState access = new AccessState(vhosts::containsKey);
+    /** Global runtime parameters by name, values as JSON text (cluster_name among them). */
+    private final Map<String, String> globalParameters = new java.util.concurrent.ConcurrentSkipListMap<>();
     /** Cluster members by name, in name order (placement iterates them deterministically). */
     private final Map<String, io.warren.metadata.model.NodeRecord> nodes = new java.util.concurrent.ConcurrentSkipListMap<>();
     private long nextQueueId = 1;
@@ -48,6 +50,8 @@ public final class MetadataState {
     public Permission permission(String user, String vhost) { return access.permission(user, vhost); }
 
     public Collection<Permission> permissions() { return access.permissions(); }
+
+    public Map<String, String> globalParameters() { return java.util.Collections.unmodifiableMap(globalParameters); }
 
     /** Users, permissions, topic permissions, user limits. */
     public AccessState access() { return access; }
@@ -71,6 +75,15 @@ public final class MetadataState {
                     yield CommandResult.OK;
                 }
                 case DELETE_VHOST -> deleteVhost(((DeleteVhost) cmd).name());
+                case SET_GLOBAL_PARAMETER -> {
+                    SetGlobalParameter c = (SetGlobalParameter) cmd;
+                    if (c.valueJson() == null) {
+                        if (globalParameters.remove(c.name()) == null) throw DomainException.notFound("global parameter '" + c.name() + "'");
+                    } else {
+                        globalParameters.put(c.name(), c.valueJson());
+                    }
+                    yield CommandResult.OK;
+                }
                 case SET_VHOST_METADATA -> {
                     SetVhostMetadata c = (SetVhostMetadata) cmd;
                     VhostState v = requireVhost(c.name());
@@ -402,6 +415,7 @@ public final class MetadataState {
             if (!v.limits.isEmpty()) out.add(new SetLimits(LimitScope.VHOST, v.name, v.limits));
         }
         out.addAll(access.asCommands());
+        globalParameters.forEach((k, v) -> out.add(new SetGlobalParameter(k, v)));
         for (VhostState v : vhosts.values()) {
             for (ExchangeRecord x : v.exchanges.values()) out.add(new DeclareExchange(x));
             for (io.warren.metadata.model.PolicyRecord p : v.policies.values()) out.add(new SetPolicy(p));

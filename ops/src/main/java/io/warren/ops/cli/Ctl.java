@@ -36,7 +36,8 @@ import java.util.concurrent.Callable;
                 DefinitionVerbs.ExportDefinitions.class, DefinitionVerbs.ImportDefinitions.class, HealthVerbs.Ping.class,
                 HealthVerbs.CheckRunning.class, HealthVerbs.CheckLocalAlarms.class, HealthVerbs.CheckAlarms.class,
                 HealthVerbs.CheckVirtualHosts.class, HealthVerbs.CheckPortListener.class, HealthVerbs.CheckPortConnectivity.class,
-                HealthVerbs.Plugins.class, HealthVerbs.EnableFeatureFlag.class},
+                HealthVerbs.Plugins.class, HealthVerbs.EnableFeatureFlag.class, DefinitionVerbs.SetClusterName.class,
+                DefinitionVerbs.SetGlobalParameter.class, DefinitionVerbs.ClearGlobalParameter.class, DefinitionVerbs.ListGlobalParameters.class},
         description = "Operates a running Warren node (rabbitmqctl-style verbs).")
 public final class Ctl implements Callable<Integer> {
     @Option(names = {"-n", "--node"}, description = "Raft address (host:port) of the node to ask (default localhost:25672)",

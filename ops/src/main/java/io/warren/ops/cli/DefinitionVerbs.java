@@ -51,4 +51,61 @@ final class DefinitionVerbs {
             return 0;
         }
     }
+
+    @Command(name = "set_cluster_name", description = "names the cluster (the API's cluster_name, the Prometheus label)")
+    static final class SetClusterName implements Callable<Integer> {
+        @CommandLine.ParentCommand Ctl ctl;
+        @Parameters(index = "0") String name;
+
+        @Override public Integer call() throws Exception {
+            ctl.banner("Setting cluster name to " + name + " ...");
+            ctl.api("PUT", java.util.Map.of("name", name), "cluster-name");
+            return 0;
+        }
+    }
+
+    @Command(name = "set_global_parameter", description = "sets a global runtime parameter to a JSON value")
+    static final class SetGlobalParameter implements Callable<Integer> {
+        @CommandLine.ParentCommand Ctl ctl;
+        @Parameters(index = "0") String name;
+        @Parameters(index = "1") String json;
+
+        @Override public Integer call() throws Exception {
+            ctl.banner("Setting global runtime parameter \"" + name + "\" to \"" + json + "\" ...");
+            Object value;
+            try {
+                value = new ObjectMapper().readValue(json, Object.class);
+            } catch (java.io.IOException e) {
+                throw new Ctl.Failure(65, "the value is not JSON: " + json);
+            }
+            ctl.api("PUT", java.util.Map.of("value", value), "global-parameters", name);
+            return 0;
+        }
+    }
+
+    @Command(name = "clear_global_parameter", description = "removes a global runtime parameter")
+    static final class ClearGlobalParameter implements Callable<Integer> {
+        @CommandLine.ParentCommand Ctl ctl;
+        @Parameters(index = "0") String name;
+
+        @Override public Integer call() throws Exception {
+            ctl.banner("Clearing global runtime parameter \"" + name + "\" ...");
+            ctl.api("DELETE", null, "global-parameters", name);
+            return 0;
+        }
+    }
+
+    @Command(name = "list_global_parameters", description = "lists the global runtime parameters")
+    static final class ListGlobalParameters implements Callable<Integer> {
+        @CommandLine.ParentCommand Ctl ctl;
+        @picocli.CommandLine.Option(names = "--no-table-headers") boolean noHeaders;
+
+        @SuppressWarnings("unchecked")
+        @Override public Integer call() throws Exception {
+            var rows = (java.util.List<java.util.Map<String, Object>>) ctl.api("GET", null, "global-parameters");
+            Columns.print(ctl, "Listing global runtime parameters ...", rows, java.util.List.of("name", "value"),
+                    java.util.List.of("name", "value"), java.util.List.of(), noHeaders);
+            return 0;
+        }
+    }
 }

@@ -17,4 +17,17 @@ public record ApiContext(RaftBroker broker, AccessControl access, ConnectionRegi
     public MetadataState state() { return broker.state(); }
 
     public String nodeName() { return broker.nodeName(); }
+
+    /** The cluster's name: its cluster_name global parameter, else (a cluster from before it had one) its first node by name. */
+    public String clusterName() {
+        String json = state().globalParameters().get("cluster_name");
+        if (json != null) {
+            try {
+                return String.valueOf(Json.MAPPER.readValue(json, Object.class));
+            } catch (java.io.IOException e) {
+                return json;
+            }
+        }
+        return state().nodes().stream().map(io.warren.metadata.model.NodeRecord::name).findFirst().orElse(nodeName());
+    }
 }

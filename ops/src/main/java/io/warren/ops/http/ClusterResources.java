@@ -40,6 +40,24 @@ final class ClusterResources {
                 ApiResponse.ok(st.members().stream().map(this::node).toList())));
         r.async("GET", "nodes/{node}", Needs.MONITORING, (q, p) -> admin.clusterStatus().thenApply(st -> ApiResponse.ok(st.members().stream()
                 .filter(m -> m.name().equals(p.get("node"))).findFirst().map(this::node).orElseThrow(ApiException::notFound))));
+        r.sync("GET", "cluster-name", Needs.MANAGEMENT, (q, p) -> ApiResponse.ok(Map.of("name", ctx.clusterName())));
+        r.async("PUT", "cluster-name", Needs.ADMINISTRATOR, (q, p) -> {
+            String name = String.valueOf(Json.required(Json.object(q.body()), "name"));
+            if (name.isBlank()) throw ApiException.badRequest("a cluster name cannot be empty");
+            return setGlobal("cluster_name", name).thenApply(x -> ApiResponse.noContent());
+        });
+        r.sync("GET", "global-parameters", Needs.ADMINISTRATOR, (q, p) -> ApiResponse.ok(globals()));
+        r.sync("GET", "global-parameters/{name}", Needs.ADMINISTRATOR, (q, p) -> ApiResponse.ok(globals().stream()
+                .filter(g -> g.get("name").equals(p.get("name"))).findFirst().orElseThrow(ApiException::notFound)));
+        r.async("PUT", "global-parameters/{name}", Needs.ADMINISTRATOR, (q, p) -> {
+            boolean created = !ctx.state().globalParameters().containsKey(p.get("name"));
+            return setGlobal(p.get("name"), Json.required(Json.object(q.body()), "value")).thenApply(x -> ApiResponse.putDone(created));
+        });
+        r.async("DELETE", "global-parameters/{name}", Needs.ADMINISTRATOR, (q, p) -> {
+            if (!ctx.state().globalParameters().containsKey(p.get("name"))) throw ApiException.notFound();
+            return ctx.broker().metadata().change(new io.warren.metadata.command.MetadataCommand.SetGlobalParameter(p.get("name"), null))
+                    .thenApply(x -> ApiResponse.noContent());
+        });
         r.sync("GET", "extensions", Needs.MANAGEMENT, (q, p) -> ApiResponse.ok(List.of()));
         r.sync("GET", "auth", Needs.MANAGEMENT, (q, p) -> ApiResponse.ok(Map.of("oauth_enabled", false)));
         r.sync("GET", "feature-flags", Needs.ADMINISTRATOR, (q, p) -> ApiResponse.ok(List.of()));
@@ -92,6 +110,29 @@ final class ClusterResources {
         r.async("GET", "aliveness-test/{vhost}", Needs.MANAGEMENT, (q, p) -> aliveness(q, vhost(q, p.get("vhost"))));
     }
 
+    private CompletableFuture<Void> setGlobal(String name, Object value) {
+        return ctx.broker().metadata().change(new io.warren.metadata.command.MetadataCommand.SetGlobalParameter(name,
+                new String(Json.bytes(value), java.nio.charset.StandardCharsets.UTF_8))).thenApply(x -> null);
+    }
+
+    /** The global parameters as RabbitMQ lists them: {@code {"name", "value"}}. */
+    List<Map<String, Object>> globals() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        ctx.state().globalParameters().forEach((k, v) -> {
+            Object value;
+            try {
+                value = Json.MAPPER.readValue(v, Object.class);
+            } catch (java.io.IOException e) {
+                value = v;
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", k);
+            m.put("value", value);
+            out.add(m);
+        });
+        return out;
+    }
+
     private String vhost(ApiRequest q, String vh) {
         if (ctx.state().vhost(vh) == null) throw new ApiException(404, "not_found", "vhost_not_found");
         if (!q.seesAll() && ctx.state().permission(q.userName(), vh) == null) throw ApiException.notAuthorised("Access refused.");
@@ -139,7 +180,7 @@ final class ClusterResources {
             m.put("product_version", PRODUCT_VERSION);
             m.put("product_name", "Warren");
             m.put("rabbitmq_version", RABBITMQ_VERSION);
-            m.put("cluster_name", ctx.nodeName());
+            m.put("cluster_name", ctx.clusterName());
             m.put("erlang_version", "none (Java " + Runtime.version().feature() + ")");
             m.put("erlang_full_version", "Java " + Runtime.version());
             m.put("disable_stats", false);

@@ -86,7 +86,7 @@ final class DefinitionsResource {
                     .sorted(Comparator.comparing(TopicPermission::user).thenComparing(TopicPermission::vhost))
                     .map(AccessResources::topicPermission).toList());
             out.put("parameters", parameters);
-            out.put("global_parameters", List.of(ordered("name", "cluster_name", "value", ctx.nodeName())));
+            out.put("global_parameters", new ClusterResources(ctx).globals());
         } else {
             out.put("parameters", parameters);
         }
@@ -168,6 +168,13 @@ final class DefinitionsResource {
             for (Map<String, Object> p : list(defs, "topic_permissions")) {
                 steps.add("topic permissions of " + p.get("user") + " in " + p.get("vhost"), () -> access.setTopicPermission(
                         new TopicPermission(str(p, "user"), str(p, "vhost"), str(p, "exchange"), str(p, "write"), str(p, "read"))));
+            }
+        }
+        if (intoVhost == null) {
+            for (Map<String, Object> g : list(defs, "global_parameters")) {
+                String json = new String(Json.bytes(g.get("value")), java.nio.charset.StandardCharsets.UTF_8);
+                steps.add("global parameter " + g.get("name"), () -> ctx.broker().metadata()
+                        .change(new io.warren.metadata.command.MetadataCommand.SetGlobalParameter(name(g), json)).thenApply(x -> null));
             }
         }
         Function<Map<String, Object>, String> vhostOf = o -> intoVhost != null ? intoVhost : str(o, "vhost");
