@@ -44,10 +44,26 @@ public final class WarrenNode implements AutoCloseable {
                 user -> config.loopbackExempt.contains(user) || config.loopbackExempt.contains("*"), amqp.port(), System.currentTimeMillis()));
         broker.management((method, path, query, body) -> management.handleOperator(method, path, query, body)
                 .thenApply(r -> new io.warren.raft.link.LinkCall.Managed(r.status(), r.body())));
+        if (config.loadDefinitions != null) loadDefinitions(config.loadDefinitions);
         if (config.managementPort >= 0) http = new io.warren.ops.http.HttpApiServer(management).start(config.managementBind, config.managementPort);
         LOG.info("Warren node {} ready: AMQP on {}:{}, management API on {}, data in {}", config.nodeName, config.amqpBind, amqp.port(),
                 http == null ? "(off)" : config.managementBind + ":" + http.port(), config.dataDir.toAbsolutePath());
         return this;
+    }
+
+    /** load_definitions: imports the file as the node's operator; a file that cannot be read or imported stops the boot. */
+    private void loadDefinitions(java.nio.file.Path file) throws Exception {
+        byte[] body;
+        try {
+            body = Files.readAllBytes(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.IOException("load_definitions: cannot read " + file + ": " + e.getMessage(), e);
+        }
+        var r = management.handleOperator("POST", java.util.List.of("definitions"), java.util.Map.of(), body).get(300, java.util.concurrent.TimeUnit.SECONDS);
+        if (r.status() >= 300) {
+            throw new IllegalStateException("load_definitions: importing " + file + " failed: " + new String(r.body(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        LOG.info("definitions imported from {}", file);
     }
 
     public int amqpPort() { return amqp.port(); }

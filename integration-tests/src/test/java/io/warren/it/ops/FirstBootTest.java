@@ -39,4 +39,24 @@ class FirstBootTest {
             assertThrows(IOException.class, () -> f.newConnection().close());
         }
     }
+
+    @Test
+    void loadDefinitionsImportsAFileAtBoot(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("defs.json");
+        java.nio.file.Files.writeString(file, """
+                {"vhosts": [{"name": "booted"}],
+                 "users": [{"name": "svc", "password_hash": "", "tags": ["management"]}],
+                 "permissions": [{"user": "guest", "vhost": "booted", "configure": ".*", "write": ".*", "read": ".*"}],
+                 "queues": [{"name": "from-file", "vhost": "booted", "durable": true, "auto_delete": false,
+                             "arguments": {"x-queue-type": "quorum"}}]}
+                """);
+        try (TestNode n = new TestNode()) {
+            n.config.set("load_definitions", file.toString());
+            n.start();
+            var q = n.node().broker().state().vhost("booted").queue("from-file");
+            assertNotNull(q, "the file's queue");
+            assertEquals(io.warren.metadata.model.QueueType.QUORUM, q.type());
+            assertNotNull(n.node().broker().state().user("svc"));
+        }
+    }
 }

@@ -37,6 +37,7 @@ import java.util.concurrent.Callable;
                 HealthVerbs.CheckRunning.class, HealthVerbs.CheckLocalAlarms.class, HealthVerbs.CheckAlarms.class,
                 HealthVerbs.CheckVirtualHosts.class, HealthVerbs.CheckPortListener.class, HealthVerbs.CheckPortConnectivity.class,
                 HealthVerbs.Plugins.class, HealthVerbs.EnableFeatureFlag.class, DefinitionVerbs.SetClusterName.class,
+                HealthVerbs.ChangeClusterNodeType.class, HealthVerbs.SyncQueue.class, HealthVerbs.CancelSyncQueue.class,
                 DefinitionVerbs.SetGlobalParameter.class, DefinitionVerbs.ClearGlobalParameter.class, DefinitionVerbs.ListGlobalParameters.class},
         description = "Operates a running Warren node (rabbitmqctl-style verbs).")
 public final class Ctl implements Callable<Integer> {

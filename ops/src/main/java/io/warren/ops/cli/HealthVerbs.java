@@ -169,4 +169,42 @@ final class HealthVerbs {
             return 0;
         }
     }
+
+    @Command(name = "change_cluster_node_type", description = "disc is what every Warren node is; ram nodes do not exist")
+    static final class ChangeClusterNodeType implements Callable<Integer> {
+        @CommandLine.ParentCommand Ctl ctl;
+        @Parameters(index = "0") String type;
+
+        @Override public Integer call() {
+            if (type.equals("disc") || type.equals("disk")) {
+                ctl.banner("Every Warren node keeps its data on disk: nothing to change");
+                return 0;
+            }
+            throw new Ctl.Failure(64, "Warren has no RAM nodes: every node keeps its Raft log and RocksDB store on disk");
+        }
+    }
+
+    @Command(name = "sync_queue", description = "mirrored-queue synchronisation: Raft followers catch up from the log by themselves")
+    static final class SyncQueue implements Callable<Integer> {
+        @CommandLine.ParentCommand Ctl ctl;
+        @Option(names = {"-p", "--vhost"}, defaultValue = "/") String vhost;
+        @Parameters(index = "0") String queue;
+
+        @Override public Integer call() {
+            ctl.banner("Queue '" + queue + "' is Raft-replicated; followers catch up from the log or a snapshot by themselves");
+            return 0;
+        }
+    }
+
+    @Command(name = "cancel_sync_queue", description = "mirrored-queue synchronisation: nothing to cancel with Raft")
+    static final class CancelSyncQueue implements Callable<Integer> {
+        @CommandLine.ParentCommand Ctl ctl;
+        @Option(names = {"-p", "--vhost"}, defaultValue = "/") String vhost;
+        @Parameters(index = "0") String queue;
+
+        @Override public Integer call() {
+            ctl.banner("Queue '" + queue + "' is Raft-replicated; there is no synchronisation to cancel");
+            return 0;
+        }
+    }
 }
