@@ -108,7 +108,7 @@ class Warren:
         cmd = ["java", "-Xss512k", "-XX:+UseG1GC", "-XX:+ExplicitGCInvokesConcurrent"] + self.java_opts.split() + [
             "-cp", f"{ROOT}/ops/target/ops-0.1.0-SNAPSHOT.jar:{ROOT}/ops/target/lib/*", "io.warren.ops.Main",
             "--node-name", f"w{i + 1}@127.0.0.1", "--data-dir", d, "--amqp-port", str(self.amqp[i]),
-            "--raft-port", str(self.raft[i]), "--management-port", "-1", "--cluster-secret", "bench", "--set", "amqp_bind=127.0.0.1",
+            "--raft-port", str(self.raft[i]), "--management-port", "-1", "--prometheus-port", "-1", "--cluster-secret", "bench", "--set", "amqp_bind=127.0.0.1",
             "--set", "raft_host=127.0.0.1"] + self.peers
         out = open(os.path.join(self.dir, f"w{i + 1}.log"), "ab")
         self.procs[i] = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)

@@ -21,7 +21,7 @@ trap cleanup EXIT
 ./warren build
 mvn -q -B -f bench/pom.xml dependency:copy-dependencies -DoutputDirectory=target/lib
 java -Xss512k -cp "ops/target/ops-0.1.0-SNAPSHOT.jar:ops/target/lib/*" io.warren.ops.Main \
-  --node-name warren@bench --data-dir "$data" --amqp-port $amqp_port --raft-port $raft_port --management-port -1 \
+  --node-name warren@bench --data-dir "$data" --amqp-port $amqp_port --raft-port $raft_port --management-port -1 --prometheus-port -1 \
   --set amqp_bind=127.0.0.1 --set raft_host=127.0.0.1 > "$data.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 300); do

@@ -16,6 +16,7 @@ final class NodeProcess implements AutoCloseable {
     final int amqpPort;
     final int raftPort;
     final int managementPort;
+    final int prometheusPort;
     final List<String> extraArgs = new ArrayList<>();
     String maxHeap = "-Xmx1g";
     private Process process;
@@ -30,6 +31,7 @@ final class NodeProcess implements AutoCloseable {
         amqpPort = TestNode.freePort();
         raftPort = TestNode.freePort();
         managementPort = TestNode.freePort();
+        prometheusPort = TestNode.freePort();
     }
 
     NodeProcess start() throws Exception {
@@ -44,7 +46,8 @@ final class NodeProcess implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"), "io.warren.ops.Main",
                 "--node-name", name, "--data-dir", dataDir.toString(),
                 "--amqp-port", String.valueOf(amqpPort), "--raft-port", String.valueOf(raftPort),
-                "--management-port", String.valueOf(managementPort), "--set", "management.tcp.ip=127.0.0.1",
+                "--management-port", String.valueOf(managementPort), "--prometheus-port", String.valueOf(prometheusPort),
+                "--set", "management.tcp.ip=127.0.0.1",
                 "--set", "amqp_bind=127.0.0.1", "--set", "raft_host=127.0.0.1"));
         cmd.addAll(extraArgs);
         process = new ProcessBuilder(cmd).redirectErrorStream(true)

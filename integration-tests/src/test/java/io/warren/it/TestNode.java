@@ -28,6 +28,7 @@ public final class TestNode implements AutoCloseable {
         config.raftPort = freePort();
         config.managementPort = 0; // any free port: several nodes share the host
         config.managementBind = "127.0.0.1";
+        config.prometheusPort = 0;
     }
 
     public TestNode start() throws Exception {

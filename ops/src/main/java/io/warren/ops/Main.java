@@ -31,6 +31,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--management-port", description = "management HTTP API port (default 15672; 0: any free port; -1: off)")
     Integer managementPort;
 
+    @Option(names = "--prometheus-port", description = "Prometheus metrics port (default 15692; 0: any free port; -1: off)")
+    Integer prometheusPort;
+
     @Option(names = "--peer", description = "a cluster node as name@host:raft_port (repeat for each node, this one included)")
     java.util.List<String> peers;
 
@@ -53,6 +56,7 @@ public final class Main implements Callable<Integer> {
         if (amqpPort != null) c.amqpPort = amqpPort;
         if (raftPort != null) c.raftPort = raftPort;
         if (managementPort != null) c.managementPort = managementPort;
+        if (prometheusPort != null) c.prometheusPort = prometheusPort;
         if (peers != null) peers.forEach(c::addPeer);
         if (join != null) c.joinAddress = join;
         if (secret != null) c.clusterSecret = secret;

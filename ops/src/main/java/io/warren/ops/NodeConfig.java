@@ -57,6 +57,8 @@ public final class NodeConfig {
     /** The management HTTP API (and UI); 0 picks a free port, -1 turns it off. */
     public int managementPort = 15672;
     public String managementBind = "0.0.0.0";
+    /** The Prometheus endpoint (/metrics); 0 picks a free port, -1 turns it off. */
+    public int prometheusPort = 15692;
     /** A definitions file (RabbitMQ's JSON) imported at every boot, merging as an import does ({@code load_definitions}). */
     public Path loadDefinitions;
 
@@ -122,6 +124,7 @@ public final class NodeConfig {
                 case "default_permissions.read" -> defaultRead = value;
                 case "management.tcp.port" -> managementPort = Integer.parseInt(value);
                 case "management.tcp.ip" -> managementBind = value;
+                case "prometheus.tcp.port" -> prometheusPort = Integer.parseInt(value);
                 case "load_definitions", "management.load_definitions" -> loadDefinitions = Path.of(value);
                 case "loopback_users" -> { // RabbitMQ's "loopback_users = none": no user is restricted to loopback
                     if (!value.equals("none")) throw new IllegalArgumentException("bad value '" + value + "' for setting '" + key + "' (expected none)");

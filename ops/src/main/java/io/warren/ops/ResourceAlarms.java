@@ -85,6 +85,20 @@ public final class ResourceAlarms implements BrokerPort.Alarms, AutoCloseable {
     }
 
     /** Changes the disk limit at run time (as {@code rabbitmqctl set_disk_free_limit}) and re-checks. */
+    /** The heap use at which the memory alarm goes up, bytes. */
+    public long memoryLimitBytes() { return (long) (memoryHighWatermark * Runtime.getRuntime().maxMemory()); }
+
+    public long diskFreeLimitBytes() { return diskFreeLimit; }
+
+    /** Free space where the data directory is, bytes (-1 when it cannot be read). */
+    public long diskFreeBytes() {
+        try {
+            return java.nio.file.Files.getFileStore(dataDir).getUsableSpace();
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+
     public void setDiskFreeLimit(long bytes) {
         diskFreeLimit = bytes;
         check();

@@ -18,6 +18,7 @@ public final class WarrenNode implements AutoCloseable {
     private AmqpServer amqp;
     private io.warren.ops.http.ManagementApi management;
     private io.warren.ops.http.HttpApiServer http;
+    private io.warren.ops.http.HttpApiServer metrics;
 
     public WarrenNode(NodeConfig config) { this.config = config; }
 
@@ -39,13 +40,19 @@ public final class WarrenNode implements AutoCloseable {
                 .withLoopbackExempt(config.loopbackExempt));
         amqp.start();
         broker.sessions(amqp.registry());
-        management = new io.warren.ops.http.ManagementApi(new io.warren.ops.http.ApiContext(broker,
-                new io.warren.metadata.service.AccessControl(broker.metadata()), amqp.registry(), alarms,
-                user -> config.loopbackExempt.contains(user) || config.loopbackExempt.contains("*"), amqp.port(), System.currentTimeMillis()));
+        var context = new io.warren.ops.http.ApiContext(broker, new io.warren.metadata.service.AccessControl(broker.metadata()),
+                amqp.registry(), alarms, user -> config.loopbackExempt.contains(user) || config.loopbackExempt.contains("*"), amqp.port(),
+                System.currentTimeMillis());
+        management = new io.warren.ops.http.ManagementApi(context);
         broker.management((method, path, query, body) -> management.handleOperator(method, path, query, body)
                 .thenApply(r -> new io.warren.raft.link.LinkCall.Managed(r.status(), r.body())));
         if (config.loadDefinitions != null) loadDefinitions(config.loadDefinitions);
-        if (config.managementPort >= 0) http = new io.warren.ops.http.HttpApiServer(management).start(config.managementBind, config.managementPort);
+        if (config.managementPort >= 0) http = new io.warren.ops.http.HttpApiServer("management API",
+                io.warren.ops.http.HttpApiServer.management(management)).start(config.managementBind, config.managementPort);
+        if (config.prometheusPort >= 0) {
+            metrics = new io.warren.ops.http.HttpApiServer("Prometheus metrics",
+                    new io.warren.ops.metrics.NodeMetrics(context, alarms).handler()).start(config.managementBind, config.prometheusPort);
+        }
         LOG.info("Warren node {} ready: AMQP on {}:{}, management API on {}, data in {}", config.nodeName, config.amqpBind, amqp.port(),
                 http == null ? "(off)" : config.managementBind + ":" + http.port(), config.dataDir.toAbsolutePath());
         return this;
@@ -73,6 +80,9 @@ public final class WarrenNode implements AutoCloseable {
     /** The management API's port (-1 when it is off). */
     public int managementPort() { return http == null ? -1 : http.port(); }
 
+    /** The Prometheus endpoint's port (-1 when it is off). */
+    public int prometheusPort() { return metrics == null ? -1 : metrics.port(); }
+
     /** The management API, as the node's operator calls it. */
     public io.warren.ops.http.ManagementApi management() { return management; }
 
@@ -83,6 +93,7 @@ public final class WarrenNode implements AutoCloseable {
 
     @Override
     public void close() {
+        if (metrics != null) metrics.close();
         if (http != null) http.close();
         if (amqp != null) amqp.close();
         if (broker != null) broker.close();

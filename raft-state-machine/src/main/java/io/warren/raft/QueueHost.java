@@ -119,6 +119,21 @@ final class QueueHost {
         return new int[]{classicQueues.size(), groupQueues.size(), sinks};
     }
 
+    /** The counts of each queue this node serves now (classic queues it owns, groups it leads). */
+    Map<QueueRecord, QueueStats> servedStats(Iterable<QueueRecord> all) {
+        Map<QueueRecord, QueueStats> out = new java.util.LinkedHashMap<>();
+        for (QueueRecord q : all) {
+            boolean here = q.hasGroup() ? node.isLeaderReady(GroupIds.forQueueGroup(q.groupId())) : classicQueues.containsKey(q.id());
+            if (!here) continue;
+            try {
+                out.put(q, engine(q).stats());
+            } catch (DomainException e) {
+                // moved away in the meantime
+            }
+        }
+        return out;
+    }
+
     void close() {
         classicQueues.values().forEach(QueueEngine::close);
         groupQueues.values().forEach(QueueEngine::handOver);

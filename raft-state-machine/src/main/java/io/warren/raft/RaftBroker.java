@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -222,6 +223,35 @@ public final class RaftBroker implements BrokerPort, AutoCloseable {
 
     /** The operator's calls, answered by this node. */
     public Admin admin() { return admin; }
+
+    /** The counts of each queue this node serves now (what its metrics report). */
+    public Map<QueueRecord, io.warren.metadata.port.QueueStats> servedQueueStats() { return host.servedStats(state().allQueues()); }
+
+    /**
+     * One Raft group's figures on this node, as Ratis has them: for the metadata group {@code groupId} is "metadata".
+     * {@code lastWrittenIndex}: the last entry in this member's log; {@code snapshotIndex}: the last snapshot's.
+     */
+    public record RaftFacts(String groupId, boolean leader, long term, long commitIndex, long lastAppliedIndex,
+                            long lastWrittenIndex, long snapshotIndex) { }
+
+    /** The figures of every Raft group this node is a member of. */
+    public List<RaftFacts> raftFacts() {
+        List<RaftFacts> out = new java.util.ArrayList<>();
+        Map<RaftGroupId, String> names = new java.util.HashMap<>();
+        for (QueueRecord q : state().allQueues()) if (q.hasGroup()) names.put(GroupIds.forQueueGroup(q.groupId()), q.groupId());
+        for (RaftGroupId g : node.server().getGroupIds()) {
+            try {
+                var d = node.server().getDivision(g);
+                var log = d.getRaftLog();
+                String id = GroupIds.isMetadata(g) ? "metadata" : names.getOrDefault(g, g.getUuid().toString());
+                out.add(new RaftFacts(id, d.getInfo().isLeader(), d.getInfo().getCurrentTerm(), log.getLastCommittedIndex(),
+                        d.getInfo().getLastAppliedIndex(), log.getNextIndex() - 1, log.getSnapshotIndex()));
+            } catch (IOException e) {
+                // the group is going away
+            }
+        }
+        return out;
+    }
 
     /** A front end of this node tells the broker where its client connections can be listed. */
     public void sessions(Sessions s) { this.sessions = s; }

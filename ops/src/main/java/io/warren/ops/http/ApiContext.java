@@ -14,6 +14,10 @@ import java.util.function.Predicate;
  */
 public record ApiContext(RaftBroker broker, AccessControl access, ConnectionRegistry connections, BrokerPort.Alarms alarms,
                          Predicate<String> loopbackExempt, int amqpPort, long startedAtMs) {
+    public static final String PRODUCT_VERSION = "0.1.0";
+    /** The RabbitMQ version Warren answers as (clients, tools and dashboards look at it to pick features). */
+    public static final String RABBITMQ_VERSION = "3.10.0";
+
     public MetadataState state() { return broker.state(); }
 
     public String nodeName() { return broker.nodeName(); }

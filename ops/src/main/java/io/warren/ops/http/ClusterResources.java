@@ -22,9 +22,8 @@ import java.util.concurrent.CompletableFuture;
  * {@code operator-policies}, the health checks and {@code aliveness-test}.
  */
 final class ClusterResources {
-    static final String PRODUCT_VERSION = "0.1.0";
-    /** The RabbitMQ version Warren answers as (clients and tools look at it to pick features). */
-    static final String RABBITMQ_VERSION = "3.10.0";
+    static final String PRODUCT_VERSION = ApiContext.PRODUCT_VERSION;
+    static final String RABBITMQ_VERSION = ApiContext.RABBITMQ_VERSION;
 
     private final ApiContext ctx;
     private final Admin admin;

@@ -33,22 +33,44 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * The management HTTP listener (port 15672) on Netty's HTTP codec — the library the AMQP listener already uses, so no
- * second server stack: it turns each request into a {@link ManagementApi} call and writes the answer, keep-alive as
- * the client asks. Answers are written when their futures complete, so no thread waits on the cluster.
+ * An HTTP listener on Netty's HTTP codec — the library the AMQP listener already uses, so no second server stack — for
+ * the management API (port 15672) and the Prometheus endpoint (15692): each request goes to a {@link Handler} and its
+ * answer is written when its future completes (no thread waits on the cluster), keep-alive as the client asks.
  */
 public final class HttpApiServer implements AutoCloseable {
+    /** What the listener serves: a request (path not decoded) to its answer. */
+    @FunctionalInterface
+    public interface Handler {
+        CompletableFuture<ApiResponse> handle(String method, String rawPath, Map<String, String> query, Map<String, String> headers,
+                                              byte[] body, boolean fromLoopback);
+    }
+
+    /** The management API under /api (anything else: 404). */
+    public static Handler management(ManagementApi api) {
+        return (method, rawPath, query, headers, body, loopback) -> {
+            List<String> path = apiPath(rawPath);
+            if (path == null) return CompletableFuture.completedFuture(ApiResponse.error(404, "not_found", "Not Found"));
+            return api.handleHttp(method, path, query, body, headers, loopback);
+        };
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(HttpApiServer.class);
     /** Largest request body: a definitions file of a big cluster fits. */
     static final int MAX_BODY_BYTES = 64 << 20;
 
-    private final ManagementApi api;
+    private final Handler handler;
+    private final String what;
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private Channel listener;
 
-    public HttpApiServer(ManagementApi api) { this.api = api; }
+    /** {@code what}: the listener's name in the log ("management API", "Prometheus metrics"). */
+    public HttpApiServer(String what, Handler handler) {
+        this.what = what;
+        this.handler = handler;
+    }
 
     public HttpApiServer start(String bindHost, int port) throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
@@ -58,7 +80,7 @@ public final class HttpApiServer implements AutoCloseable {
                     }
                 });
         listener = b.bind(new InetSocketAddress(bindHost, port)).sync().channel();
-        LOG.info("management API on {}:{}", bindHost, port());
+        LOG.info("{} on {}:{}", what, bindHost, port());
         return this;
     }
 
@@ -84,11 +106,6 @@ public final class HttpApiServer implements AutoCloseable {
                 return;
             }
             QueryStringDecoder qs = new QueryStringDecoder(req.uri());
-            List<String> path = apiPath(qs.rawPath());
-            if (path == null) {
-                write(ctx, ApiResponse.error(404, "not_found", "Not Found"), keepAlive);
-                return;
-            }
             Map<String, String> query = new HashMap<>();
             qs.parameters().forEach((k, v) -> query.put(k, v.get(v.size() - 1)));
             Map<String, String> headers = new HashMap<>();
@@ -97,7 +114,13 @@ public final class HttpApiServer implements AutoCloseable {
             req.content().readBytes(body);
             boolean loopback = ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress().isLoopbackAddress();
             String method = req.method().name();
-            api.handleHttp(method, path, query, body, headers, loopback).whenComplete((res, err) -> {
+            CompletableFuture<ApiResponse> answer;
+            try {
+                answer = handler.handle(method, qs.rawPath(), query, headers, body, loopback);
+            } catch (RuntimeException e) {
+                answer = CompletableFuture.failedFuture(e);
+            }
+            answer.whenComplete((res, err) -> {
                 ApiResponse out = err != null ? ApiException.toResponse(err) : res;
                 write(ctx, method.equals("HEAD") ? new ApiResponse(out.status(), new byte[0], out.contentType(), out.headers()) : out, keepAlive);
             });
