@@ -190,6 +190,19 @@ final class ClusterAdmin implements Admin {
 
     @Override public CompletableFuture<Void> forgetNode(String name) { return membership.forget(name); }
 
+    @Override
+    public CompletableFuture<Boolean> closeConnection(String connectionId, String reason) {
+        int slash = connectionId.lastIndexOf('/');
+        String owner = slash < 0 ? "" : connectionId.substring(0, slash);
+        if (nodes.isSelf(owner)) return CompletableFuture.completedFuture(closeLocal(connectionId, reason));
+        NodeRecord n = metadata.state().node(owner);
+        if (n == null) return CompletableFuture.completedFuture(false);
+        return link.call(n.raftAddress(), new LinkCall.CloseConnection(connectionId, reason), LIVE_WAIT_MS);
+    }
+
+    /** Closes one of this node's client connections. */
+    boolean closeLocal(String connectionId, String reason) { return local.get().close(connectionId, reason); }
+
     /** This node's client connections only. */
     CompletableFuture<Sessions.Snapshot> localSessions() { return local.get().snapshot(); }
 

@@ -94,6 +94,7 @@ final class LinkDispatcher {
             case LOCAL_SESSIONS -> admin.localSessions();
             case LIST_SESSIONS -> admin.sessions();
             case MANAGE -> management.get().handle((Manage) call);
+            case CLOSE_CONNECTION -> done(admin.closeLocal(((CloseConnection) call).connectionId(), ((CloseConnection) call).reason()));
         };
     }
 

@@ -28,6 +28,9 @@ public interface ChannelHost {
 
     EventLoop eventLoop();
 
+    /** The node's message counters (metrics). */
+    MessageCounters counters();
+
     ByteBufAllocator alloc();
 
     /** Writes and flushes (flushes are consolidated by the pipeline). */

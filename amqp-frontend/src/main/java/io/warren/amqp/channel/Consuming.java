@@ -134,6 +134,9 @@ final class Consuming {
         long tag = ++nextTag;
         if (!c.noAck) unacked.put(tag, unackedEntry(tag, d.queue(), d.offset(), c, timeouts.ofConsumer(c.tag)));
         Message m = d.message();
+        MessageCounters counters = ch.host.counters();
+        (c.noAck ? counters.deliveredConsumeAutoAck : counters.deliveredConsumeManualAck).increment();
+        if (d.redelivered()) counters.redelivered.increment();
         ch.sendContent(new BasicMethod.Deliver(c.tag, tag, d.redelivered(), m.exchange(), m.routingKey()), m.properties(), m.body());
     }
 
@@ -237,10 +240,14 @@ final class Consuming {
     void get(BasicMethod.Get m) {
         QueueRecord q = ch.queue(m.queue(), Definitions.Access.READ);
         ch.afterEffects(q, () -> ch.await(ch.host.broker().queues().get(q, m.noAck()), d -> {
+            MessageCounters counters = ch.host.counters();
             if (d == null) {
+                counters.getEmpty.increment();
                 ch.send(new BasicMethod.GetEmpty(""));
                 return;
             }
+            (m.noAck() ? counters.deliveredGetAutoAck : counters.deliveredGetManualAck).increment();
+            if (d.redelivered()) counters.redelivered.increment();
             long tag = ++nextTag;
             if (!m.noAck()) unacked.put(tag, unackedEntry(tag, q, d.offset(), null, timeouts.ofQueue(q)));
             Message msg = d.message();
@@ -249,7 +256,11 @@ final class Consuming {
         }));
     }
 
-    void ack(long tag, boolean multiple) { settle(take(tag, multiple), Outcome.ACK); }
+    void ack(long tag, boolean multiple) {
+        List<Unacked> acked = take(tag, multiple);
+        ch.host.counters().acknowledged.add(acked.size());
+        settle(acked, Outcome.ACK);
+    }
 
     void reject(long tag, boolean multiple, boolean requeue) {
         settle(take(tag, multiple), requeue ? Outcome.RETRY : Outcome.DISCARD);

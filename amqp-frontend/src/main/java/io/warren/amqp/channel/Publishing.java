@@ -63,6 +63,8 @@ final class Publishing {
             }
         }
         Message msg = new Message(m.exchange(), m.routingKey(), outProps, body);
+        ch.host.counters().received.increment();
+        if (confirms != null) ch.host.counters().receivedConfirm.increment();
         if (m.exchange().isEmpty() && m.routingKey().startsWith(ReplyToRegistry.PREFIX)) {
             replyDirectly(msg);
             return;
@@ -91,7 +93,10 @@ final class Publishing {
 
     private void routed(BasicMethod.Publish m, Publisher.Routed r) {
         long seq = confirms != null ? confirms.next() : 0;
+        MessageCounters counters = ch.host.counters();
         if (r.unroutable()) {
+            (m.mandatory() ? counters.unroutableReturned : counters.unroutableDropped).increment();
+            if (confirms != null) counters.confirmed.increment();
             if (m.mandatory()) {
                 Message msg = r.message();
                 Runnable ret = () -> ch.sendContent(new BasicMethod.Return(ReplyCode.NO_ROUTE.code(), "NO_ROUTE", m.exchange(),
@@ -101,6 +106,7 @@ final class Publishing {
             if (confirms != null) confirms.complete(seq, true);
             return;
         }
+        counters.routed.increment();
         if (tx) {
             txPublishes.add(r);
             return;
@@ -115,6 +121,7 @@ final class Publishing {
                     if (full) LOG.debug("publish to {} refused, nacking: {}", r.queues(), o.firstFailure().getMessage());
                     else LOG.warn("publish to {} failed, nacking: {}", r.queues(), String.valueOf(o.firstFailure()));
                 }
+                if (o.safe()) counters.confirmed.increment();
                 ch.host.eventLoop().execute(() -> c.complete(seq, o.safe()));
             });
         }

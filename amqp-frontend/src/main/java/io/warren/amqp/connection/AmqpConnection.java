@@ -372,6 +372,16 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         ctx.close();
     }
 
+    @Override public String id() { return id; }
+
+    @Override public io.warren.amqp.channel.MessageCounters counters() { return counts.messages(); }
+
+    /** An operator closes the connection (close_connection, DELETE /api/connections/NAME): 320 with the reason. */
+    @Override
+    public void forceClose(String reason) {
+        ctx.executor().execute(() -> connectionError(AmqpException.of(ReplyCode.CONNECTION_FORCED, reason)));
+    }
+
     /** For listings: this connection, its channels and consumers, read on its event loop. */
     @Override
     public CompletableFuture<Sessions.Snapshot> snapshot() {

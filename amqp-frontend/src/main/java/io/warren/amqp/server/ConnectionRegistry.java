@@ -17,7 +17,17 @@ public final class ConnectionRegistry implements Sessions {
     /** What a connection tells a listing about itself, its channels and consumers. */
     public interface Listed {
         CompletableFuture<Snapshot> snapshot();
+
+        String id();
+
+        /** Closes the connection with 320 CONNECTION_FORCED and {@code reason} (on its own event loop). */
+        void forceClose(String reason);
     }
+
+    private final io.warren.amqp.channel.MessageCounters messages = new io.warren.amqp.channel.MessageCounters();
+
+    /** What this node's channels did with messages (RabbitMQ's global counters). */
+    public io.warren.amqp.channel.MessageCounters messages() { return messages; }
 
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger channels = new AtomicInteger();
@@ -80,6 +90,18 @@ public final class ConnectionRegistry implements Sessions {
 
     public synchronized void releaseChannels(String user, int n) {
         channelsByUser.computeIfPresent(user, (k, c) -> c > n ? c - n : null);
+    }
+
+    /** Closes this node's connection {@code connectionId} with 320 and the reason; false when it has none of that id. */
+    @Override
+    public boolean close(String connectionId, String reason) {
+        for (Listed c : open) {
+            if (c.id().equals(connectionId)) {
+                c.forceClose(reason);
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -124,9 +124,37 @@ class CliTest {
         assertEquals(0, ctl("plugins", "enable", "rabbitmq_management", "rabbitmq_prometheus").exit());
         assertEquals(65, ctl("plugins", "enable", "rabbitmq_stomp").exit());
         assertEquals(0, ctl("enable_feature_flag", "all").exit());
+        Connection toClose = node.factory().newConnection("cli-closes"); // closed by the broker, not here
+        {
+            Connection c = toClose;
+            var closed = new java.util.concurrent.CompletableFuture<com.rabbitmq.client.ShutdownSignalException>();
+            c.addShutdownListener(closed::complete);
+            Run listed = ctl("-q", "list_connections", "pid", "--no-table-headers");
+            String pid = listed.out().lines().filter(l -> !l.isBlank()).reduce((x, y) -> y).orElseThrow().split("\t")[0];
+            assertEquals(0, ctl("close_connection", pid, "go away").exit());
+            var e = closed.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(String.valueOf(e.getReason()).contains("320") && String.valueOf(e.getReason()).contains("go away"), String.valueOf(e.getReason()));
+        }
+        assertEquals(65, ctl("close_connection", "nobody/1", "x").exit());
+
         assertEquals(0, ctl("set_cluster_name", "prod-eu").exit());
         assertTrue(ctl("-q", "list_global_parameters", "--no-table-headers").out().contains("cluster_name\tprod-eu\n"));
         assertEquals("prod-eu", new Api(node.node().managementPort(), "guest", "guest").get("overview").json() instanceof java.util.Map<?, ?> m
                 ? m.get("cluster_name") : null);
+        var status = Api.JSON.readTree(ctl("--formatter", "json", "cluster_status").out());
+        assertEquals("warren@test", status.get("disk_nodes").get(0).asText());
+        assertEquals("warren@test", status.get("running_nodes").get(0).asText());
+        assertEquals(0, status.get("ram_nodes").size());
+        assertEquals("prod-eu", status.get("cluster_name").asText());
+        assertTrue(ctl("cluster_status").out().contains("Disk Nodes\n\nwarren@test\n"));
+
+        try (Connection c = node.connect(); var ch = c.createChannel()) {
+            ch.queueDeclare("cli-q", true, false, false, null);
+            ch.confirmSelect();
+            ch.basicPublish("", "cli-q", null, "x".getBytes());
+            ch.waitForConfirmsOrDie(10_000);
+        }
+        Run queues = ctl("-q", "list_queues", "messages", "name", "--no-table-headers");
+        assertTrue(queues.out().contains("1\tcli-q\n"), "columns in the order asked: " + queues.out());
     }
 }

@@ -234,6 +234,28 @@ class ManagementApiTest {
 
     @Test
     @SuppressWarnings("unchecked")
+    void anOperatorClosesAConnectionWith320() throws Exception {
+        Connection c = node.factory().newConnection("to-close"); // closed by the broker, not here
+        {
+            var closed = new java.util.concurrent.CompletableFuture<ShutdownSignalException>();
+            c.addShutdownListener(closed::complete);
+            String name = null;
+            for (Map<String, Object> conn : (List<Map<String, Object>>) admin.get("connections").json()) {
+                Map<String, Object> props = (Map<String, Object>) conn.get("client_properties");
+                if ("to-close".equals(String.valueOf(props.get("connection_name")))) name = String.valueOf(conn.get("name"));
+            }
+            assertNotNull(name, "the connection is listed with its client-given name");
+            assertEquals(404, admin.call("DELETE", "connections/" + Api.enc("nobody/1"), null).status());
+            assertEquals(204, admin.call("DELETE", "connections/" + Api.enc(name), null).status());
+            ShutdownSignalException e = closed.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(String.valueOf(e.getReason()).contains("320"), String.valueOf(e.getReason()));
+            assertTrue(String.valueOf(e.getReason()).contains("Closed via management plugin"), String.valueOf(e.getReason()));
+            assertFalse(c.isOpen());
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void listingsPageAndPickColumns() throws Exception {
         for (int i = 0; i < 12; i++) admin.put("queues/%2F/page-" + (char) ('a' + i), Map.of("durable", false, "arguments", Map.of()));
         Map<String, Object> page = map(admin.get("queues/%2F?page=2&page_size=5&name=page-&columns=name,type&sort=name"));

@@ -118,6 +118,15 @@ class PrometheusTest {
         assertEquals(7.0, value(ready.get(0)), "the 7 ready messages, counted once (on the queue's leader)");
         await("sum(rabbitmq_connections * on(instance) group_left(rabbitmq_cluster, rabbitmq_node) " + identity() + ") by(rabbitmq_node)", 3);
         await("rabbitmq_build_info * on(instance) group_left(rabbitmq_cluster, rabbitmq_node) " + identity(), 3);
+        // the Overview's message panels: what the publishes did, counted on the node the client used
+        List<Map<String, Object>> received = await("sum(rabbitmq_global_messages_received_total * on(instance) group_left(rabbitmq_cluster) "
+                + identity() + ")", 1);
+        assertEquals(7.0, value(received.get(0)), "the 7 publishes");
+        List<Map<String, Object>> confirmed = await("sum(rabbitmq_global_messages_confirmed_total * on(instance) group_left(rabbitmq_cluster) "
+                + identity() + ")", 1);
+        assertEquals(7.0, value(confirmed.get(0)), "and their confirms");
+        await("sum(rate(rabbitmq_global_messages_received_total[60s]) * on(instance) group_left(rabbitmq_cluster, rabbitmq_node) "
+                + identity() + ") by(rabbitmq_node)", 3);
         await("(rabbitmq_resident_memory_limit_bytes * on(instance) group_left(rabbitmq_cluster, rabbitmq_node) " + identity()
                 + ") - (rabbitmq_process_resident_memory_bytes * on(instance) group_left(rabbitmq_cluster, rabbitmq_node) " + identity() + ")", 3);
     }

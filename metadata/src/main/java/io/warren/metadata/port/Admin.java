@@ -63,6 +63,12 @@ public interface Admin {
     /** The client connections, channels and consumers of every node that answers in time. */
     CompletableFuture<Sessions.Snapshot> sessions();
 
+    /**
+     * Closes a client connection wherever it is (its id names its node): 320 CONNECTION_FORCED with {@code reason};
+     * false when that node has no such connection.
+     */
+    CompletableFuture<Boolean> closeConnection(String connectionId, String reason);
+
     /** forget_cluster_node: out of the metadata group and every queue group; its classic queues go. */
     CompletableFuture<Void> forgetNode(String name);
 }

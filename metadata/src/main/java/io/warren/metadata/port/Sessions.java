@@ -40,6 +40,9 @@ public interface Sessions {
 
     CompletableFuture<Snapshot> snapshot();
 
+    /** Closes one of these connections (AMQP: 320 CONNECTION_FORCED with {@code reason}); false when none has the id. */
+    default boolean close(String connectionId, String reason) { return false; }
+
     /** A node without client front ends. */
     Sessions NONE = () -> CompletableFuture.completedFuture(Snapshot.EMPTY);
 }

@@ -62,6 +62,11 @@ public final class AdminClient implements Admin, AutoCloseable {
 
     @Override public CompletableFuture<Void> forgetNode(String name) { return call(new LinkCall.Forget(name)); }
 
+    /** Through the asked node's management API, which finds the connection's node. */
+    @Override public CompletableFuture<Boolean> closeConnection(String id, String reason) {
+        return manage("DELETE", List.of("connections", id), java.util.Map.of("reason", reason), null).thenApply(m -> m.status() < 300);
+    }
+
     /** The connections of every node, gathered by the asked one. */
     @Override public CompletableFuture<Sessions.Snapshot> sessions() { return call(new LinkCall.ListSessions()); }
 

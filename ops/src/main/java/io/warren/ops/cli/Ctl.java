@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
  * needs the cluster secret, like rabbitmqctl needs the Erlang cookie).
  */
 @Command(name = "warren ctl", mixinStandardHelpOptions = true,
-        subcommands = {Ctl.ClusterStatus.class, Ctl.ForgetClusterNode.class, Ctl.SetPolicy.class, Ctl.ClearPolicy.class,
+        subcommands = {StatusVerbs.ClusterStatus.class, Ctl.ForgetClusterNode.class, Ctl.SetPolicy.class, Ctl.ClearPolicy.class,
                 Ctl.ListPolicies.class, Ctl.SetOperatorPolicy.class, Ctl.ClearOperatorPolicy.class, Ctl.ListOperatorPolicies.class,
                 Ctl.UpdateVhostMetadata.class, Ctl.ListQueues.class, Ctl.ListExchanges.class, Ctl.ListBindings.class, Ctl.ListConnections.class,
                 Ctl.ListChannels.class, Ctl.ListConsumers.class,
@@ -37,7 +37,7 @@ import java.util.concurrent.Callable;
                 HealthVerbs.CheckRunning.class, HealthVerbs.CheckLocalAlarms.class, HealthVerbs.CheckAlarms.class,
                 HealthVerbs.CheckVirtualHosts.class, HealthVerbs.CheckPortListener.class, HealthVerbs.CheckPortConnectivity.class,
                 HealthVerbs.Plugins.class, HealthVerbs.EnableFeatureFlag.class, DefinitionVerbs.SetClusterName.class,
-                HealthVerbs.ChangeClusterNodeType.class, HealthVerbs.SyncQueue.class, HealthVerbs.CancelSyncQueue.class,
+                HealthVerbs.CloseConnection.class, HealthVerbs.CloseAllConnections.class, HealthVerbs.ChangeClusterNodeType.class, HealthVerbs.SyncQueue.class, HealthVerbs.CancelSyncQueue.class,
                 DefinitionVerbs.SetGlobalParameter.class, DefinitionVerbs.ClearGlobalParameter.class, DefinitionVerbs.ListGlobalParameters.class},
         description = "Operates a running Warren node (rabbitmqctl-style verbs).")
 public final class Ctl implements Callable<Integer> {
@@ -122,62 +122,6 @@ public final class Ctl implements Callable<Integer> {
     Object api(String method, Object body, String... path) throws Exception { return api(method, 65, body, Map.of(), path); }
 
     void banner(String line) { if (!quiet) System.out.println(line); }
-
-    /** Prints rows as a JSON array or as a tab-separated table under a header line. */
-    void printRows(String what, String vhost, List<Map<String, Object>> rows, String... columns) throws Exception {
-        if (formatter.equals("json")) {
-            System.out.println(new ObjectMapper().writeValueAsString(rows));
-            return;
-        }
-        if (!quiet) {
-            System.out.println("Listing " + what + (vhost == null ? "" : " for vhost \"" + vhost + "\"") + " ...");
-            System.out.println(String.join("\t", columns));
-        }
-        ObjectMapper json = new ObjectMapper();
-        for (var row : rows) {
-            List<String> cells = new ArrayList<>();
-            for (String c : columns) {
-                Object v = row.get(c);
-                cells.add(v instanceof List<?> l ? String.join(",", l.stream().map(String::valueOf).toList())
-                        : v instanceof Map<?, ?> m ? json.writeValueAsString(m) : String.valueOf(v));
-            }
-            System.out.println(String.join("\t", cells));
-        }
-    }
-
-    @Command(name = "cluster_status", description = "members, which are running, the metadata leader, unreachable nodes")
-    static final class ClusterStatus implements Callable<Integer> {
-        @CommandLine.ParentCommand Ctl ctl;
-
-        @Override public Integer call() throws Exception {
-            Admin.ClusterStatus st;
-            try (AdminClient a = ctl.admin()) { st = a.clusterStatus().get(); }
-            if (ctl.formatter.equals("json")) {
-                Map<String, Object> out = new LinkedHashMap<>();
-                out.put("metadata_leader", st.metadataLeader());
-                List<Map<String, Object>> nodes = new ArrayList<>();
-                for (var m : st.members()) {
-                    Map<String, Object> x = new LinkedHashMap<>();
-                    x.put("name", m.name());
-                    x.put("raft_address", m.raftAddress());
-                    x.put("running", m.running());
-                    nodes.add(x);
-                }
-                out.put("nodes", nodes);
-                System.out.println(new ObjectMapper().writeValueAsString(out));
-                return 0;
-            }
-            if (!ctl.quiet) System.out.println("Cluster status of node " + ctl.node + " ...");
-            System.out.println("Metadata leader: " + (st.metadataLeader().isEmpty() ? "(none: no majority)" : st.metadataLeader()));
-            System.out.println();
-            System.out.println("Members");
-            for (var m : st.members()) System.out.printf("%-32s %-24s %s%n", m.name(), m.raftAddress(), m.running() ? "running" : "unreachable");
-            List<String> down = st.members().stream().filter(m -> !m.running()).map(Admin.Member::name).toList();
-            System.out.println();
-            System.out.println("Unreachable nodes: " + (down.isEmpty() ? "(none)" : String.join(", ", down)));
-            return 0;
-        }
-    }
 
     @Command(name = "forget_cluster_node", description = "removes a node from the cluster (from the metadata group and every queue group)")
     static final class ForgetClusterNode implements Callable<Integer> {
@@ -286,6 +230,8 @@ public final class Ctl implements Callable<Integer> {
         @CommandLine.ParentCommand Ctl ctl;
 
         @Option(names = {"-p", "--vhost"}, defaultValue = "/") String vhost;
+        @Option(names = "--no-table-headers") boolean noHeaders;
+        @Parameters(arity = "0..*", description = "the columns to show, in this order") List<String> asked = new ArrayList<>();
 
         private final String what;
         private final String[] columns;
@@ -299,7 +245,7 @@ public final class Ctl implements Callable<Integer> {
 
         @Override public Integer call() throws Exception {
             try (AdminClient a = ctl.admin()) {
-                ctl.printRows(what, vhost, fetch(a), columns);
+                Columns.print(ctl, "Listing " + what + " for vhost \"" + vhost + "\" ...", fetch(a), List.of(columns), List.of(columns), asked, noHeaders);
             }
             return 0;
         }
@@ -360,6 +306,8 @@ public final class Ctl implements Callable<Integer> {
     /** A listing of the whole cluster's client connections, channels or consumers. */
     abstract static class SessionListing implements Callable<Integer> {
         @CommandLine.ParentCommand Ctl ctl;
+        @Option(names = "--no-table-headers") boolean noHeaders;
+        @Parameters(arity = "0..*", description = "the columns to show, in this order") List<String> asked = new ArrayList<>();
 
         private final String what;
         private final String[] columns;
@@ -374,7 +322,7 @@ public final class Ctl implements Callable<Integer> {
         @Override public Integer call() throws Exception {
             Sessions.Snapshot s;
             try (AdminClient a = ctl.admin()) { s = a.sessions().get(); }
-            ctl.printRows(what, null, rows(s), columns);
+            Columns.print(ctl, "Listing " + what + " ...", rows(s), List.of(columns), List.of(columns), asked, noHeaders);
             return 0;
         }
     }

@@ -207,4 +207,40 @@ final class HealthVerbs {
             return 0;
         }
     }
+
+    @Command(name = "close_connection", description = "closes a client connection (its pid from list_connections) with 320 and the explanation")
+    static final class CloseConnection implements Callable<Integer> {
+        @CommandLine.ParentCommand Ctl ctl;
+        @Parameters(index = "0") String connection;
+        @Parameters(index = "1") String explanation;
+
+        @Override public Integer call() throws Exception {
+            ctl.banner("Closing connection " + connection + ", reason: " + explanation + "...");
+            ctl.api("DELETE", 65, null, Map.of("reason", explanation), "connections", connection);
+            return 0;
+        }
+    }
+
+    @Command(name = "close_all_connections", description = "closes every client connection (of a vhost with -p) with 320 and the explanation")
+    static final class CloseAllConnections implements Callable<Integer> {
+        @CommandLine.ParentCommand Ctl ctl;
+        @Option(names = {"-p", "--vhost"}) String vhost;
+        @Option(names = "--global", description = "every vhost (the default without -p)") boolean global;
+        @Parameters(index = "0") String explanation;
+
+        @SuppressWarnings("unchecked")
+        @Override public Integer call() throws Exception {
+            ctl.banner("Closing all connections" + (vhost == null ? "" : " in vhost " + vhost) + ", reason: " + explanation + " ...");
+            List<Map<String, Object>> all = (List<Map<String, Object>>) ctl.api("GET", null, "connections");
+            for (Map<String, Object> c : all) {
+                if (vhost != null && !vhost.equals(c.get("vhost"))) continue;
+                try {
+                    ctl.api("DELETE", 65, null, Map.of("reason", explanation), "connections", String.valueOf(c.get("name")));
+                } catch (Ctl.Failure f) {
+                    if (f.exitCode != 65) throw f; // closed in the meantime
+                }
+            }
+            return 0;
+        }
+    }
 }

@@ -66,6 +66,15 @@ final class ClusterResources {
                 .thenApply(s -> Listing.respond(q, connections(s))));
         r.async("GET", "connections/{name}", Needs.MANAGEMENT, (q, p) -> sessions(q, null).thenApply(s -> ApiResponse.ok(connections(s)
                 .stream().filter(c -> c.get("name").equals(p.get("name"))).findFirst().orElseThrow(ApiException::notFound))));
+        r.async("DELETE", "connections/{name}", Needs.MANAGEMENT, (q, p) -> sessions(q, null).thenCompose(s -> {
+            String name = p.get("name");
+            if (s.connections().stream().noneMatch(c -> c.id().equals(name))) throw ApiException.notFound(); // or not the asker's
+            String reason = q.headers().getOrDefault("x-reason", q.query("reason", "Closed via management plugin"));
+            return admin.closeConnection(name, reason).thenApply(closed -> {
+                if (!closed) throw ApiException.notFound();
+                return ApiResponse.noContent();
+            });
+        }));
         r.async("GET", "channels", Needs.MANAGEMENT, (q, p) -> sessions(q, null).thenApply(s -> Listing.respond(q, channels(s))));
         r.async("GET", "consumers", Needs.MANAGEMENT, (q, p) -> sessions(q, null).thenApply(s -> ApiResponse.ok(consumers(s))));
         r.async("GET", "consumers/{vhost}", Needs.MANAGEMENT, (q, p) -> sessions(q, p.get("vhost")).thenApply(s -> ApiResponse.ok(consumers(s))));

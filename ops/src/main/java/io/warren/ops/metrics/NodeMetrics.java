@@ -98,6 +98,37 @@ public final class NodeMetrics {
             gauge(r, "rabbitmq_process_max_fds", "Open file descriptors limit", none, os::getMaxFileDescriptorCount);
         }
         gauge(r, "rabbitmq_erlang_processes_used", "Threads of the node (Erlang processes in RabbitMQ)", none, Thread::activeCount);
+        messages(r, ctx.connections().messages());
+    }
+
+    /** RabbitMQ's global counters of what this node's AMQP channels did with messages. */
+    private static void messages(MeterRegistry r, io.warren.amqp.channel.MessageCounters m) {
+        Tags amqp = Tags.of("protocol", "amqp091");
+        counter(r, "rabbitmq_global_messages_received_total", "Total number of messages received from publishers", amqp, m.received::sum);
+        counter(r, "rabbitmq_global_messages_received_confirm_total", "Total number of messages received from publishers expecting confirmations",
+                amqp, m.receivedConfirm::sum);
+        counter(r, "rabbitmq_global_messages_routed_total", "Total number of messages routed to queues or streams", amqp, m.routed::sum);
+        counter(r, "rabbitmq_global_messages_unroutable_dropped_total", "Total number of messages published as non-mandatory into an exchange and dropped as unroutable",
+                amqp, m.unroutableDropped::sum);
+        counter(r, "rabbitmq_global_messages_unroutable_returned_total", "Total number of messages published as mandatory into an exchange and returned to the publisher as unroutable",
+                amqp, m.unroutableReturned::sum);
+        counter(r, "rabbitmq_global_messages_confirmed_total", "Total number of messages confirmed to publishers", amqp, m.confirmed::sum);
+        counter(r, "rabbitmq_global_messages_delivered_total", "Total number of messages delivered to consumers", amqp, m::delivered);
+        counter(r, "rabbitmq_global_messages_delivered_consume_manual_ack_total", "Total number of messages delivered to consumers using basic.consume with manual acknowledgment",
+                amqp, m.deliveredConsumeManualAck::sum);
+        counter(r, "rabbitmq_global_messages_delivered_consume_auto_ack_total", "Total number of messages delivered to consumers using basic.consume with automatic acknowledgment",
+                amqp, m.deliveredConsumeAutoAck::sum);
+        counter(r, "rabbitmq_global_messages_delivered_get_manual_ack_total", "Total number of messages delivered to consumers using basic.get with manual acknowledgment",
+                amqp, m.deliveredGetManualAck::sum);
+        counter(r, "rabbitmq_global_messages_delivered_get_auto_ack_total", "Total number of messages delivered to consumers using basic.get with automatic acknowledgment",
+                amqp, m.deliveredGetAutoAck::sum);
+        counter(r, "rabbitmq_global_messages_get_empty_total", "Total number of times basic.get operations fetched no message", amqp, m.getEmpty::sum);
+        counter(r, "rabbitmq_global_messages_redelivered_total", "Total number of messages redelivered to consumers", amqp, m.redelivered::sum);
+        counter(r, "rabbitmq_global_messages_acknowledged_total", "Total number of messages acknowledged by consumers", amqp, m.acknowledged::sum);
+    }
+
+    private static void counter(MeterRegistry r, String name, String help, Tags tags, Supplier<Number> value) {
+        FunctionCounter.builder(name, value, v -> v.get().doubleValue()).description(help).tags(tags).register(r);
     }
 
     private static void queues(MeterRegistry r, Map<QueueRecord, QueueStats> served, boolean perObject) {

@@ -26,7 +26,7 @@ public sealed interface LinkCall<R> {
         JOIN_COMMIT(11), FORGET(12), EXPORT_METADATA(13), SET_POLICY(14), CLEAR_POLICY(15), LIST_POLICIES(16),
         LIST_QUEUES(17), LIST_EXCHANGES(18), LIST_BINDINGS(19), METADATA_APPLIED(20), LOCAL_SESSIONS(21), LIST_SESSIONS(22),
         DECLARED(23), RETRY(24), SET_OPERATOR_POLICY(25), CLEAR_OPERATOR_POLICY(26), LIST_OPERATOR_POLICIES(27),
-        SET_DEFAULT_QUEUE_TYPE(28), PUBLISH_ONCE(29), GET_TRACKED(30), UNGET(31), MANAGE(32);
+        SET_DEFAULT_QUEUE_TYPE(28), PUBLISH_ONCE(29), GET_TRACKED(30), UNGET(31), MANAGE(32), CLOSE_CONNECTION(33);
 
         private final int code;
         private static final Op[] BY_CODE = StableCode.byCode(values());
@@ -141,6 +141,9 @@ public sealed interface LinkCall<R> {
 
     /** The management API's answer to a {@link Manage}: HTTP status and body (JSON, or empty). */
     record Managed(int status, byte[] body) { }
+
+    /** Closes one of the asked node's client connections (true: it had it). */
+    record CloseConnection(String connectionId, String reason) implements LinkCall<Boolean> { public Op op() { return Op.CLOSE_CONNECTION; } }
 
     /** The client connections of every node that answers the asked one in time. */
     record ListSessions() implements LinkCall<Sessions.Snapshot> { public Op op() { return Op.LIST_SESSIONS; } }

@@ -66,6 +66,7 @@ public final class LinkCodec {
             case LIST_QUEUES -> w.shortStr(((ListQueues) call).vhost());
             case LIST_EXCHANGES -> w.shortStr(((ListExchanges) call).vhost());
             case LIST_BINDINGS -> w.shortStr(((ListBindings) call).vhost());
+            case CLOSE_CONNECTION -> w.longStr(((CloseConnection) call).connectionId()).longStr(((CloseConnection) call).reason());
             case MANAGE -> {
                 Manage m = (Manage) call;
                 w.shortStr(m.method()).i32(m.path().size());
@@ -115,6 +116,7 @@ public final class LinkCodec {
             case LIST_QUEUES -> new ListQueues(r.shortStr());
             case LIST_EXCHANGES -> new ListExchanges(r.shortStr());
             case LIST_BINDINGS -> new ListBindings(r.shortStr());
+            case CLOSE_CONNECTION -> new CloseConnection(r.longStr(), r.longStr());
             case MANAGE -> {
                 String method = r.shortStr();
                 int n = r.count(4);
@@ -159,6 +161,7 @@ public final class LinkCodec {
             case LIST_BINDINGS -> list(w, (List<BindingRecord>) result, CommandCodec::writeBinding);
             case LOCAL_SESSIONS, LIST_SESSIONS -> SessionsCodec.write(w, (Sessions.Snapshot) result);
             case MANAGE -> w.u16(((Managed) result).status()).longBytes(((Managed) result).body());
+            case CLOSE_CONNECTION -> w.bool((Boolean) result);
         };
         return done.toByteArray();
     }
@@ -187,6 +190,7 @@ public final class LinkCodec {
             case LIST_BINDINGS -> list(r, CommandCodec::readBinding);
             case LOCAL_SESSIONS, LIST_SESSIONS -> SessionsCodec.read(r);
             case MANAGE -> new Managed(r.u16(), r.longBytes());
+            case CLOSE_CONNECTION -> r.bool();
         };
         return (R) result;
     }
