@@ -41,6 +41,7 @@ public final class AccessState {
 
     /** The user's topic permission on one exchange of a vhost, or null (then anything goes, as in RabbitMQ). */
     public TopicPermission topicPermission(String user, String vhost, String exchange) {
+        if (topicPermissions.isEmpty()) return null; // the common case, on the publish path: no key built
         return topicPermissions.get(key(user, vhost) + "\u0000" + exchange);
     }
 

@@ -63,17 +63,17 @@ final class AccessResources {
                 x.user().equals(existingUser(p.get("user")).name()))));
 
         r.sync("GET", "vhosts", Needs.MANAGEMENT, (q, p) -> ApiResponse.ok(ctx.state().vhosts().stream()
-                .filter(v -> visible(q, v.name())).sorted(Comparator.comparing(VhostState::name)).map(this::vhost).toList()));
-        r.sync("GET", "vhosts/{vhost}", Needs.MANAGEMENT, (q, p) -> ApiResponse.ok(vhost(visibleVhost(q, p.get("vhost")))));
+                .filter(v -> ctx.visible(q, v.name())).sorted(Comparator.comparing(VhostState::name)).map(this::vhost).toList()));
+        r.sync("GET", "vhosts/{vhost}", Needs.MANAGEMENT, (q, p) -> ApiResponse.ok(vhost(ctx.visibleVhost(q, p.get("vhost")))));
         r.async("PUT", "vhosts/{vhost}", Needs.ADMINISTRATOR, (q, p) -> putVhost(p.get("vhost"), Json.object(q.body())));
         r.async("DELETE", "vhosts/{vhost}", Needs.ADMINISTRATOR, (q, p) -> {
-            visibleVhost(q, p.get("vhost"));
+            ctx.visibleVhost(q, p.get("vhost"));
             return access.deleteVhost(p.get("vhost")).thenApply(x -> ApiResponse.noContent());
         });
         r.sync("GET", "vhosts/{vhost}/permissions", Needs.ADMINISTRATOR, (q, p) -> ApiResponse.ok(permissions(x ->
-                x.vhost().equals(visibleVhost(q, p.get("vhost")).name()))));
+                x.vhost().equals(ctx.visibleVhost(q, p.get("vhost")).name()))));
         r.sync("GET", "vhosts/{vhost}/topic-permissions", Needs.ADMINISTRATOR, (q, p) -> ApiResponse.ok(topicPermissions(x ->
-                x.vhost().equals(visibleVhost(q, p.get("vhost")).name()))));
+                x.vhost().equals(ctx.visibleVhost(q, p.get("vhost")).name()))));
 
         r.sync("GET", "permissions", Needs.ADMINISTRATOR, (q, p) -> ApiResponse.ok(permissions(x -> true)));
         r.sync("GET", "permissions/{vhost}/{user}", Needs.ADMINISTRATOR, (q, p) -> {
@@ -114,15 +114,15 @@ final class AccessResources {
         });
 
         r.sync("GET", "vhost-limits", Needs.MONITORING, (q, p) -> ApiResponse.ok(vhostLimits(null)));
-        r.sync("GET", "vhost-limits/{vhost}", Needs.MANAGEMENT, (q, p) -> ApiResponse.ok(vhostLimits(visibleVhost(q, p.get("vhost")).name())));
+        r.sync("GET", "vhost-limits/{vhost}", Needs.MANAGEMENT, (q, p) -> ApiResponse.ok(vhostLimits(ctx.visibleVhost(q, p.get("vhost")).name())));
         r.async("PUT", "vhost-limits/{vhost}/{name}", Needs.ADMINISTRATOR, (q, p) -> {
-            VhostState v = visibleVhost(q, p.get("vhost"));
+            VhostState v = ctx.visibleVhost(q, p.get("vhost"));
             Map<String, Object> limits = new LinkedHashMap<>(v.limits());
             limits.put(p.get("name"), Json.required(Json.object(q.body()), "value"));
             return access.setLimits(LimitScope.VHOST, v.name(), limits).thenApply(x -> ApiResponse.noContent());
         });
         r.async("DELETE", "vhost-limits/{vhost}/{name}", Needs.ADMINISTRATOR, (q, p) ->
-                access.clearLimit(LimitScope.VHOST, visibleVhost(q, p.get("vhost")).name(), p.get("name")).thenApply(x -> ApiResponse.noContent()));
+                access.clearLimit(LimitScope.VHOST, ctx.visibleVhost(q, p.get("vhost")).name(), p.get("name")).thenApply(x -> ApiResponse.noContent()));
         r.sync("GET", "user-limits", Needs.ADMINISTRATOR, (q, p) -> ApiResponse.ok(userLimits(null)));
         r.sync("GET", "user-limits/{user}", Needs.ADMINISTRATOR, (q, p) -> ApiResponse.ok(userLimits(existingUser(p.get("user")).name())));
         r.async("PUT", "user-limits/{user}/{name}", Needs.ADMINISTRATOR, (q, p) -> {
@@ -211,18 +211,6 @@ final class AccessResources {
         m.put("metadata", Map.of("description", v.description(), "tags", v.tags()));
         m.put("tracing", false);
         return m;
-    }
-
-    /** A vhost the asker may see: 404 when there is none, 401 when it has no permissions there. */
-    private VhostState visibleVhost(ApiRequest q, String name) {
-        VhostState v = ctx.state().vhost(name);
-        if (v == null) throw ApiException.notFound();
-        if (!visible(q, name)) throw ApiException.notAuthorised("Access refused.");
-        return v;
-    }
-
-    private boolean visible(ApiRequest q, String vhost) {
-        return q.seesAll() || ctx.state().permission(q.userName(), vhost) != null;
     }
 
     private void requireUserAndVhost(String user, String vhost) {

@@ -22,6 +22,17 @@ public record ApiContext(RaftBroker broker, AccessControl access, ConnectionRegi
 
     public String nodeName() { return broker.nodeName(); }
 
+    /** Whether the asker sees a vhost's objects: administrators and monitoring users every vhost, others where they have permissions. */
+    public boolean visible(ApiRequest q, String vhost) { return q.seesAll() || state().permission(q.userName(), vhost) != null; }
+
+    /** A vhost the asker may see: 404 {@code vhost_not_found} when there is none, 401 "Access refused." when it may not. */
+    public io.warren.metadata.state.VhostState visibleVhost(ApiRequest q, String name) {
+        var v = state().vhost(name);
+        if (v == null) throw new ApiException(404, "not_found", "vhost_not_found");
+        if (!visible(q, name)) throw ApiException.notAuthorised("Access refused.");
+        return v;
+    }
+
     /** The cluster's name: its cluster_name global parameter, else (a cluster from before it had one) its first node by name. */
     public String clusterName() {
         String json = state().globalParameters().get("cluster_name");

@@ -97,7 +97,7 @@ final class BrokerResources {
 
         r.sync("GET", "bindings", Needs.MANAGEMENT, (q, p) -> {
             List<Map<String, Object>> all = new ArrayList<>();
-            for (VhostState v : sortedVhosts()) if (visible(q, v.name())) all.addAll(bindingsOf(v.name(), b -> true, true));
+            for (VhostState v : sortedVhosts()) if (ctx.visible(q, v.name())) all.addAll(bindingsOf(v.name(), b -> true, true));
             return ApiResponse.ok(all);
         });
         r.sync("GET", "bindings/{vhost}", Needs.MANAGEMENT, (q, p) -> ApiResponse.ok(bindingsOf(vhost(q, p), b -> true, true)));
@@ -127,14 +127,7 @@ final class BrokerResources {
     /** The caller the services see: the asking user in the vhost (or the broker itself for the node's operator). */
     static Caller caller(ApiRequest q, String vhost) { return q.operator() ? Caller.broker(vhost) : new Caller(q.userName(), vhost, null); }
 
-    private boolean visible(ApiRequest q, String vhost) { return q.seesAll() || ctx.state().permission(q.userName(), vhost) != null; }
-
-    private String vhost(ApiRequest q, Map<String, String> p) {
-        String vh = p.get("vhost");
-        if (ctx.state().vhost(vh) == null) throw new ApiException(404, "not_found", "vhost_not_found");
-        if (!visible(q, vh)) throw ApiException.notAuthorised("Access refused.");
-        return vh;
-    }
+    private String vhost(ApiRequest q, Map<String, String> p) { return ctx.visibleVhost(q, p.get("vhost")).name(); }
 
     private List<VhostState> sortedVhosts() {
         return ctx.state().vhosts().stream().sorted(Comparator.comparing(VhostState::name)).toList();
@@ -177,7 +170,7 @@ final class BrokerResources {
     private CompletableFuture<List<Map<String, Object>>> queues(ApiRequest q, String only) {
         List<CompletableFuture<List<Admin.QueueInfo>>> parts = new ArrayList<>();
         for (VhostState v : sortedVhosts()) {
-            if ((only == null || v.name().equals(only)) && visible(q, v.name())) parts.add(ctx.broker().admin().queues(v.name()));
+            if ((only == null || v.name().equals(only)) && ctx.visible(q, v.name())) parts.add(ctx.broker().admin().queues(v.name()));
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(x -> {
             List<Map<String, Object>> out = new ArrayList<>();
@@ -189,7 +182,7 @@ final class BrokerResources {
     private List<Map<String, Object>> exchanges(ApiRequest q, String only) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (VhostState v : sortedVhosts()) {
-            if (only != null && !v.name().equals(only) || !visible(q, v.name())) continue;
+            if (only != null && !v.name().equals(only) || !ctx.visible(q, v.name())) continue;
             List<ExchangeRecord> xs = new ArrayList<>();
             v.exchanges().forEach(xs::add);
             xs.sort(Comparator.comparing(ExchangeRecord::name));

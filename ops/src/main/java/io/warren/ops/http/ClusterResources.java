@@ -141,11 +141,7 @@ final class ClusterResources {
         return out;
     }
 
-    private String vhost(ApiRequest q, String vh) {
-        if (ctx.state().vhost(vh) == null) throw new ApiException(404, "not_found", "vhost_not_found");
-        if (!q.seesAll() && ctx.state().permission(q.userName(), vh) == null) throw ApiException.notAuthorised("Access refused.");
-        return vh;
-    }
+    private String vhost(ApiRequest q, String vh) { return ctx.visibleVhost(q, vh).name(); }
 
     private PolicyRecord findPolicy(String vhost, String name, boolean operator) {
         VhostState v = ctx.state().vhost(vhost);
@@ -156,7 +152,7 @@ final class ClusterResources {
     private CompletableFuture<List<Map<String, Object>>> policies(ApiRequest q, String only, boolean operator) {
         List<CompletableFuture<List<PolicyRecord>>> parts = new ArrayList<>();
         ctx.state().vhosts().stream().map(VhostState::name).sorted()
-                .filter(v -> (only == null || v.equals(only)) && (q.seesAll() || ctx.state().permission(q.userName(), v) != null))
+                .filter(v -> (only == null || v.equals(only)) && ctx.visible(q, v))
                 .forEach(v -> parts.add(operator ? admin.operatorPolicies(v) : admin.policies(v)));
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(x -> {
             List<Map<String, Object>> out = new ArrayList<>();
@@ -198,7 +194,7 @@ final class ClusterResources {
             int exchanges = 0;
             int queues = 0;
             for (VhostState v : ctx.state().vhosts()) {
-                if (!q.seesAll() && ctx.state().permission(q.userName(), v.name()) == null) continue;
+                if (!ctx.visible(q, v.name())) continue;
                 for (var x : v.exchanges()) exchanges++;
                 queues += v.queueCount();
             }
