@@ -45,8 +45,8 @@ final class ClusterResources {
             if (name.isBlank()) throw ApiException.badRequest("a cluster name cannot be empty");
             return setGlobal("cluster_name", name).thenApply(x -> ApiResponse.noContent());
         });
-        r.sync("GET", "global-parameters", Needs.ADMINISTRATOR, (q, p) -> ApiResponse.ok(globals()));
-        r.sync("GET", "global-parameters/{name}", Needs.ADMINISTRATOR, (q, p) -> ApiResponse.ok(globals().stream()
+        r.sync("GET", "global-parameters", Needs.ADMINISTRATOR, (q, p) -> ApiResponse.ok(globals(ctx.state())));
+        r.sync("GET", "global-parameters/{name}", Needs.ADMINISTRATOR, (q, p) -> ApiResponse.ok(globals(ctx.state()).stream()
                 .filter(g -> g.get("name").equals(p.get("name"))).findFirst().orElseThrow(ApiException::notFound)));
         r.async("PUT", "global-parameters/{name}", Needs.ADMINISTRATOR, (q, p) -> {
             boolean created = !ctx.state().globalParameters().containsKey(p.get("name"));
@@ -124,9 +124,9 @@ final class ClusterResources {
     }
 
     /** The global parameters as RabbitMQ lists them: {@code {"name", "value"}}. */
-    List<Map<String, Object>> globals() {
+    static List<Map<String, Object>> globals(io.warren.metadata.state.MetadataState state) {
         List<Map<String, Object>> out = new ArrayList<>();
-        ctx.state().globalParameters().forEach((k, v) -> {
+        state.globalParameters().forEach((k, v) -> {
             Object value;
             try {
                 value = Json.MAPPER.readValue(v, Object.class);

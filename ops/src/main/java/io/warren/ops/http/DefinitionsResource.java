@@ -86,7 +86,7 @@ final class DefinitionsResource {
                     .sorted(Comparator.comparing(TopicPermission::user).thenComparing(TopicPermission::vhost))
                     .map(AccessResources::topicPermission).toList());
             out.put("parameters", parameters);
-            out.put("global_parameters", new ClusterResources(ctx).globals());
+            out.put("global_parameters", ClusterResources.globals(s));
         } else {
             out.put("parameters", parameters);
         }
