@@ -161,7 +161,7 @@ class Warren:
         """The node leading a queue's group, as node 2 sees it (warren ctl list_queues)."""
         out = subprocess.run(["java", "-cp", f"{ROOT}/ops/target/ops-0.1.0-SNAPSHOT.jar:{ROOT}/ops/target/lib/*",
                               "io.warren.ops.cli.Ctl", "-n", f"127.0.0.1:{self.raft[1]}", "--cluster-secret", "bench",
-                              "--formatter", "json", "list_queues"], capture_output=True, text=True, timeout=60).stdout
+                              "--formatter", "json", "list_queues", "name", "leader"], capture_output=True, text=True, timeout=60).stdout
         try:
             return next((r["leader"] for r in json.loads(out) if r["name"] == queue), None)
         except ValueError:

@@ -258,7 +258,7 @@ class ClusterTest {
             ch.queueDeclare("lq-q", true, false, false, null); // client-local: led by n2
             ch.basicPublish("", "lq-q", null, "one".getBytes());
         }
-        var out = ctl(2, "list_queues");
+        var out = ctl(2, "list_queues", "name", "type", "group", "leader", "members", "online", "messages");
         var rows = out;
         com.fasterxml.jackson.databind.JsonNode row = null;
         for (var r : rows) if (r.get("name").asText().equals("lq-q")) row = r;
@@ -282,7 +282,7 @@ class ClusterTest {
             ca.basicQos(7);
             ca.basicConsume("ls-q", false, "ls-tag", new DefaultConsumer(ca));
             cb.txSelect();
-            var conns = ctl(1, "list_connections");
+            var conns = ctl(1, "list_connections", "pid", "user", "vhost", "peer_host", "peer_port", "channels");
             java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> byNode = new java.util.HashMap<>();
             for (var c : conns) byNode.put(c.get("pid").asText().split("/")[0], c);
             assertTrue(byNode.containsKey("n1@127.0.0.1") && byNode.containsKey("n3@127.0.0.1"), conns.toString());
@@ -293,7 +293,7 @@ class ClusterTest {
             assertEquals(((com.rabbitmq.client.impl.AMQConnection) a).getLocalPort(), ra.get("peer_port").asInt());
             assertEquals(1, ra.get("channels").asInt());
             com.fasterxml.jackson.databind.JsonNode chA = null, chB = null;
-            for (var c : ctl(1, "list_channels")) {
+            for (var c : ctl(1, "list_channels", "pid", "confirm", "transactional", "prefetch_count", "consumer_count")) {
                 if (c.get("pid").asText().startsWith(ra.get("pid").asText() + " ")) chA = c;
                 if (c.get("pid").asText().startsWith(byNode.get("n3@127.0.0.1").get("pid").asText() + " ")) chB = c;
             }
@@ -316,7 +316,7 @@ class ClusterTest {
             boolean gone = false;
             while (!gone && System.currentTimeMillis() < deadline) {
                 gone = true;
-                for (var c : ctl(1, "list_connections")) if (c.get("pid").asText().equals(pidA)) gone = false;
+                for (var c : ctl(1, "list_connections", "pid")) if (c.get("pid").asText().equals(pidA)) gone = false;
                 if (!gone) Thread.sleep(50);
             }
             assertTrue(gone, "a closed connection leaves the listing");

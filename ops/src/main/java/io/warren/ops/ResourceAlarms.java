@@ -24,7 +24,7 @@ public final class ResourceAlarms implements BrokerPort.Alarms, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ResourceAlarms.class);
 
     private final Path dataDir;
-    private final double memoryHighWatermark;
+    private volatile double memoryHighWatermark;
     private volatile long diskFreeLimit;
     private final CopyOnWriteArrayList<Runnable> listeners = new CopyOnWriteArrayList<>();
     private volatile Set<String> active = Set.of();
@@ -62,7 +62,6 @@ public final class ResourceAlarms implements BrokerPort.Alarms, AutoCloseable {
      * no time to confirm it); when it is above the watermark and the alarm is not up yet, a check runs now.
      */
     private void watchCollections() {
-        double limit = memoryHighWatermark * Runtime.getRuntime().maxMemory();
         Set<String> heapPools = heapPools();
         for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
             if (!(gc instanceof javax.management.NotificationEmitter emitter)) continue;
@@ -71,7 +70,7 @@ public final class ResourceAlarms implements BrokerPort.Alarms, AutoCloseable {
                 var info = com.sun.management.GarbageCollectionNotificationInfo.from(
                         (javax.management.openmbean.CompositeData) n.getUserData()).getGcInfo();
                 long used = usedAfter(info, heapPools);
-                if (active.contains("memory") || used <= limit || timer.isShutdown()) return;
+                if (active.contains("memory") || used <= memoryLimitBytes() || timer.isShutdown()) return;
                 if (used > dangerBytes()) set(true, active.contains("disk"));
                 else timer.execute(this::checkQuietly);
             };
@@ -84,7 +83,9 @@ public final class ResourceAlarms implements BrokerPort.Alarms, AutoCloseable {
         }
     }
 
-    /** Changes the disk limit at run time (as {@code rabbitmqctl set_disk_free_limit}) and re-checks. */
+    /** The directory whose file system the disk alarm watches. */
+    public Path dataDir() { return dataDir; }
+
     /** The heap use at which the memory alarm goes up, bytes. */
     public long memoryLimitBytes() { return (long) (memoryHighWatermark * Runtime.getRuntime().maxMemory()); }
 
@@ -99,8 +100,20 @@ public final class ResourceAlarms implements BrokerPort.Alarms, AutoCloseable {
         }
     }
 
+    /** The watermark as a fraction of the maximum heap. */
+    public double memoryHighWatermark() { return memoryHighWatermark; }
+
+    /** Changes the disk limit at run time (as {@code rabbitmqctl set_disk_free_limit}) and re-checks. */
     public void setDiskFreeLimit(long bytes) {
+        if (bytes < 0) throw new IllegalArgumentException("a disk free limit cannot be negative");
         diskFreeLimit = bytes;
+        check();
+    }
+
+    /** Changes the memory watermark at run time (as {@code rabbitmqctl set_vm_memory_high_watermark}) and re-checks. */
+    public void setMemoryHighWatermark(double fraction) {
+        if (!(fraction >= 0 && fraction <= 1)) throw new IllegalArgumentException("a memory high watermark is a fraction from 0 to 1");
+        memoryHighWatermark = fraction;
         check();
     }
 

@@ -49,9 +49,11 @@ public final class WarrenNode implements AutoCloseable {
         if (config.loadDefinitions != null) loadDefinitions(config.loadDefinitions);
         if (config.managementPort >= 0) http = new io.warren.ops.http.HttpApiServer("management API",
                 io.warren.ops.http.HttpApiServer.management(management)).start(config.managementBind, config.managementPort);
+        if (http != null) management.listening("http", http.port());
         if (config.prometheusPort >= 0) {
             metrics = new io.warren.ops.http.HttpApiServer("Prometheus metrics",
                     new io.warren.ops.metrics.NodeMetrics(context, alarms).handler()).start(config.managementBind, config.prometheusPort);
+            management.listening("prometheus", metrics.port());
         }
         LOG.info("Warren node {} ready: AMQP on {}:{}, management API on {}, data in {}", config.nodeName, config.amqpBind, amqp.port(),
                 http == null ? "(off)" : config.managementBind + ":" + http.port(), config.dataDir.toAbsolutePath());
@@ -96,6 +98,7 @@ public final class WarrenNode implements AutoCloseable {
         if (metrics != null) metrics.close();
         if (http != null) http.close();
         if (amqp != null) amqp.close();
+        if (management != null) management.close();
         if (broker != null) broker.close();
         if (alarms != null) alarms.close();
         LOG.info("Warren node {} stopped", config.nodeName);

@@ -40,10 +40,12 @@ final class ClusterAdmin implements Admin {
     private final Membership membership;
     private final LinkClient link;
     private final Supplier<Sessions> local;
+    private final java.util.function.Function<Iterable<QueueRecord>, Map<QueueRecord, QueueStats>> served;
 
     ClusterAdmin(Nodes nodes, MetadataPort metadata, QueuePort queues, QueueLocator locator, Membership membership, LinkClient link,
-                 Supplier<Sessions> local) {
+                 Supplier<Sessions> local, java.util.function.Function<Iterable<QueueRecord>, Map<QueueRecord, QueueStats>> served) {
         this.nodes = nodes;
+        this.served = served;
         this.link = link;
         this.local = local;
         this.metadata = metadata;
@@ -69,6 +71,11 @@ final class ClusterAdmin implements Admin {
 
     @Override public CompletableFuture<ClusterStatus> clusterStatus() { return membership.status(); }
 
+    /**
+     * Each node is asked once for the counts of the queues it serves (so a listing of 10,000 queues costs a call per
+     * node, not per queue): a node that answers is online, and the one that serves a queue is its leader. A queue no
+     * node claims (an election under way, its node down) is looked up alone, as before, within {@link #LIVE_WAIT_MS}.
+     */
     @Override
     public CompletableFuture<List<QueueInfo>> queues(String vhost) {
         List<QueueRecord> qs;
@@ -79,32 +86,56 @@ final class ClusterAdmin implements Admin {
             return CompletableFuture.failedFuture(e);
         }
         qs.sort(Comparator.comparing(QueueRecord::name));
-        Map<String, CompletableFuture<Boolean>> answering = new HashMap<>(); // each node asked once per listing
-        List<CompletableFuture<QueueInfo>> rows = new ArrayList<>();
-        for (QueueRecord q : qs) {
-            CompletableFuture<String> leader = locator.locate(q).completeOnTimeout("", LIVE_WAIT_MS, TimeUnit.MILLISECONDS)
-                    .exceptionally(e -> "");
-            CompletableFuture<QueueStats> stats = queues.stats(q).completeOnTimeout(null, LIVE_WAIT_MS, TimeUnit.MILLISECONDS)
-                    .exceptionally(e -> null);
-            List<CompletableFuture<Boolean>> up = new ArrayList<>();
-            for (String m : q.members()) up.add(answering.computeIfAbsent(m, this::answers));
-            List<CompletableFuture<?>> parts = new ArrayList<>(up);
-            parts.add(leader);
-            parts.add(stats);
-            rows.add(CompletableFuture.allOf(parts.toArray(CompletableFuture<?>[]::new)).thenApply(x -> {
-                List<String> online = new ArrayList<>();
-                for (int i = 0; i < up.size(); i++) if (up.get(i).join()) online.add(q.members().get(i));
-                return new QueueInfo(q, leader.join(), online, stats.join());
-            }));
+        Map<String, CompletableFuture<Map<Long, QueueStats>>> served = new HashMap<>();
+        for (NodeRecord n : metadata.state().nodes()) {
+            CompletableFuture<Map<Long, QueueStats>> part = nodes.isSelf(n.name()) ? now(() -> servedHere(vhost))
+                    : link.call(n.raftAddress(), new LinkCall.ServedQueues(vhost), LIVE_WAIT_MS);
+            served.put(n.name(), part.completeOnTimeout(null, LIVE_WAIT_MS, TimeUnit.MILLISECONDS).exceptionally(e -> null));
         }
-        return CompletableFuture.allOf(rows.toArray(CompletableFuture<?>[]::new))
-                .thenApply(x -> rows.stream().map(CompletableFuture::join).toList());
+        return CompletableFuture.allOf(served.values().toArray(CompletableFuture<?>[]::new)).thenCompose(x -> {
+            List<CompletableFuture<QueueInfo>> rows = new ArrayList<>();
+            for (QueueRecord q : qs) {
+                List<String> online = new ArrayList<>();
+                String leader = "";
+                QueueStats stats = null;
+                for (String m : q.hasGroup() ? q.members() : List.of(q.ownerNode())) {
+                    Map<Long, QueueStats> answer = served.containsKey(m) ? served.get(m).join() : null;
+                    if (answer == null) continue;
+                    online.add(m);
+                    QueueStats s = answer.get(q.id());
+                    if (s != null) {
+                        leader = m;
+                        stats = s;
+                    }
+                }
+                rows.add(stats != null ? CompletableFuture.completedFuture(new QueueInfo(q, leader, online, stats)) : alone(q, online));
+            }
+            return CompletableFuture.allOf(rows.toArray(CompletableFuture<?>[]::new))
+                    .thenApply(y -> rows.stream().map(CompletableFuture::join).toList());
+        });
     }
 
-    private CompletableFuture<Boolean> answers(String nodeName) {
-        if (nodes.isSelf(nodeName)) return CompletableFuture.completedFuture(true);
-        NodeRecord n = metadata.state().node(nodeName);
-        return n == null ? CompletableFuture.completedFuture(false) : membership.answers(n.raftAddress());
+    /** A queue no node said it serves: its leader and counts asked for it alone. */
+    private CompletableFuture<QueueInfo> alone(QueueRecord q, List<String> online) {
+        CompletableFuture<String> leader = locator.locate(q).completeOnTimeout("", LIVE_WAIT_MS, TimeUnit.MILLISECONDS)
+                .exceptionally(e -> "");
+        CompletableFuture<QueueStats> stats = queues.stats(q).completeOnTimeout(null, LIVE_WAIT_MS, TimeUnit.MILLISECONDS)
+                .exceptionally(e -> null);
+        return leader.thenCombine(stats, (l, s) -> new QueueInfo(q, l, online, s));
+    }
+
+    /** The counts of the queues of {@code vhost} ("" for all) this node serves now, by queue id. */
+    Map<Long, QueueStats> servedHere(String vhost) {
+        Iterable<QueueRecord> of;
+        if (vhost.isEmpty()) {
+            of = metadata.state().allQueues();
+        } else {
+            VhostState v = metadata.state().vhost(vhost);
+            of = v == null ? List.of() : v.queues();
+        }
+        Map<Long, QueueStats> out = new HashMap<>();
+        served.apply(of).forEach((q, s) -> out.put(q.id(), s));
+        return out;
     }
 
     @Override

@@ -142,7 +142,7 @@ public final class RaftBroker implements BrokerPort, AutoCloseable {
         this.queues = new QueueForwarder(nodes, locator, host, link, features.timer());
         this.groups = lifecycle[0] = new GroupLifecycle(n, nodes, host, metadataSm::state, housekeeping);
         this.membership = new Membership(n, nodes, link, metadata, housekeeping);
-        this.admin = new ClusterAdmin(nodes, metadata, queues, locator, membership, link, () -> sessions);
+        this.admin = new ClusterAdmin(nodes, metadata, queues, locator, membership, link, () -> sessions, host::servedStats);
         this.definitions = new CheckedDefinitions(metadata, queues, config.defaultQueueType());
         this.publisher = new RoutedPublisher(metadata, queues, definitions);
         dispatcher[0] = new LinkDispatcher(n, nodes, host, membership, barrier, metadataSm, admin, () -> management);
@@ -259,6 +259,18 @@ public final class RaftBroker implements BrokerPort, AutoCloseable {
     /** The management API of this node, as the operator's CLI calls it over the link (method, /api path, query, body). */
     public interface ManagementHandler {
         CompletableFuture<LinkCall.Managed> handle(String method, List<String> path, java.util.Map<String, String> query, byte[] body);
+    }
+
+    /**
+     * Asks the management API of node {@code name} as its operator (over the link; this node's own directly), for what
+     * only that node knows (its resources, alarms, counters). Fails when the node is unknown or does not answer in time.
+     */
+    public CompletableFuture<LinkCall.Managed> askNode(String name, String method, List<String> path, long timeoutMs) {
+        LinkCall.Manage request = new LinkCall.Manage(method, path, java.util.Map.of(), new byte[0]);
+        if (nodes.isSelf(name)) return management.handle(request);
+        NodeRecord n = state().node(name);
+        if (n == null) return CompletableFuture.failedFuture(io.warren.metadata.model.DomainException.notFound("node '" + name + "'"));
+        return link.call(n.raftAddress(), request, timeoutMs).orTimeout(timeoutMs, TimeUnit.MILLISECONDS);
     }
 
     public void management(ManagementHandler h) { this.management = r -> h.handle(r.method(), r.path(), r.query(), r.body()); }

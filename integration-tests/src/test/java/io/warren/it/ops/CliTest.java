@@ -156,5 +156,53 @@ class CliTest {
         }
         Run queues = ctl("-q", "list_queues", "messages", "name", "--no-table-headers");
         assertTrue(queues.out().contains("1\tcli-q\n"), "columns in the order asked: " + queues.out());
+        assertTrue(ctl("-q", "list_queues").out().contains("name\tmessages\ncli-q\t1\n"), "RabbitMQ's default columns");
+        Run items = ctl("-q", "list_queues", "name", "durable", "type", "state", "messages_ready", "message_bytes", "--no-table-headers");
+        assertTrue(items.out().contains("cli-q\ttrue\tquorum\trunning\t1\t\n"), "an item Warren has no figure for prints empty: " + items.out());
+        assertTrue(ctl("-q", "list_queues", "--local", "name").out().contains("cli-q"), "--local: the queues this node serves");
+        assertEquals("name\n", ctl("-q", "list_queues", "--offline", "name").out(), "--offline: none is down");
+        assertEquals(64, ctl("list_queues", "no_such_item").exit());
+        assertTrue(ctl("-q", "list_exchanges").out().contains("amq.topic\ttopic\n"));
+        assertTrue(ctl("-q", "list_bindings", "--no-table-headers").out().contains("\texchange\tcli-q\tqueue\tcli-q\t"),
+                "the default exchange's binding, source_name empty");
+    }
+
+    /** status, listeners, the run-time alarm thresholds and the feature flags, as rabbitmqctl and rabbitmq-diagnostics print them. */
+    @Test
+    void nodeStatusListenersAndThresholds() throws Exception {
+        Run status = ctl("status");
+        assertEquals(0, status.exit(), status.err());
+        for (String section : List.of("Runtime", "Plugins", "Data directory", "Alarms", "Memory", "File Descriptors", "Free Disk Space",
+                "Totals", "Listeners")) {
+            assertTrue(status.out().contains("\n" + section + "\n"), section + " in " + status.out());
+        }
+        assertTrue(status.out().contains("Interface: [::], port: " + node.port() + ", protocol: amqp, purpose: AMQP 0-9-1"), status.out());
+        var json = Api.JSON.readTree(ctl("--formatter", "json", "status").out());
+        assertEquals(String.valueOf(ProcessHandle.current().pid()), json.get("pid").asText());
+        assertTrue(json.get("vm_memory_high_watermark_limit").asLong() > 0);
+        assertEquals(1, json.get("totals").get("virtual_host_count").asInt());
+        Run listeners = ctl("-q", "listeners");
+        assertTrue(listeners.out().contains("port: " + node.port() + ", protocol: amqp"), listeners.out());
+        assertTrue(listeners.out().contains("port: " + node.node().managementPort() + ", protocol: http"), listeners.out());
+
+        assertEquals(0, ctl("set_vm_memory_high_watermark", "0.0000001").exit());
+        assertEquals(69, ctl("check_local_alarms").exit(), "a watermark below the heap in use raises the memory alarm");
+        assertTrue(ctl("check_alarms").out().contains("memory on warren@test"));
+        assertEquals(0, ctl("set_vm_memory_high_watermark", "0.4").exit());
+        assertEquals(0, ctl("check_local_alarms").exit());
+        assertEquals(64, ctl("set_vm_memory_high_watermark", "1.5").exit());
+        assertEquals(0, ctl("set_vm_memory_high_watermark", "absolute", "64MiB").exit());
+        assertEquals(64L << 20, node.node().alarms().memoryLimitBytes(), 1024.0);
+        assertEquals(0, ctl("set_vm_memory_high_watermark", "0.4").exit());
+
+        assertEquals(0, ctl("set_disk_free_limit", "1GB").exit());
+        assertEquals(1_000_000_000L, node.node().alarms().diskFreeLimitBytes());
+        assertEquals(0, ctl("set_disk_free_limit", "2GiB").exit());
+        assertEquals(2L << 30, node.node().alarms().diskFreeLimitBytes());
+        assertEquals(0, ctl("set_disk_free_limit", "50MB").exit());
+        assertEquals(64, ctl("set_disk_free_limit", "lots").exit());
+
+        assertEquals("name\tstate\n", ctl("-q", "list_feature_flags").out());
+        assertEquals(0, ctl("check_if_node_is_quorum_critical").exit(), "a single node is never quorum critical (RabbitMQ's rule)");
     }
 }

@@ -15,6 +15,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** On a 3-node cluster, what one node's API changes every node's API shows, and each node lists the same objects. */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class ClusterListingTest {
     static TestCluster cluster;
 
@@ -25,6 +26,7 @@ class ClusterListingTest {
     static Api api(int i) { return new Api(cluster.node(i).node().managementPort(), "guest", "guest"); }
 
     @Test
+    @org.junit.jupiter.api.Order(0)
     @SuppressWarnings("unchecked")
     void everyNodeListsTheSame() throws Exception {
         assertEquals(201, api(0).put("users/everywhere", Map.of("password", "pw", "tags", "management")).status());
@@ -52,6 +54,73 @@ class ClusterListingTest {
         }
         List<Map<String, Object>> qs = (List<Map<String, Object>>) api(1).get("queues/shared?columns=name,messages").json();
         assertEquals(List.of(Map.of("name", "q1", "messages", 1)), qs);
+    }
+
+    /**
+     * What only a node knows is asked of every node: /api/nodes has each node's own figures, the alarms check sees another
+     * node's alarm, the overview adds up the nodes' message counters and the queues' totals.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(1)
+    @SuppressWarnings("unchecked")
+    void figuresComeFromEveryNode() throws Exception {
+        List<Map<String, Object>> nodes = (List<Map<String, Object>>) api(0).get("nodes").json();
+        assertEquals(3, nodes.size());
+        java.util.Set<Object> pids = new java.util.HashSet<>();
+        for (Map<String, Object> n : nodes) {
+            assertEquals(true, n.get("running"), n.toString());
+            for (String k : List.of("mem_used", "mem_limit", "disk_free", "disk_free_limit", "fd_used", "sockets_used", "uptime", "proc_used")) {
+                assertTrue(n.get(k) instanceof Number, k + " of " + n.get("name"));
+            }
+            pids.add(n.get("db_dir"));
+        }
+        assertEquals(3, pids.size(), "each node's own figures, not the answering node's three times");
+
+        assertEquals(204, api(1).put("warren/vm-memory-high-watermark", Map.of("fraction", 0.0000001)).status());
+        try {
+            Api.Reply alarms = api(0).get("health/checks/alarms");
+            assertEquals(503, alarms.status());
+            assertTrue(alarms.body().contains("memory on " + cluster.node(1).config.nodeName), alarms.body());
+            assertEquals(200, api(0).get("health/checks/local-alarms").status(), "node 1 itself has none");
+        } finally {
+            assertEquals(204, api(1).put("warren/vm-memory-high-watermark", Map.of("fraction", 0.4)).status());
+        }
+
+        assertEquals(201, api(0).put("queues/%2F/stats-q", Map.of("durable", true, "arguments", Map.of("x-queue-type", "quorum"))).status());
+        for (int i = 0; i < 3; i++) {
+            try (Connection c = cluster.node(i).connect(); Channel ch = c.createChannel()) {
+                ch.confirmSelect();
+                for (int k = 0; k < 5; k++) ch.basicPublish("", "stats-q", null, "m".getBytes());
+                ch.waitForConfirmsOrDie(10_000);
+            }
+        }
+        Map<String, Object> overview = (Map<String, Object>) api(2).get("overview").json();
+        Map<String, Object> stats = (Map<String, Object>) overview.get("message_stats");
+        assertTrue(((Number) stats.get("publish")).longValue() >= 15, "publishes on all three nodes: " + stats);
+        assertTrue(((Number) stats.get("confirm")).longValue() >= 15, stats.toString());
+        assertTrue(stats.get("publish_details") instanceof Map<?, ?>, stats.toString());
+        Map<String, Object> totals = (Map<String, Object>) overview.get("queue_totals");
+        assertTrue(((Number) totals.get("messages")).longValue() >= 15, totals.toString());
+        List<Map<String, Object>> listeners = (List<Map<String, Object>>) overview.get("listeners");
+        assertEquals(3, listeners.stream().filter(l -> l.get("protocol").equals("amqp")).count(), listeners.toString());
+    }
+
+    /** With a member down, every quorum queue on a 3-node cluster hangs on the remaining two: each is quorum critical. */
+    @Test
+    @org.junit.jupiter.api.Order(2)
+    @SuppressWarnings("unchecked")
+    void aNodeIsQuorumCriticalWhenAnotherMemberIsDown() throws Exception {
+        assertEquals(201, api(0).put("queues/%2F/critical-q", Map.of("durable", true, "arguments", Map.of("x-queue-type", "quorum"))).status());
+        Api.Reply ok = api(0).get("health/checks/node-is-quorum-critical");
+        assertEquals(200, ok.status(), "all three members up: " + ok.body());
+        cluster.node(2).stop(); // the last test of the class: the cluster stays at two
+        Api.Reply critical = api(0).get("health/checks/node-is-quorum-critical");
+        assertEquals(503, critical.status(), critical.body());
+        Map<String, Object> body = (Map<String, Object>) critical.json();
+        assertEquals("failed", body.get("status"));
+        assertTrue(((List<Map<String, Object>>) body.get("queues")).stream().anyMatch(q -> q.get("name").equals("critical-q")), critical.body());
+        List<Map<String, Object>> nodes = (List<Map<String, Object>>) api(0).get("nodes").json();
+        assertEquals(List.of(true, true, false), nodes.stream().map(n -> n.get("running")).toList(), "the stopped node shows as not running");
     }
 
     static Connection loginTo(TestNode n) throws Exception {

@@ -3,7 +3,6 @@ package io.warren.ops.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.warren.metadata.model.PolicyRecord;
 import io.warren.metadata.port.Admin;
-import io.warren.metadata.port.Sessions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,8 +23,8 @@ import java.util.concurrent.Callable;
 @Command(name = "warren ctl", mixinStandardHelpOptions = true,
         subcommands = {StatusVerbs.ClusterStatus.class, Ctl.ForgetClusterNode.class, Ctl.SetPolicy.class, Ctl.ClearPolicy.class,
                 Ctl.ListPolicies.class, Ctl.SetOperatorPolicy.class, Ctl.ClearOperatorPolicy.class, Ctl.ListOperatorPolicies.class,
-                Ctl.UpdateVhostMetadata.class, Ctl.ListQueues.class, Ctl.ListExchanges.class, Ctl.ListBindings.class, Ctl.ListConnections.class,
-                Ctl.ListChannels.class, Ctl.ListConsumers.class,
+                Ctl.UpdateVhostMetadata.class, ListVerbs.ListQueues.class, ListVerbs.ListExchanges.class, ListVerbs.ListBindings.class,
+                ListVerbs.ListConnections.class, ListVerbs.ListChannels.class, ListVerbs.ListConsumers.class,
                 UserVerbs.AddUser.class, UserVerbs.DeleteUser.class, UserVerbs.ChangePassword.class, UserVerbs.ClearPassword.class,
                 UserVerbs.SetUserTags.class, UserVerbs.ListUsers.class, UserVerbs.AuthenticateUser.class, UserVerbs.HashPassword.class,
                 VhostVerbs.AddVhost.class, VhostVerbs.DeleteVhost.class, VhostVerbs.ListVhosts.class, VhostVerbs.SetPermissions.class,
@@ -38,6 +37,9 @@ import java.util.concurrent.Callable;
                 HealthVerbs.CheckVirtualHosts.class, HealthVerbs.CheckPortListener.class, HealthVerbs.CheckPortConnectivity.class,
                 HealthVerbs.Plugins.class, HealthVerbs.EnableFeatureFlag.class, DefinitionVerbs.SetClusterName.class,
                 HealthVerbs.CloseConnection.class, HealthVerbs.CloseAllConnections.class, HealthVerbs.ChangeClusterNodeType.class, HealthVerbs.SyncQueue.class, HealthVerbs.CancelSyncQueue.class,
+                NodeVerbs.Status.class, NodeVerbs.Listeners.class, NodeVerbs.SetVmMemoryHighWatermark.class, NodeVerbs.SetDiskFreeLimit.class,
+                NodeVerbs.ListFeatureFlags.class, HealthVerbs.CheckIfNodeIsQuorumCritical.class,
+                DefinitionVerbs.SetParameter.class, DefinitionVerbs.ClearParameter.class, DefinitionVerbs.ListParameters.class,
                 DefinitionVerbs.SetGlobalParameter.class, DefinitionVerbs.ClearGlobalParameter.class, DefinitionVerbs.ListGlobalParameters.class},
         description = "Operates a running Warren node (rabbitmqctl-style verbs).")
 public final class Ctl implements Callable<Integer> {
@@ -270,98 +272,6 @@ public final class Ctl implements Callable<Integer> {
         ListOperatorPolicies() { super("operator policies"); }
 
         @Override boolean operator() { return true; }
-    }
-
-    @Command(name = "list_queues", description = "lists the queues of a vhost: name, type, Raft group, leader, members, online members, messages")
-    static final class ListQueues extends Listing {
-        ListQueues() { super("queues", "name", "type", "group", "leader", "members", "online", "messages"); }
-
-        @Override List<Map<String, Object>> fetch(AdminClient a) throws Exception {
-            return a.queues(vhost).get().stream().map(i -> row("name", i.queue().name(), "type", i.queue().type().wireName(),
-                    "group", i.queue().groupId() == null ? "" : i.queue().groupId(), "leader", i.leader(), "members", i.queue().members(),
-                    "online", i.online(), "messages", i.stats() == null ? "" : i.stats().messages())).toList();
-        }
-    }
-
-    @Command(name = "list_exchanges", description = "lists the exchanges of a vhost as this node has applied them")
-    static final class ListExchanges extends Listing {
-        ListExchanges() { super("exchanges", "name", "type", "durable", "auto_delete", "internal"); }
-
-        @Override List<Map<String, Object>> fetch(AdminClient a) throws Exception {
-            return a.exchanges(vhost).get().stream().map(x -> row("name", x.name(), "type", x.type().wireName(), "durable", x.durable(),
-                    "auto_delete", x.autoDelete(), "internal", x.internal())).toList();
-        }
-    }
-
-    @Command(name = "list_bindings", description = "lists the explicit bindings of a vhost as this node has applied them")
-    static final class ListBindings extends Listing {
-        ListBindings() { super("bindings", "source_name", "destination_name", "destination_kind", "routing_key", "arguments"); }
-
-        @Override List<Map<String, Object>> fetch(AdminClient a) throws Exception {
-            return a.bindings(vhost).get().stream().map(b -> row("source_name", b.source(), "destination_name", b.destination(),
-                    "destination_kind", b.toExchange() ? "exchange" : "queue", "routing_key", b.routingKey(), "arguments", b.arguments())).toList();
-        }
-    }
-
-    /** A listing of the whole cluster's client connections, channels or consumers. */
-    abstract static class SessionListing implements Callable<Integer> {
-        @CommandLine.ParentCommand Ctl ctl;
-        @Option(names = "--no-table-headers") boolean noHeaders;
-        @Parameters(arity = "0..*", description = "the columns to show, in this order") List<String> asked = new ArrayList<>();
-
-        private final String what;
-        private final String[] columns;
-
-        SessionListing(String what, String... columns) {
-            this.what = what;
-            this.columns = columns;
-        }
-
-        abstract List<Map<String, Object>> rows(Sessions.Snapshot s);
-
-        @Override public Integer call() throws Exception {
-            Sessions.Snapshot s;
-            try (AdminClient a = ctl.admin()) { s = a.sessions().get(); }
-            Columns.print(ctl, "Listing " + what + " ...", rows(s), List.of(columns), List.of(columns), asked, noHeaders);
-            return 0;
-        }
-    }
-
-    @Command(name = "list_connections", description = "lists the client connections of every node: user, peer, state")
-    static final class ListConnections extends SessionListing {
-        ListConnections() { super("connections", "pid", "user", "peer_host", "peer_port", "state", "vhost", "channels", "protocol"); }
-
-        @Override List<Map<String, Object>> rows(Sessions.Snapshot s) {
-            return s.connections().stream().map(c -> row("pid", c.id(), "user", c.user(), "peer_host", c.peerHost(), "peer_port", c.peerPort(),
-                    "state", "running", "vhost", c.vhost(), "channels", c.channels(), "protocol", c.protocol())).toList();
-        }
-    }
-
-    @Command(name = "list_channels", description = "lists the channels of every node's client connections")
-    static final class ListChannels extends SessionListing {
-        ListChannels() {
-            super("channels", "pid", "user", "consumer_count", "messages_unacknowledged", "confirm", "transactional", "messages_unconfirmed",
-                    "prefetch_count");
-        }
-
-        @Override List<Map<String, Object>> rows(Sessions.Snapshot s) {
-            return s.channels().stream().map(c -> row("pid", c.connectionId() + " (" + c.number() + ")", "user", c.user(),
-                    "consumer_count", c.consumers(), "messages_unacknowledged", c.unacked(), "confirm", c.mode().equals("C"),
-                    "transactional", c.mode().equals("T"), "messages_unconfirmed", c.unconfirmed(), "prefetch_count", c.prefetch())).toList();
-        }
-    }
-
-    @Command(name = "list_consumers", description = "lists the consumers of a vhost")
-    static final class ListConsumers extends SessionListing {
-        @Option(names = {"-p", "--vhost"}, defaultValue = "/") String vhost;
-
-        ListConsumers() { super("consumers", "queue_name", "channel_pid", "consumer_tag", "ack_required", "prefetch_count", "exclusive"); }
-
-        @Override List<Map<String, Object>> rows(Sessions.Snapshot s) {
-            return s.consumers().stream().filter(c -> c.vhost().equals(vhost)).map(c -> row("queue_name", c.queue(),
-                    "channel_pid", c.connectionId() + " (" + c.channel() + ")", "consumer_tag", c.tag(), "ack_required", c.ackRequired(),
-                    "prefetch_count", c.prefetch(), "exclusive", c.exclusive())).toList();
-        }
     }
 
     /** A row of a listing: column names and values, in order. */

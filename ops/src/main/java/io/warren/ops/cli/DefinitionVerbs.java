@@ -108,4 +108,55 @@ final class DefinitionVerbs {
             return 0;
         }
     }
+
+    @Command(name = "set_parameter", description = "sets a vhost's runtime parameter: component vhost-limits, name limits "
+            + "(shovel and federation parameters come with shovels and federation)")
+    static final class SetParameter implements Callable<Integer> {
+        @CommandLine.ParentCommand Ctl ctl;
+        @picocli.CommandLine.Option(names = {"-p", "--vhost"}, defaultValue = "/") String vhost;
+        @Parameters(index = "0") String component;
+        @Parameters(index = "1") String name;
+        @Parameters(index = "2") String json;
+
+        @Override public Integer call() throws Exception {
+            ctl.banner("Setting runtime parameter \"" + name + "\" for component \"" + component + "\" to \"" + json + "\" in vhost \"" + vhost + "\" ...");
+            Object value;
+            try {
+                value = new ObjectMapper().readValue(json, Object.class);
+            } catch (java.io.IOException e) {
+                throw new Ctl.Failure(65, "the value is not JSON: " + json);
+            }
+            ctl.api("PUT", java.util.Map.of("value", value), "parameters", component, vhost, name);
+            return 0;
+        }
+    }
+
+    @Command(name = "clear_parameter", description = "removes a vhost's runtime parameter")
+    static final class ClearParameter implements Callable<Integer> {
+        @CommandLine.ParentCommand Ctl ctl;
+        @picocli.CommandLine.Option(names = {"-p", "--vhost"}, defaultValue = "/") String vhost;
+        @Parameters(index = "0") String component;
+        @Parameters(index = "1") String name;
+
+        @Override public Integer call() throws Exception {
+            ctl.banner("Clearing runtime parameter \"" + name + "\" for component \"" + component + "\" on vhost \"" + vhost + "\" ...");
+            ctl.api("DELETE", null, "parameters", component, vhost, name);
+            return 0;
+        }
+    }
+
+    @Command(name = "list_parameters", description = "lists a vhost's runtime parameters")
+    static final class ListParameters implements Callable<Integer> {
+        @CommandLine.ParentCommand Ctl ctl;
+        @picocli.CommandLine.Option(names = {"-p", "--vhost"}, defaultValue = "/") String vhost;
+        @picocli.CommandLine.Option(names = "--no-table-headers") boolean noHeaders;
+
+        @SuppressWarnings("unchecked")
+        @Override public Integer call() throws Exception {
+            var rows = (java.util.List<java.util.Map<String, Object>>) ctl.api("GET", null, "parameters", "vhost-limits", vhost);
+            var columns = java.util.List.of("component", "name", "value");
+            Columns.print(ctl, "Listing runtime parameters for vhost \"" + vhost + "\" ...", rows, columns, columns, java.util.List.of(), noHeaders);
+            return 0;
+        }
+    }
 }

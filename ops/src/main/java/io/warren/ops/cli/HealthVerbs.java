@@ -99,6 +99,13 @@ final class HealthVerbs {
         @Override String passed() { return "Node " + ctl.node + " reported all vhosts as running"; }
     }
 
+    @Command(name = "check_if_node_is_quorum_critical", description = "fails when a quorum queue would lose its majority if this node stopped")
+    static final class CheckIfNodeIsQuorumCritical extends Check {
+        @Override String failure() throws Exception { return healthCheck("node-is-quorum-critical"); }
+
+        @Override String passed() { return "Node " + ctl.node + " reported no quorum queues that would lose their majority if it stopped"; }
+    }
+
     @Command(name = "check_port_listener", description = "fails when nothing listens on the port")
     static final class CheckPortListener extends Check {
         @Parameters(index = "0") String port;
@@ -115,6 +122,7 @@ final class HealthVerbs {
             Map<String, Object> o = (Map<String, Object>) ctl.api("GET", null, "overview");
             String host = ctl.address().substring(0, ctl.address().lastIndexOf(':'));
             for (Object l : (List<Object>) o.getOrDefault("listeners", List.of())) {
+                if (!o.get("node").equals(((Map<String, Object>) l).get("node"))) continue; // the asked node's own
                 int port = ((Number) ((Map<String, Object>) l).get("port")).intValue();
                 try (java.net.Socket s = new java.net.Socket()) {
                     s.connect(new java.net.InetSocketAddress(host, port), 5_000);

@@ -1,7 +1,6 @@
 package io.warren.ops.http;
 
 import io.warren.amqp.server.ConnectionRegistry;
-import io.warren.metadata.port.BrokerPort;
 import io.warren.metadata.service.AccessControl;
 import io.warren.metadata.state.MetadataState;
 import io.warren.raft.RaftBroker;
@@ -12,7 +11,7 @@ import java.util.function.Predicate;
  * What the API's resources reach on this node: the broker and its services, access control, the AMQP connections held
  * here, the node's alarms, and which loopback-only users this node lets in from elsewhere.
  */
-public record ApiContext(RaftBroker broker, AccessControl access, ConnectionRegistry connections, BrokerPort.Alarms alarms,
+public record ApiContext(RaftBroker broker, AccessControl access, ConnectionRegistry connections, io.warren.ops.ResourceAlarms alarms,
                          Predicate<String> loopbackExempt, int amqpPort, long startedAtMs) {
     public static final String PRODUCT_VERSION = "0.1.0";
     /** The RabbitMQ version Warren answers as (clients, tools and dashboards look at it to pick features). */

@@ -37,7 +37,8 @@ final class BrokerResources {
         r.async("GET", "queues/{vhost}/{name}", Needs.MANAGEMENT, (q, p) -> {
             QueueRecord qr = queue(q, p);
             return ctx.broker().admin().queues(qr.vhost()).thenApply(l -> ApiResponse.ok(l.stream()
-                    .filter(i -> i.queue().name().equals(qr.name())).findFirst().map(Render::queue).orElseThrow(ApiException::notFound)));
+                    .filter(i -> i.queue().name().equals(qr.name())).findFirst().map(i -> Render.queue(i, ctx.state().vhost(qr.vhost())))
+                    .orElseThrow(ApiException::notFound)));
         });
         r.async("PUT", "queues/{vhost}/{name}", Needs.MANAGEMENT, (q, p) -> {
             String vh = vhost(q, p);
@@ -174,7 +175,7 @@ final class BrokerResources {
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(x -> {
             List<Map<String, Object>> out = new ArrayList<>();
-            for (var part : parts) for (Admin.QueueInfo i : part.join()) out.add(Render.queue(i));
+            for (var part : parts) for (Admin.QueueInfo i : part.join()) out.add(Render.queue(i, ctx.state().vhost(i.queue().vhost())));
             return out;
         });
     }

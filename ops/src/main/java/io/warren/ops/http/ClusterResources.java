@@ -9,7 +9,6 @@ import io.warren.metadata.port.Sessions;
 import io.warren.metadata.state.VhostState;
 import io.warren.ops.http.Routes.Needs;
 
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -18,13 +17,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * {@code /api/overview}, {@code nodes}, {@code connections}, {@code channels}, {@code consumers}, {@code policies},
+ * {@code /api/cluster-name}, {@code global-parameters}, {@code connections}, {@code channels}, {@code consumers}, {@code policies},
  * {@code operator-policies}, the health checks and {@code aliveness-test}.
  */
 final class ClusterResources {
-    static final String PRODUCT_VERSION = ApiContext.PRODUCT_VERSION;
-    static final String RABBITMQ_VERSION = ApiContext.RABBITMQ_VERSION;
-
     private final ApiContext ctx;
     private final Admin admin;
 
@@ -34,11 +30,6 @@ final class ClusterResources {
     }
 
     void register(Routes r) {
-        r.async("GET", "overview", Needs.MANAGEMENT, (q, p) -> overview(q));
-        r.async("GET", "nodes", Needs.MONITORING, (q, p) -> admin.clusterStatus().thenApply(st ->
-                ApiResponse.ok(st.members().stream().map(this::node).toList())));
-        r.async("GET", "nodes/{node}", Needs.MONITORING, (q, p) -> admin.clusterStatus().thenApply(st -> ApiResponse.ok(st.members().stream()
-                .filter(m -> m.name().equals(p.get("node"))).findFirst().map(this::node).orElseThrow(ApiException::notFound))));
         r.sync("GET", "cluster-name", Needs.MANAGEMENT, (q, p) -> ApiResponse.ok(Map.of("name", ctx.clusterName())));
         r.async("PUT", "cluster-name", Needs.ADMINISTRATOR, (q, p) -> {
             String name = String.valueOf(Json.required(Json.object(q.body()), "name"));
@@ -106,8 +97,6 @@ final class ClusterResources {
             });
         }
 
-        r.sync("GET", "health/checks/alarms", Needs.MONITORING, (q, p) -> alarms());
-        r.sync("GET", "health/checks/local-alarms", Needs.MONITORING, (q, p) -> alarms());
         r.sync("GET", "health/checks/virtual-hosts", Needs.MONITORING, (q, p) -> healthy());
         r.sync("GET", "health/checks/port-listener/{port}", Needs.MONITORING, (q, p) ->
                 String.valueOf(ctx.amqpPort()).equals(p.get("port")) ? healthy()
@@ -171,69 +160,6 @@ final class ClusterResources {
         m.put("apply-to", p.applyTo());
         m.put("definition", p.definition());
         m.put("priority", p.priority());
-        return m;
-    }
-
-    // ---- overview and nodes ----
-
-    private CompletableFuture<ApiResponse> overview(ApiRequest q) {
-        return admin.sessions().thenApply(s -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("management_version", RABBITMQ_VERSION);
-            m.put("rates_mode", "none");
-            m.put("product_version", PRODUCT_VERSION);
-            m.put("product_name", "Warren");
-            m.put("rabbitmq_version", RABBITMQ_VERSION);
-            m.put("cluster_name", ctx.clusterName());
-            m.put("erlang_version", "none (Java " + Runtime.version().feature() + ")");
-            m.put("erlang_full_version", "Java " + Runtime.version());
-            m.put("disable_stats", false);
-            m.put("enable_queue_totals", true);
-            m.put("exchange_types", List.of(Map.of("name", "direct"), Map.of("name", "fanout"), Map.of("name", "topic"),
-                    Map.of("name", "headers")));
-            int exchanges = 0;
-            int queues = 0;
-            for (VhostState v : ctx.state().vhosts()) {
-                if (!ctx.visible(q, v.name())) continue;
-                for (var x : v.exchanges()) exchanges++;
-                queues += v.queueCount();
-            }
-            Map<String, Object> totals = new LinkedHashMap<>();
-            totals.put("connections", s.connections().size());
-            totals.put("channels", s.channels().size());
-            totals.put("exchanges", exchanges);
-            totals.put("queues", queues);
-            totals.put("consumers", s.consumers().size());
-            m.put("object_totals", totals);
-            m.put("node", ctx.nodeName());
-            if (q.hasTag("monitoring") || q.isAdministrator()) {
-                m.put("listeners", List.of(Map.of("node", ctx.nodeName(), "protocol", "amqp", "ip_address", "::", "port", ctx.amqpPort())));
-            }
-            return ApiResponse.ok(m);
-        });
-    }
-
-    private Map<String, Object> node(Admin.Member member) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", member.name());
-        m.put("type", "disc");
-        m.put("running", member.running());
-        if (member.name().equals(ctx.nodeName())) { // live figures are this node's own
-            Runtime rt = Runtime.getRuntime();
-            m.put("uptime", System.currentTimeMillis() - ctx.startedAtMs());
-            m.put("os_pid", String.valueOf(ProcessHandle.current().pid()));
-            m.put("processors", rt.availableProcessors());
-            m.put("mem_used", rt.totalMemory() - rt.freeMemory());
-            m.put("mem_alarm", ctx.alarms().active().contains("memory"));
-            m.put("disk_free_alarm", ctx.alarms().active().contains("disk"));
-            m.put("proc_used", Thread.activeCount());
-            m.put("sockets_used", ctx.connections().connections());
-            if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean os) {
-                m.put("fd_used", os.getOpenFileDescriptorCount());
-                m.put("fd_total", os.getMaxFileDescriptorCount());
-            }
-        }
-        m.put("being_drained", false);
         return m;
     }
 
@@ -308,11 +234,6 @@ final class ClusterResources {
     }
 
     // ---- health ----
-
-    private ApiResponse alarms() {
-        var up = ctx.alarms().active();
-        return up.isEmpty() ? healthy() : unhealthy("resource alarm(s) in effect: " + String.join(", ", new java.util.TreeSet<>(up)));
-    }
 
     private static ApiResponse healthy() { return ApiResponse.ok(Map.of("status", "ok")); }
 

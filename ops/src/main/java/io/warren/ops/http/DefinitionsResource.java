@@ -58,17 +58,15 @@ final class DefinitionsResource {
     Map<String, Object> export(String onlyVhost) {
         MetadataState s = ctx.state();
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("rabbit_version", ClusterResources.RABBITMQ_VERSION);
-        out.put("rabbitmq_version", ClusterResources.RABBITMQ_VERSION);
+        out.put("rabbit_version", ApiContext.RABBITMQ_VERSION);
+        out.put("rabbitmq_version", ApiContext.RABBITMQ_VERSION);
         out.put("product_name", "Warren");
-        out.put("product_version", ClusterResources.PRODUCT_VERSION);
+        out.put("product_version", ApiContext.PRODUCT_VERSION);
         List<VhostState> vhosts = s.vhosts().stream().filter(v -> onlyVhost == null || v.name().equals(onlyVhost))
                 .sorted(Comparator.comparing(VhostState::name)).toList();
         List<Map<String, Object>> parameters = new ArrayList<>();
         for (VhostState v : vhosts) {
-            if (!v.limits().isEmpty()) {
-                parameters.add(ordered("value", v.limits(), "vhost", v.name(), "component", "vhost-limits", "name", "limits"));
-            }
+            if (!v.limits().isEmpty()) parameters.add(ParameterResources.parameter(v));
         }
         if (onlyVhost == null) {
             out.put("users", s.users().stream().sorted(Comparator.comparing(UserRecord::name)).map(u -> ordered("name", u.name(),

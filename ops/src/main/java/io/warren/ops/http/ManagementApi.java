@@ -18,21 +18,25 @@ import java.util.concurrent.CompletableFuture;
  * {@link #handle}; the resources behind it are {@link AccessResources}, {@link BrokerResources},
  * {@link ClusterResources} and {@link DefinitionsResource}.
  */
-public final class ManagementApi {
+public final class ManagementApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ManagementApi.class);
     private static final Set<String> MANAGEMENT_TAGS = Set.of("management", "policymaker", "monitoring", "administrator");
 
     private final Routes routes = new Routes();
     private final AccessControl access;
     private final java.util.function.Predicate<String> loopbackExempt;
+    private final NodeFigures figures;
 
     public ManagementApi(ApiContext context) {
         this.access = context.access();
         this.loopbackExempt = context.loopbackExempt();
+        this.figures = new NodeFigures(context);
+        new NodeResources(context, figures).register(routes);
         new AccessResources(context).register(routes);
         new BrokerResources(context).register(routes);
         new ClusterResources(context).register(routes);
         new DefinitionsResource(context).register(routes);
+        new ParameterResources(context).register(routes);
     }
 
     /** A request that came over HTTP: {@code authorization} is its Authorization header (null if none). */
@@ -94,6 +98,12 @@ public final class ManagementApi {
         if (u == null) LOG.warn("HTTP access denied: user '{}' - invalid credentials", name);
         return u;
     }
+
+    /** A listener of this node has started ({@code http}, {@code prometheus}): the overview and {@code listeners} show it. */
+    public void listening(String protocol, int port) { figures.listening(protocol, port); }
+
+    /** Stops sampling the message rates. */
+    @Override public void close() { figures.close(); }
 
     private static CompletableFuture<ApiResponse> done(ApiResponse r) { return CompletableFuture.completedFuture(r); }
 }

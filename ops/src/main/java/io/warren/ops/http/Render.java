@@ -20,7 +20,8 @@ import java.util.Map;
 final class Render {
     private Render() { }
 
-    static Map<String, Object> queue(Admin.QueueInfo i) {
+    /** A queue with its policies ({@code v}: its vhost as this node has applied it) and live figures. */
+    static Map<String, Object> queue(Admin.QueueInfo i, io.warren.metadata.state.VhostState v) {
         QueueRecord q = i.queue();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", q.name());
@@ -34,7 +35,17 @@ final class Render {
         m.put("leader", i.leader());
         m.put("members", q.hasGroup() ? q.members() : java.util.List.of(q.ownerNode()));
         m.put("online", i.online());
+        m.put("group", q.groupId() == null ? "" : q.groupId());
         m.put("state", i.leader().isEmpty() ? "down" : "running");
+        var policy = v == null ? null : v.policyFor(q.name());
+        var operator = v == null ? null : v.operatorPolicyFor(q.name());
+        m.put("policy", policy == null ? null : policy.name());
+        m.put("operator_policy", operator == null ? null : operator.name());
+        Map<String, Object> effective = new java.util.TreeMap<>();
+        if (policy != null) effective.putAll(policy.definition());
+        if (operator != null) effective.putAll(operator.definition());
+        m.put("effective_policy_definition", effective);
+        m.put("exclusive_consumer_tag", null);
         if (i.stats() != null) {
             m.put("consumers", i.stats().consumers());
             m.put("messages", i.stats().messages());

@@ -66,6 +66,7 @@ public final class LinkCodec {
             case LIST_QUEUES -> w.shortStr(((ListQueues) call).vhost());
             case LIST_EXCHANGES -> w.shortStr(((ListExchanges) call).vhost());
             case LIST_BINDINGS -> w.shortStr(((ListBindings) call).vhost());
+            case SERVED_QUEUES -> w.shortStr(((ServedQueues) call).vhost());
             case CLOSE_CONNECTION -> w.longStr(((CloseConnection) call).connectionId()).longStr(((CloseConnection) call).reason());
             case MANAGE -> {
                 Manage m = (Manage) call;
@@ -116,6 +117,7 @@ public final class LinkCodec {
             case LIST_QUEUES -> new ListQueues(r.shortStr());
             case LIST_EXCHANGES -> new ListExchanges(r.shortStr());
             case LIST_BINDINGS -> new ListBindings(r.shortStr());
+            case SERVED_QUEUES -> new ServedQueues(r.shortStr());
             case CLOSE_CONNECTION -> new CloseConnection(r.longStr(), r.longStr());
             case MANAGE -> {
                 String method = r.shortStr();
@@ -162,6 +164,12 @@ public final class LinkCodec {
             case LOCAL_SESSIONS, LIST_SESSIONS -> SessionsCodec.write(w, (Sessions.Snapshot) result);
             case MANAGE -> w.u16(((Managed) result).status()).longBytes(((Managed) result).body());
             case CLOSE_CONNECTION -> w.bool((Boolean) result);
+            case SERVED_QUEUES -> {
+                java.util.Map<Long, QueueStats> served = (java.util.Map<Long, QueueStats>) result;
+                w.i32(served.size());
+                served.forEach((id, st) -> stats(w.i64(id), st));
+                yield w;
+            }
         };
         return done.toByteArray();
     }
@@ -191,6 +199,12 @@ public final class LinkCodec {
             case LOCAL_SESSIONS, LIST_SESSIONS -> SessionsCodec.read(r);
             case MANAGE -> new Managed(r.u16(), r.longBytes());
             case CLOSE_CONNECTION -> r.bool();
+            case SERVED_QUEUES -> {
+                int n = r.count(36);
+                java.util.Map<Long, QueueStats> served = new java.util.HashMap<>();
+                for (int i = 0; i < n; i++) served.put(r.i64(), stats(r));
+                yield served;
+            }
         };
         return (R) result;
     }

@@ -1,0 +1,145 @@
+package io.warren.ops.http;
+
+import io.warren.amqp.channel.MessageCounters;
+import io.warren.metadata.model.QueueRecord;
+import io.warren.metadata.port.QueueStats;
+
+import java.lang.management.ManagementFactory;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What this node alone knows about itself, as RabbitMQ's API names it: its resources and alarms ({@code /api/nodes}),
+ * what its AMQP channels did with messages ({@code message_stats}, each count with {@code _details.rate}), and the
+ * totals of the queues it serves, by vhost. The counters are kept as they happen (no stats database); the rates come
+ * from two samples of them taken {@link #SAMPLE_S} seconds apart, as RabbitMQ's collect_statistics_interval.
+ * A cluster-wide answer asks every node for these ({@code GET /api/warren/node}) and adds them up.
+ */
+final class NodeFigures implements AutoCloseable {
+    static final int SAMPLE_S = 5;
+    /** RabbitMQ's message_stats keys, in the order the counters are sampled. */
+    static final String[] KEYS = {"publish", "confirm", "deliver", "deliver_no_ack", "get", "get_no_ack", "get_empty",
+            "deliver_get", "ack", "redeliver", "return_unroutable", "drop_unroutable"};
+
+    private final ApiContext ctx;
+    private volatile long[] previous = new long[KEYS.length];
+    private volatile long[] latest = new long[KEYS.length];
+    private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "warren-message-rates");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** This node's listeners by protocol (amqp, http, prometheus), as they start. */
+    private final Map<String, Integer> listeners = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+    NodeFigures(ApiContext ctx) {
+        this.ctx = ctx;
+        listeners.put("amqp", ctx.amqpPort());
+        sampler.scheduleAtFixedRate(() -> {
+            previous = latest;
+            latest = counts();
+        }, 0, SAMPLE_S, TimeUnit.SECONDS);
+    }
+
+    private long[] counts() {
+        MessageCounters c = ctx.connections().messages();
+        return new long[]{c.received.sum(), c.confirmed.sum(), c.deliveredConsumeManualAck.sum(), c.deliveredConsumeAutoAck.sum(),
+                c.deliveredGetManualAck.sum(), c.deliveredGetAutoAck.sum(), c.getEmpty.sum(), c.delivered(), c.acknowledged.sum(),
+                c.redelivered.sum(), c.unroutableReturned.sum(), c.unroutableDropped.sum()};
+    }
+
+    /** Everything, as {@code GET /api/warren/node} answers it. */
+    Map<String, Object> all() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("node", node());
+        m.put("message_stats", messageStats());
+        m.put("queue_totals", queueTotals());
+        m.put("alarms", new java.util.ArrayList<>(new java.util.TreeSet<>(ctx.alarms().active())));
+        m.put("listeners", listeners());
+        return m;
+    }
+
+    void listening(String protocol, int port) { listeners.put(protocol, port); }
+
+    /** This node's listeners as RabbitMQ's overview lists them ({@code node, protocol, ip_address, port}). */
+    java.util.List<Map<String, Object>> listeners() {
+        java.util.List<Map<String, Object>> out = new java.util.ArrayList<>();
+        listeners.forEach((protocol, port) -> {
+            Map<String, Object> l = new LinkedHashMap<>();
+            l.put("node", ctx.nodeName());
+            l.put("protocol", protocol);
+            l.put("ip_address", "::");
+            l.put("port", port);
+            out.add(l);
+        });
+        return out;
+    }
+
+    /** This node as {@code /api/nodes} shows it. */
+    Map<String, Object> node() {
+        Runtime rt = Runtime.getRuntime();
+        var alarms = ctx.alarms();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", ctx.nodeName());
+        m.put("type", "disc");
+        m.put("running", true);
+        m.put("uptime", System.currentTimeMillis() - ctx.startedAtMs());
+        m.put("os_pid", String.valueOf(ProcessHandle.current().pid()));
+        m.put("processors", rt.availableProcessors());
+        m.put("mem_used", rt.totalMemory() - rt.freeMemory());
+        m.put("mem_limit", alarms.memoryLimitBytes());
+        m.put("mem_alarm", alarms.active().contains("memory"));
+        m.put("mem_calculation_strategy", "jvm_heap");
+        m.put("vm_memory_high_watermark", alarms.memoryHighWatermark());
+        m.put("disk_free", alarms.diskFreeBytes());
+        m.put("disk_free_limit", alarms.diskFreeLimitBytes());
+        m.put("disk_free_alarm", alarms.active().contains("disk"));
+        m.put("proc_used", Thread.activeCount());
+        m.put("proc_total", 32768);
+        m.put("sockets_used", ctx.connections().connections());
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean os) {
+            m.put("fd_used", os.getOpenFileDescriptorCount());
+            m.put("fd_total", os.getMaxFileDescriptorCount());
+            m.put("sockets_total", os.getMaxFileDescriptorCount());
+        }
+        m.put("run_queue", 0);
+        m.put("rates_mode", "basic");
+        m.put("partitions", java.util.List.of());
+        m.put("being_drained", false);
+        m.put("db_dir", alarms.dataDir().toAbsolutePath().toString());
+        return m;
+    }
+
+    /** What this node's channels did: each count and its rate per second over the last sampling interval. */
+    Map<String, Object> messageStats() {
+        long[] now = counts();
+        long[] a = previous;
+        long[] b = latest;
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < KEYS.length; i++) {
+            m.put(KEYS[i], now[i]);
+            m.put(KEYS[i] + "_details", Map.of("rate", Math.max(0, b[i] - a[i]) / (double) SAMPLE_S));
+        }
+        return m;
+    }
+
+    /** Messages, ready and unacknowledged of the queues this node serves, by vhost. */
+    private Map<String, Map<String, Long>> queueTotals() {
+        Map<String, Map<String, Long>> out = new TreeMap<>();
+        for (Map.Entry<QueueRecord, QueueStats> e : ctx.broker().servedQueueStats().entrySet()) {
+            Map<String, Long> t = out.computeIfAbsent(e.getKey().vhost(), v -> new LinkedHashMap<>(Map.of("messages", 0L,
+                    "messages_ready", 0L, "messages_unacknowledged", 0L)));
+            t.merge("messages", e.getValue().messages(), Long::sum);
+            t.merge("messages_ready", e.getValue().messagesReady(), Long::sum);
+            t.merge("messages_unacknowledged", e.getValue().messagesUnacked(), Long::sum);
+        }
+        return out;
+    }
+
+    @Override public void close() { sampler.shutdownNow(); }
+}
