@@ -203,6 +203,19 @@ class CliTest {
         assertEquals(64, ctl("set_disk_free_limit", "lots").exit());
 
         assertEquals("name\tstate\n", ctl("-q", "list_feature_flags").out());
+
+        assertEquals(0, ctl("set_parameter", "vhost-limits", "limits", "{\"max-queues\": 7}").exit());
+        assertEquals("vhost-limits\tlimits\t{\"max-queues\":7}\n", ctl("-q", "list_parameters", "--no-table-headers").out());
+        Api api = new Api(node.node().managementPort(), "guest", "guest");
+        assertEquals(java.util.Map.of("max-queues", 7), ((java.util.Map<?, ?>) api.get("parameters/vhost-limits/%2F/limits").json()).get("value"));
+        assertEquals(java.util.Map.of("max-queues", 7L), node.node().broker().state().vhost("/").limits(), "the same limits the vhost verbs set");
+        Run shovel = ctl("set_parameter", "shovel", "s1", "{\"src-uri\": \"amqp://\"}");
+        assertEquals(65, shovel.exit());
+        assertTrue(shovel.err().contains("component shovel not found"), shovel.err());
+        assertEquals(400, api.put("parameters/federation-upstream/%2F/up", java.util.Map.of("value", java.util.Map.of())).status());
+        assertEquals(0, ctl("clear_parameter", "vhost-limits", "limits").exit());
+        assertEquals("", ctl("-q", "list_parameters", "--no-table-headers").out());
+        assertEquals(65, ctl("clear_parameter", "vhost-limits", "limits").exit(), "nothing to clear");
         assertEquals(0, ctl("check_if_node_is_quorum_critical").exit(), "a single node is never quorum critical (RabbitMQ's rule)");
     }
 }

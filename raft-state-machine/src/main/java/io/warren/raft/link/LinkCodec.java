@@ -167,7 +167,7 @@ public final class LinkCodec {
             case SERVED_QUEUES -> {
                 java.util.Map<Long, QueueStats> served = (java.util.Map<Long, QueueStats>) result;
                 w.i32(served.size());
-                served.forEach((id, st) -> stats(w.i64(id), st));
+                new java.util.TreeMap<>(served).forEach((id, st) -> stats(w.i64(id), st)); // in id order: one encoding per answer
                 yield w;
             }
         };

@@ -77,7 +77,8 @@ class LinkCodecTest {
                 new Sample(new LinkCall.ListSessions(), Sessions.Snapshot.EMPTY),
                 new Sample(new LinkCall.Manage("PUT", List.of("users", "a/b"), Map.of("page", "2"), "{\"tags\":\"\"}".getBytes()),
                         new LinkCall.Managed(201, new byte[0])),
-                new Sample(new LinkCall.CloseConnection("n1/7", "maintenance"), true));
+                new Sample(new LinkCall.CloseConnection("n1/7", "maintenance"), true),
+                new Sample(new LinkCall.ServedQueues("/"), Map.of(7L, new QueueStats(3, 2, 1, 4), 9L, new QueueStats(0, 0, 0, 0))));
         Map<Op, Sample> m = new EnumMap<>(Op.class);
         for (Sample s : all) m.put(s.call().op(), s);
         return m;
