@@ -108,7 +108,10 @@ public final class RaftBroker implements BrokerPort, AutoCloseable {
         LinkDispatcher[] dispatcher = new LinkDispatcher[1];
         RaftNode[] raft = new RaftNode[1];
         Nodes[] directory = new Nodes[1];
-        this.metadataSm = new MetadataStateMachine((cmd, result) -> lifecycle[0].applied(cmd, result), leader ->
+        this.metadataSm = new MetadataStateMachine((cmd, result) -> {
+            lifecycle[0].applied(cmd, result);
+            closeSessionsOf(cmd);
+        }, leader ->
                 link.call(directory[0].addressOfPeer(leader), new LinkCall.ExportMetadata(), 60_000));
         this.nodes = directory[0] = new Nodes(config.nodeName(), config.raftAddress(), config.peers(), metadataSm::state);
         GroupTransfer transfer = new GroupTransfer(housekeeping, store, link, nodes::addressOfPeer, () -> raft[0]);
@@ -198,6 +201,28 @@ public final class RaftBroker implements BrokerPort, AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException(e.toString(), e);
         }
+    }
+
+    /**
+     * As RabbitMQ, the client connections of a deleted vhost or user are closed (320, "vhost 'v' is deleted"), on each
+     * node as it applies the deletion (off the apply thread; at start-up no front end is listening yet).
+     */
+    private void closeSessionsOf(MetadataCommand cmd) {
+        java.util.function.Predicate<Sessions.ConnectionInfo> which;
+        String reason;
+        if (cmd instanceof MetadataCommand.DeleteVhost d) {
+            which = c -> c.vhost().equals(d.name());
+            reason = "vhost '" + d.name() + "' is deleted";
+        } else if (cmd instanceof MetadataCommand.DeleteUser d) {
+            which = c -> c.user().equals(d.name());
+            reason = "user '" + d.name() + "' is deleted";
+        } else {
+            return;
+        }
+        Sessions s = sessions;
+        if (s == Sessions.NONE) return;
+        housekeeping.execute(() -> s.snapshot().thenAccept(snap -> snap.connections().stream().filter(which)
+                .forEach(c -> s.close(c.id(), reason))));
     }
 
     /** An auto-delete queue lost its last consumer: completes once its deletion is applied on this node. */

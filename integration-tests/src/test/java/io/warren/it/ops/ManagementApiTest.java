@@ -201,6 +201,34 @@ class ManagementApiTest {
         assertThrows(IOException.class, () -> as("guest", "guest", "doomed").newConnection().close());
     }
 
+    /** As RabbitMQ: the open connections of a deleted vhost, and of a deleted user, are closed with 320 and say why. */
+    @Test
+    void deletingAVhostOrAUserClosesTheirConnections() throws Exception {
+        assertEquals(201, admin.put("vhosts/going", Map.of()).status());
+        assertEquals(201, admin.put("users/leaving", Map.of("password", "pw", "tags", "")).status());
+        admin.put("permissions/going/guest", Map.of("configure", ".*", "write", ".*", "read", ".*"));
+        admin.put("permissions/%2F/leaving", Map.of("configure", ".*", "write", ".*", "read", ".*"));
+        Connection inVhost = as("guest", "guest", "going").newConnection(); // closed by the broker, not here
+        Connection ofUser = as("leaving", "pw", "/").newConnection();
+        try (Connection bystander = as("guest", "guest", "/").newConnection()) {
+            var vhostClosed = new java.util.concurrent.CompletableFuture<ShutdownSignalException>();
+            var userClosed = new java.util.concurrent.CompletableFuture<ShutdownSignalException>();
+            inVhost.addShutdownListener(vhostClosed::complete);
+            ofUser.addShutdownListener(userClosed::complete);
+            assertEquals(204, admin.delete("vhosts/going").status());
+            String why = String.valueOf(vhostClosed.get(10, java.util.concurrent.TimeUnit.SECONDS).getReason());
+            assertTrue(why.contains("320") && why.contains("vhost 'going' is deleted"), why);
+            assertTrue(ofUser.isOpen(), "another vhost's connection stays");
+            assertEquals(204, admin.delete("users/leaving").status());
+            why = String.valueOf(userClosed.get(10, java.util.concurrent.TimeUnit.SECONDS).getReason());
+            assertTrue(why.contains("320") && why.contains("user 'leaving' is deleted"), why);
+            assertTrue(bystander.isOpen(), "other connections stay open");
+        } finally {
+            inVhost.abort();
+            ofUser.abort();
+        }
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void queuesExchangesBindingsAndMessagesThroughTheApi() throws Exception {
