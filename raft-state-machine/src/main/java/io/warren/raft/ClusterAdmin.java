@@ -234,6 +234,9 @@ final class ClusterAdmin implements Admin {
     /** Closes one of this node's client connections. */
     boolean closeLocal(String connectionId, String reason) { return local.get().close(connectionId, reason); }
 
+    /** How many client connections this node holds, by vhost and user. */
+    Sessions.Counts localCounts() { return local.get().counts(); }
+
     /** This node's client connections only. */
     CompletableFuture<Sessions.Snapshot> localSessions() { return local.get().snapshot(); }
 

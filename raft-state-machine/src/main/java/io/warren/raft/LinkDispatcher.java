@@ -91,6 +91,7 @@ final class LinkDispatcher {
             case LIST_QUEUES -> admin.queues(((ListQueues) call).vhost());
             case LIST_EXCHANGES -> admin.exchanges(((ListExchanges) call).vhost());
             case LIST_BINDINGS -> admin.bindings(((ListBindings) call).vhost());
+            case CONNECTION_COUNTS -> done(admin.localCounts());
             case SERVED_QUEUES -> done(admin.servedHere(((ServedQueues) call).vhost()));
             case LOCAL_SESSIONS -> admin.localSessions();
             case LIST_SESSIONS -> admin.sessions();

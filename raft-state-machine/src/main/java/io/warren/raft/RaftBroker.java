@@ -87,6 +87,7 @@ public final class RaftBroker implements BrokerPort, AutoCloseable {
     private final Definitions definitions;
     private final Publisher publisher;
     private final FeatureServices features;
+    private final PeerConnectionCounts peerConnections;
     /** The client connections of this node's front ends (none until one registers). */
     private volatile Sessions sessions = Sessions.NONE;
     private volatile LinkDispatcher.Management management = LinkDispatcher.Management.NONE;
@@ -148,6 +149,7 @@ public final class RaftBroker implements BrokerPort, AutoCloseable {
         this.admin = new ClusterAdmin(nodes, metadata, queues, locator, membership, link, () -> sessions, host::servedStats);
         this.definitions = new CheckedDefinitions(metadata, queues, config.defaultQueueType());
         this.publisher = new RoutedPublisher(metadata, queues, definitions);
+        this.peerConnections = new PeerConnectionCounts(nodes, metadataSm::state, link);
         dispatcher[0] = new LinkDispatcher(n, nodes, host, membership, barrier, metadataSm, admin, () -> management);
     }
 
@@ -178,6 +180,7 @@ public final class RaftBroker implements BrokerPort, AutoCloseable {
         }
         groups.reconcile();
         features.start(host);
+        peerConnections.start(features.timer());
         LOG.info("node {} started: {} queue(s), {} node(s) in the cluster, raft on {}", config.nodeName(),
                 state().allQueues().size(), state().nodes().size(), config.raftAddress());
     }
@@ -302,6 +305,8 @@ public final class RaftBroker implements BrokerPort, AutoCloseable {
 
     @Override public Alarms alarms() { return alarms; }
 
+    @Override public Sessions.Counts connectionsElsewhere() { return peerConnections.get(); }
+
     @Override public Publisher publisher() { return publisher; }
 
     @Override public Definitions definitions() { return definitions; }
@@ -337,6 +342,7 @@ public final class RaftBroker implements BrokerPort, AutoCloseable {
 
     @Override
     public void close() {
+        peerConnections.stop();
         features.close();
         host.close();
         try {

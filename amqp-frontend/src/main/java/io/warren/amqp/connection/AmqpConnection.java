@@ -211,7 +211,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         @Override public String admit(String v, String u) {
             var vh = broker.metadata().state().vhost(v);
             long userMax = broker.metadata().state().access().userLimits(u).getOrDefault("max-connections", -1L);
-            String refused = counts.admit(v, u, vh == null ? -1 : vh.limit("max-connections"), userMax);
+            String refused = counts.admit(v, u, vh == null ? -1 : vh.limit("max-connections"), userMax, broker.connectionsElsewhere());
             admitted = refused == null;
             return refused;
         }

@@ -56,21 +56,24 @@ public final class ConnectionRegistry implements Sessions {
 
     /**
      * Counts a connection into {@code vhost} by {@code user} unless that would pass the vhost's or the user's
-     * max-connections ({@code < 0}: no limit): null when admitted, else RabbitMQ's refusal text. Counted on this node.
+     * max-connections ({@code < 0}: no limit): null when admitted, else RabbitMQ's refusal text. What this node holds
+     * is counted with what the other nodes hold ({@code elsewhere}).
      */
-    public synchronized String admit(String vhost, String user, long vhostMax, long userMax) {
-        int v = byVhost.getOrDefault(vhost, 0);
-        int u = byUser.getOrDefault(user, 0);
+    public synchronized String admit(String vhost, String user, long vhostMax, long userMax, Counts elsewhere) {
+        int v = byVhost.getOrDefault(vhost, 0) + elsewhere.vhost(vhost);
+        int u = byUser.getOrDefault(user, 0) + elsewhere.user(user);
         if (vhostMax >= 0 && v >= vhostMax) {
             return "access to vhost '" + vhost + "' refused for user '" + user + "': connection limit (" + vhostMax + ") is reached";
         }
         if (userMax >= 0 && u >= userMax) {
             return "Connection refused for user '" + user + "': user connection limit (" + userMax + ") is reached";
         }
-        byVhost.put(vhost, v + 1);
-        byUser.put(user, u + 1);
+        byVhost.merge(vhost, 1, Integer::sum);
+        byUser.merge(user, 1, Integer::sum);
         return null;
     }
+
+    @Override public synchronized Counts counts() { return new Counts(byVhost, byUser); }
 
     /** An admitted connection closed. */
     public synchronized void release(String vhost, String user) {

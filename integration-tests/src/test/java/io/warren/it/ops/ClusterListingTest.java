@@ -105,6 +105,52 @@ class ClusterListingTest {
         assertEquals(3, listeners.stream().filter(l -> l.get("protocol").equals("amqp")).count(), listeners.toString());
     }
 
+    /** A vhost's max-connections counts the connections of every node, as RabbitMQ's does. */
+    @Test
+    @org.junit.jupiter.api.Order(1)
+    void aConnectionLimitCountsTheWholeCluster() throws Exception {
+        assertEquals(201, api(0).put("vhosts/capped", Map.of()).status());
+        api(0).put("permissions/capped/guest", Map.of("configure", ".*", "write", ".*", "read", ".*"));
+        assertEquals(204, api(0).put("vhost-limits/capped/max-connections", Map.of("value", 2)).status());
+        List<Connection> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                var f = cluster.node(i).factory();
+                f.setVirtualHost("capped");
+                open.add(f.newConnection());
+            }
+            var f = cluster.node(2).factory();
+            f.setVirtualHost("capped");
+            String refusal = null;
+            long deadline = System.currentTimeMillis() + 15_000;
+            while (refusal == null && System.currentTimeMillis() < deadline) { // the other nodes' counts are a second old at most
+                try {
+                    f.newConnection().close();
+                    Thread.sleep(200);
+                } catch (java.io.IOException e) {
+                    refusal = String.valueOf(e.getCause() != null ? e.getCause() : e);
+                }
+            }
+            assertNotNull(refusal, "node 3 refuses the third connection into a vhost limited to 2");
+            assertTrue(refusal.contains("530") && refusal.contains("connection limit (2) is reached"), refusal);
+            open.remove(0).close();
+            Connection again = null;
+            deadline = System.currentTimeMillis() + 15_000;
+            while (again == null && System.currentTimeMillis() < deadline) {
+                try {
+                    again = f.newConnection();
+                } catch (java.io.IOException e) {
+                    Thread.sleep(200);
+                }
+            }
+            assertNotNull(again, "a closed connection on another node frees its place");
+            open.add(again);
+        } finally {
+            for (Connection c : open) c.abort();
+            api(0).delete("vhosts/capped");
+        }
+    }
+
     /** With a member down, every quorum queue on a 3-node cluster hangs on the remaining two: each is quorum critical. */
     @Test
     @org.junit.jupiter.api.Order(2)

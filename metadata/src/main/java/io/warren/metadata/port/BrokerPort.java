@@ -19,6 +19,13 @@ public interface BrokerPort {
     /** Resource alarms (memory, disk): publishers are blocked while one is up. */
     Alarms alarms();
 
+    /**
+     * The client connections the other nodes of the cluster hold, by vhost and user, so a connection limit counts the
+     * whole cluster as RabbitMQ's does: as last heard from them (refreshed every second while a max-connections limit
+     * is set; none otherwise).
+     */
+    default Sessions.Counts connectionsElsewhere() { return Sessions.Counts.NONE; }
+
     interface Alarms {
         /** The names of the alarms that are up, empty when none. */
         java.util.Set<String> active();

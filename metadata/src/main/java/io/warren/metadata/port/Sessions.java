@@ -40,6 +40,34 @@ public interface Sessions {
 
     CompletableFuture<Snapshot> snapshot();
 
+    /** How many client connections are open, by vhost and by user. */
+    record Counts(Map<String, Integer> byVhost, Map<String, Integer> byUser) {
+        public static final Counts NONE = new Counts(Map.of(), Map.of());
+
+        public Counts {
+            byVhost = Map.copyOf(byVhost);
+            byUser = Map.copyOf(byUser);
+        }
+
+        public int vhost(String v) { return byVhost.getOrDefault(v, 0); }
+
+        public int user(String u) { return byUser.getOrDefault(u, 0); }
+
+        /** The parts added up. */
+        public static Counts sum(List<Counts> parts) {
+            Map<String, Integer> v = new java.util.HashMap<>();
+            Map<String, Integer> u = new java.util.HashMap<>();
+            for (Counts c : parts) {
+                c.byVhost().forEach((k, n) -> v.merge(k, n, Integer::sum));
+                c.byUser().forEach((k, n) -> u.merge(k, n, Integer::sum));
+            }
+            return new Counts(v, u);
+        }
+    }
+
+    /** The connections counted against the connection limits here. */
+    default Counts counts() { return Counts.NONE; }
+
     /** Closes one of these connections (AMQP: 320 CONNECTION_FORCED with {@code reason}); false when none has the id. */
     default boolean close(String connectionId, String reason) { return false; }
 

@@ -48,6 +48,9 @@ public final class AccessState {
     /** A user's limits (empty: none). */
     public Map<String, Long> userLimits(String user) { return userLimits.getOrDefault(user, Map.of()); }
 
+    /** Whether some user has a limit named {@code key}. */
+    public boolean anyUserLimit(String key) { return userLimits.values().stream().anyMatch(l -> l.containsKey(key)); }
+
     private static String key(String user, String vhost) { return user + "\u0000" + vhost; }
 
     CommandResult apply(MetadataCommand cmd) {

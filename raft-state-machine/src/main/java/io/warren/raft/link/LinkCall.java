@@ -26,7 +26,7 @@ public sealed interface LinkCall<R> {
         JOIN_COMMIT(11), FORGET(12), EXPORT_METADATA(13), SET_POLICY(14), CLEAR_POLICY(15), LIST_POLICIES(16),
         LIST_QUEUES(17), LIST_EXCHANGES(18), LIST_BINDINGS(19), METADATA_APPLIED(20), LOCAL_SESSIONS(21), LIST_SESSIONS(22),
         DECLARED(23), RETRY(24), SET_OPERATOR_POLICY(25), CLEAR_OPERATOR_POLICY(26), LIST_OPERATOR_POLICIES(27),
-        SET_DEFAULT_QUEUE_TYPE(28), PUBLISH_ONCE(29), GET_TRACKED(30), UNGET(31), MANAGE(32), CLOSE_CONNECTION(33), SERVED_QUEUES(34);
+        SET_DEFAULT_QUEUE_TYPE(28), PUBLISH_ONCE(29), GET_TRACKED(30), UNGET(31), MANAGE(32), CLOSE_CONNECTION(33), SERVED_QUEUES(34), CONNECTION_COUNTS(35);
 
         private final int code;
         private static final Op[] BY_CODE = StableCode.byCode(values());
@@ -150,6 +150,9 @@ public sealed interface LinkCall<R> {
      * the groups it leads), by queue id: one call per node answers a listing of any number of queues.
      */
     record ServedQueues(String vhost) implements LinkCall<java.util.Map<Long, QueueStats>> { public Op op() { return Op.SERVED_QUEUES; } }
+
+    /** How many client connections the asked node holds, by vhost and user (for cluster-wide connection limits). */
+    record ConnectionCounts() implements LinkCall<Sessions.Counts> { public Op op() { return Op.CONNECTION_COUNTS; } }
 
     /** The client connections of every node that answers the asked one in time. */
     record ListSessions() implements LinkCall<Sessions.Snapshot> { public Op op() { return Op.LIST_SESSIONS; } }

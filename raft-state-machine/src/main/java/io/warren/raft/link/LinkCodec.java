@@ -51,7 +51,7 @@ public final class LinkCodec {
             case PURGE -> CommandCodec.writeQueue(w, ((Purge) call).queue());
             case STATS -> CommandCodec.writeQueue(w, ((Stats) call).queue());
             case DECLARED -> CommandCodec.writeQueue(w, ((Declared) call).queue());
-            case STATUS, EXPORT_METADATA, LOCAL_SESSIONS, LIST_SESSIONS -> w;
+            case STATUS, EXPORT_METADATA, LOCAL_SESSIONS, LIST_SESSIONS, CONNECTION_COUNTS -> w;
             case JOIN -> node(w, ((Join) call).node());
             case JOIN_COMMIT -> node(w, ((JoinCommit) call).node());
             case FORGET -> w.shortStr(((Forget) call).node());
@@ -103,6 +103,7 @@ public final class LinkCodec {
             case EXPORT_METADATA -> new ExportMetadata();
             case LOCAL_SESSIONS -> new LocalSessions();
             case LIST_SESSIONS -> new ListSessions();
+            case CONNECTION_COUNTS -> new ConnectionCounts();
             case JOIN -> new Join(node(r));
             case JOIN_COMMIT -> new JoinCommit(node(r));
             case FORGET -> new Forget(r.shortStr());
@@ -164,6 +165,10 @@ public final class LinkCodec {
             case LOCAL_SESSIONS, LIST_SESSIONS -> SessionsCodec.write(w, (Sessions.Snapshot) result);
             case MANAGE -> w.u16(((Managed) result).status()).longBytes(((Managed) result).body());
             case CLOSE_CONNECTION -> w.bool((Boolean) result);
+            case CONNECTION_COUNTS -> {
+                Sessions.Counts c = (Sessions.Counts) result;
+                yield counts(counts(w, c.byVhost()), c.byUser());
+            }
             case SERVED_QUEUES -> {
                 java.util.Map<Long, QueueStats> served = (java.util.Map<Long, QueueStats>) result;
                 w.i32(served.size());
@@ -199,6 +204,7 @@ public final class LinkCodec {
             case LOCAL_SESSIONS, LIST_SESSIONS -> SessionsCodec.read(r);
             case MANAGE -> new Managed(r.u16(), r.longBytes());
             case CLOSE_CONNECTION -> r.bool();
+            case CONNECTION_COUNTS -> new Sessions.Counts(counts(r), counts(r));
             case SERVED_QUEUES -> {
                 int n = r.count(36);
                 java.util.Map<Long, QueueStats> served = new java.util.HashMap<>();
@@ -216,6 +222,19 @@ public final class LinkCodec {
     }
 
     // ---- parts ----
+
+    private static BinaryWriter counts(BinaryWriter w, java.util.Map<String, Integer> m) {
+        w.i32(m.size());
+        new java.util.TreeMap<>(m).forEach((k, n) -> w.longStr(k).i32(n));
+        return w;
+    }
+
+    private static java.util.Map<String, Integer> counts(BinaryReader r) {
+        int n = r.count(8);
+        java.util.Map<String, Integer> m = new java.util.HashMap<>();
+        for (int i = 0; i < n; i++) m.put(r.longStr(), r.i32());
+        return m;
+    }
 
     private static BinaryWriter node(BinaryWriter w, NodeRecord n) { return w.shortStr(n.name()).shortStr(n.raftAddress()); }
 
