@@ -113,6 +113,12 @@ final class QueueHost {
 
     void groupRemoved(RaftGroupId gid) { proposers.remove(gid); }
 
+    /** The last entry's commit latency of a group this node proposed to, seconds (-1: none). */
+    double commitLatencySeconds(RaftGroupId gid) {
+        GroupProposer p = proposers.get(gid);
+        return p == null ? -1 : p.lastCommitLatencySeconds();
+    }
+
     /** Queue engines this node holds (classic queues, and the group queues it leads), and their remote consumers. */
     int[] engineCounts() {
         int sinks = remoteSinks.values().stream().mapToInt(Set::size).sum();

@@ -257,10 +257,11 @@ public final class RaftBroker implements BrokerPort, AutoCloseable {
 
     /**
      * One Raft group's figures on this node, as Ratis has them: for the metadata group {@code groupId} is "metadata".
-     * {@code lastWrittenIndex}: the last entry in this member's log; {@code snapshotIndex}: the last snapshot's.
+     * {@code lastWrittenIndex}: the last entry in this member's log; {@code snapshotIndex}: the last snapshot's;
+     * {@code commitLatencySeconds}: on a leader, how long its last entry took from submission to commit (-1: none).
      */
     public record RaftFacts(String groupId, boolean leader, long term, long commitIndex, long lastAppliedIndex,
-                            long lastWrittenIndex, long snapshotIndex) { }
+                            long lastWrittenIndex, long snapshotIndex, double commitLatencySeconds) { }
 
     /** The figures of every Raft group this node is a member of. */
     public List<RaftFacts> raftFacts() {
@@ -273,7 +274,8 @@ public final class RaftBroker implements BrokerPort, AutoCloseable {
                 var log = d.getRaftLog();
                 String id = GroupIds.isMetadata(g) ? "metadata" : names.getOrDefault(g, g.getUuid().toString());
                 out.add(new RaftFacts(id, d.getInfo().isLeader(), d.getInfo().getCurrentTerm(), log.getLastCommittedIndex(),
-                        d.getInfo().getLastAppliedIndex(), log.getNextIndex() - 1, log.getSnapshotIndex()));
+                        d.getInfo().getLastAppliedIndex(), log.getNextIndex() - 1, log.getSnapshotIndex(),
+                        d.getInfo().isLeader() ? host.commitLatencySeconds(g) : -1));
             } catch (IOException e) {
                 // the group is going away
             }

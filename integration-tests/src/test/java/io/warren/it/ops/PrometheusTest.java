@@ -141,6 +141,10 @@ class PrometheusTest {
                 + ")\n) by(rabbitmq_node)", 3);
         await("sum(rate(rabbitmq_raft_term_total[60s]) * on(instance) group_left(rabbitmq_cluster, rabbitmq_node) " + identity()
                 + ") by(rabbitmq_node)", 3);
+        // "Log entry commit latency": the node leading prom-q's group, which committed the publishes
+        List<Map<String, Object>> latency = await("rabbitmq_raft_entry_commit_latency_seconds * on(instance) group_left(rabbitmq_cluster, "
+                + "rabbitmq_node) " + identity(), 1);
+        assertTrue(value(latency.get(0)) > 0 && value(latency.get(0)) < 10, "a commit latency in seconds: " + latency);
         // per object (a set-up scrapes one or the other): every member shows the queue's Raft figures, caught up alike
         long deadline = System.currentTimeMillis() + 20_000;
         java.util.Set<Double> commits;
@@ -158,5 +162,26 @@ class PrometheusTest {
         } while (commits.size() > 1 && System.currentTimeMillis() < deadline && sleep());
         assertEquals(1, commits.size(), "every member reports the same commit index once caught up: " + commits);
         assertTrue(commits.iterator().next() > 0, "entries were committed: " + commits);
+    }
+
+    /** /metrics/detailed serves the families asked for, per queue, under rabbitmq_detailed_ names. */
+    @Test
+    void detailedMetricsServeTheFamiliesAsked() throws Exception {
+        int leaders = 0;
+        for (TestNode n : cluster.nodes) {
+            String base = "http://127.0.0.1:" + n.node().prometheusPort() + "/metrics/detailed";
+            String both = HTTP.send(HttpRequest.newBuilder(URI.create(base + "?family=queue_coarse_metrics&family=ra_metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(both.contains("rabbitmq_identity_info{"), both);
+            assertTrue(both.contains("rabbitmq_detailed_raft_log_commit_index{queue=\"prom-q\",vhost=\"/\"}"), "every member: " + both);
+            if (both.contains("rabbitmq_detailed_queue_messages{queue=\"prom-q\",vhost=\"/\"} 7.0")) leaders++;
+            String consumers = HTTP.send(HttpRequest.newBuilder(URI.create(base + "?family=queue_consumer_count&vhost=%2F")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertFalse(consumers.contains("rabbitmq_detailed_raft_"), "only the family asked: " + consumers);
+            String none = HTTP.send(HttpRequest.newBuilder(URI.create(base + "?family=queue_coarse_metrics&vhost=other")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertFalse(none.contains("rabbitmq_detailed_queue_messages"), "another vhost's queues only: " + none);
+        }
+        assertEquals(1, leaders, "the queue's counts come from the node that serves it");
     }
 }

@@ -107,7 +107,7 @@ public final class HttpApiServer implements AutoCloseable {
             }
             QueryStringDecoder qs = new QueryStringDecoder(req.uri());
             Map<String, String> query = new HashMap<>();
-            qs.parameters().forEach((k, v) -> query.put(k, v.get(v.size() - 1)));
+            qs.parameters().forEach((k, v) -> query.put(k, String.join(",", v))); // a repeated key (family=a&family=b): its values comma-joined
             Map<String, String> headers = new HashMap<>();
             req.headers().forEach(e -> headers.put(e.getKey().toLowerCase(), e.getValue()));
             byte[] body = new byte[req.content().readableBytes()];

@@ -48,7 +48,9 @@ public final class NodeMetrics {
         return (method, path, query, headers, body, loopback) -> CompletableFuture.supplyAsync(() -> switch (path) {
             case "/metrics" -> ApiResponse.text(200, CONTENT_TYPE, scrape(false));
             case "/metrics/per-object" -> ApiResponse.text(200, CONTENT_TYPE, scrape(true));
-            default -> ApiResponse.text(404, "text/plain", "Not Found: /metrics, /metrics/per-object\n");
+            case "/metrics/detailed" -> ApiResponse.text(200, CONTENT_TYPE, DetailedMetrics.scrape(ctx, this,
+                    DetailedMetrics.values(query, "family"), DetailedMetrics.values(query, "vhost")));
+            default -> ApiResponse.text(404, "text/plain", "Not Found: /metrics, /metrics/per-object, /metrics/detailed\n");
         });
     }
 
@@ -64,7 +66,7 @@ public final class NodeMetrics {
         return registry.scrape(CONTENT_TYPE);
     }
 
-    private void identity(PrometheusRegistry prometheus) {
+    void identity(PrometheusRegistry prometheus) {
         Info id = Info.builder().name("rabbitmq_identity").help("RabbitMQ node & cluster identity info")
                 .labelNames("rabbitmq_node", "rabbitmq_cluster", "rabbitmq_cluster_permanent_id").register(prometheus);
         id.addLabelValues(ctx.nodeName(), ctx.clusterName(), ctx.clusterName());
@@ -166,8 +168,10 @@ public final class NodeMetrics {
         List<RaftBroker.RaftFacts> facts = ctx.broker().raftFacts();
         if (!perObject) {
             long[] sum = new long[5];
+            double latency = -1;
             for (RaftBroker.RaftFacts f : facts) {
                 if (f.groupId().equals("metadata")) continue;
+                latency = Math.max(latency, f.commitLatencySeconds());
                 sum[0] += f.term();
                 sum[1] += f.commitIndex();
                 sum[2] += f.lastAppliedIndex();
@@ -175,6 +179,7 @@ public final class NodeMetrics {
                 sum[4] += f.snapshotIndex();
             }
             raftMeters(r, Tags.empty(), sum);
+            commitLatency(r, Tags.empty(), latency); // the slowest of the groups this node leads
             return;
         }
         Map<String, RaftBroker.RaftFacts> byGroup = new HashMap<>();
@@ -182,8 +187,9 @@ public final class NodeMetrics {
         for (QueueRecord q : ctx.state().allQueues()) {
             RaftBroker.RaftFacts f = q.hasGroup() ? byGroup.get(q.groupId()) : null;
             if (f == null) continue; // not a member here
-            raftMeters(r, Tags.of("vhost", q.vhost(), "queue", q.name()),
-                    new long[]{f.term(), f.commitIndex(), f.lastAppliedIndex(), f.lastWrittenIndex(), f.snapshotIndex()});
+            Tags t = Tags.of("vhost", q.vhost(), "queue", q.name());
+            raftMeters(r, t, new long[]{f.term(), f.commitIndex(), f.lastAppliedIndex(), f.lastWrittenIndex(), f.snapshotIndex()});
+            commitLatency(r, t, f.commitLatencySeconds());
         }
     }
 
@@ -193,6 +199,11 @@ public final class NodeMetrics {
         gauge(r, "rabbitmq_raft_log_last_applied_index", "Raft log last applied index", t, () -> v[2]);
         gauge(r, "rabbitmq_raft_log_last_written_index", "Raft log last written index", t, () -> v[3]);
         gauge(r, "rabbitmq_raft_log_snapshot_index", "Raft log snapshot index", t, () -> v[4]);
+    }
+
+    /** rabbitmq_raft_entry_commit_latency_seconds: on a leader, its last entry's time from submission to commit. */
+    private static void commitLatency(MeterRegistry r, Tags t, double seconds) {
+        if (seconds >= 0) gauge(r, "rabbitmq_raft_entry_commit_latency_seconds", "Time taken for a log entry to be committed", t, () -> seconds);
     }
 
     /** VmRSS of this process, bytes (the heap in use where /proc is not there). */

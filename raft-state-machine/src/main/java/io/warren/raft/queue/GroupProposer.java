@@ -25,6 +25,8 @@ public final class GroupProposer {
     private final RaftGroupId group;
     private final List<Pending> pending = new ArrayList<>();
     private int inflight;
+    /** How long the last entry took from its submission to its commit and apply here, ns (-1: none yet). */
+    private volatile long lastCommitNanos = -1;
 
     public GroupProposer(RaftNode node, RaftGroupId group) {
         this.node = node;
@@ -32,6 +34,9 @@ public final class GroupProposer {
     }
 
     private record Pending(QueueOp op, CompletableFuture<Long> result) { }
+
+    /** The last entry's time from submission to commit (and apply on this leader), seconds; -1 before the first. */
+    public double lastCommitLatencySeconds() { return lastCommitNanos < 0 ? -1 : lastCommitNanos / 1e9; }
 
     /** Completes with the command's result once its entry is committed and applied on this node. */
     public CompletableFuture<Long> submit(QueueOp op) {
@@ -62,8 +67,10 @@ public final class GroupProposer {
             List<QueueOp> ops = new ArrayList<>(batch.size());
             for (Pending p : batch) ops.add(p.op());
             // the leader's clock enters the replicated state here only, once per entry
+            long submitted = System.nanoTime();
             node.submit(group, QueueOp.encodeBatch(ops, System.currentTimeMillis())).whenComplete((reply, err) -> {
                 synchronized (this) { inflight--; }
+                if (err == null) lastCommitNanos = System.nanoTime() - submitted;
                 if (err != null) {
                     for (Pending p : batch) p.result().completeExceptionally(err);
                 } else {
