@@ -43,8 +43,8 @@ import java.util.concurrent.Callable;
                 DefinitionVerbs.SetGlobalParameter.class, DefinitionVerbs.ClearGlobalParameter.class, DefinitionVerbs.ListGlobalParameters.class},
         description = "Operates a running Warren node (rabbitmqctl-style verbs).")
 public final class Ctl implements Callable<Integer> {
-    @Option(names = {"-n", "--node"}, description = "Raft address (host:port) of the node to ask (default localhost:25672)",
-            defaultValue = "localhost:25672", scope = CommandLine.ScopeType.INHERIT)
+    @Option(names = {"-n", "--node"}, description = "the node to ask: its Raft address (host:port) or name (name@host); "
+            + "default $WARREN_NODE, else localhost:25672", defaultValue = "${env:WARREN_NODE:-localhost:25672}", scope = CommandLine.ScopeType.INHERIT)
     String node;
 
     @Option(names = "--cluster-secret", description = "the cluster secret", scope = CommandLine.ScopeType.INHERIT)
@@ -67,6 +67,7 @@ public final class Ctl implements Callable<Integer> {
     String secret() throws java.io.IOException {
         if (secret != null) return secret;
         if (secretFile != null) return Files.readString(secretFile).trim();
+        if (System.getenv("WARREN_CLUSTER_SECRET") != null) return System.getenv("WARREN_CLUSTER_SECRET");
         String root = System.getenv("WARREN_ROOT"); // set by ./warren: the local cluster's secret is under its data/
         Path local = (root == null ? Path.of("") : Path.of(root)).resolve(Path.of("data", "cluster", "secret"));
         return Files.exists(local) ? Files.readString(local).trim() : "";
