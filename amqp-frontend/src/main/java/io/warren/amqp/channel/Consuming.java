@@ -137,6 +137,8 @@ final class Consuming {
         MessageCounters counters = ch.host.counters();
         (c.noAck ? counters.deliveredConsumeAutoAck : counters.deliveredConsumeManualAck).increment();
         if (d.redelivered()) counters.redelivered.increment();
+        counters.queues.add(d.queue().id(), c.noAck ? QueueCounters.DELIVER_NO_ACK : QueueCounters.DELIVER, 1);
+        if (d.redelivered()) counters.queues.add(d.queue().id(), QueueCounters.REDELIVER, 1);
         ch.sendContent(new BasicMethod.Deliver(c.tag, tag, d.redelivered(), m.exchange(), m.routingKey()), m.properties(), m.body());
     }
 
@@ -248,6 +250,8 @@ final class Consuming {
             }
             (m.noAck() ? counters.deliveredGetAutoAck : counters.deliveredGetManualAck).increment();
             if (d.redelivered()) counters.redelivered.increment();
+            counters.queues.add(q.id(), m.noAck() ? QueueCounters.GET_NO_ACK : QueueCounters.GET, 1);
+            if (d.redelivered()) counters.queues.add(q.id(), QueueCounters.REDELIVER, 1);
             long tag = ++nextTag;
             if (!m.noAck()) unacked.put(tag, unackedEntry(tag, q, d.offset(), null, timeouts.ofQueue(q)));
             Message msg = d.message();
@@ -259,6 +263,7 @@ final class Consuming {
     void ack(long tag, boolean multiple) {
         List<Unacked> acked = take(tag, multiple);
         ch.host.counters().acknowledged.add(acked.size());
+        for (Unacked u : acked) ch.host.counters().queues.add(u.queue().id(), QueueCounters.ACK, 1);
         settle(acked, Outcome.ACK);
     }
 

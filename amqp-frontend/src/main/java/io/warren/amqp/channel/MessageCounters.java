@@ -20,6 +20,8 @@ public final class MessageCounters {
     public final LongAdder getEmpty = new LongAdder();
     public final LongAdder redelivered = new LongAdder();
     public final LongAdder acknowledged = new LongAdder();
+    /** The same, per queue. */
+    public final QueueCounters queues = new QueueCounters();
 
     /** Every delivery: consumed and got, with either ack mode. */
     public long delivered() {

@@ -107,6 +107,7 @@ final class Publishing {
             return;
         }
         counters.routed.increment();
+        for (var q : r.queues()) counters.queues.add(q.id(), QueueCounters.PUBLISH, 1);
         if (tx) {
             txPublishes.add(r);
             return;

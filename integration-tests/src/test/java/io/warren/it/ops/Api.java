@@ -46,6 +46,15 @@ final class Api {
         return new Reply(r.statusCode(), r.body(), r.headers());
     }
 
+    /** A POST of raw bytes with their content type (a form upload, say). */
+    Reply post(String path, String contentType, byte[] body) throws Exception {
+        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/" + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        HttpResponse<String> res = HTTP.send(r, HttpResponse.BodyHandlers.ofString());
+        return new Reply(res.statusCode(), res.body(), res.headers());
+    }
+
     Reply get(String path) throws Exception { return call("GET", path, null); }
 
     Reply put(String path, Object body) throws Exception { return call("PUT", path, body); }

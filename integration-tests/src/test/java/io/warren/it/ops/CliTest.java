@@ -114,6 +114,32 @@ class CliTest {
         assertEquals(0, ctl("authenticate_user", "exported", "pw").exit(), "the hash came back with the import");
         assertEquals(65, ctl("import_definitions", dir.resolve("missing.json").toString()).exit());
 
+        // a large file goes in parts, with its progress: here 12 queues and a binding, 5 objects per request
+        StringBuilder partQueues = new StringBuilder();
+        for (int i = 0; i < 12; i++) {
+            partQueues.append(i == 0 ? "" : ",").append("{\"name\":\"part-q").append(i).append("\",\"vhost\":\"/\",\"durable\":true,")
+                    .append("\"auto_delete\":false,\"arguments\":{\"x-queue-type\":\"classic\"}}");
+        }
+        Path big = dir.resolve("big.json");
+        Files.writeString(big, "{\"rabbit_version\":\"3.10.8\",\"queues\":[" + partQueues + "],\"exchanges\":[{\"name\":\"part-x\","
+                + "\"vhost\":\"/\",\"type\":\"fanout\",\"durable\":true,\"auto_delete\":false,\"internal\":false,\"arguments\":{}}],"
+                + "\"bindings\":[{\"source\":\"part-x\",\"vhost\":\"/\",\"destination\":\"part-q11\",\"destination_type\":\"queue\","
+                + "\"routing_key\":\"\",\"arguments\":{}}]}");
+        Run parts = ctl("import_definitions", big.toString(), "--objects-per-request", "5");
+        assertEquals(0, parts.exit(), parts.err());
+        assertEquals(List.of("Imported 5 of 14 objects: queues", "Imported 10 of 14 objects: queues", "Imported 12 of 14 objects: queues",
+                "Imported 13 of 14 objects: exchanges", "Imported 14 of 14 objects: bindings"),
+                parts.out().lines().filter(l -> l.startsWith("Imported")).toList());
+        assertTrue(node.node().broker().state().vhost("/").queue("part-q11") != null);
+        Api api = new Api(node.node().managementPort(), "guest", "guest");
+        String boundary = "----warren-test";
+        byte[] form = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"defs.json\"\r\n"
+                + "Content-Type: application/json\r\n\r\n{\"vhosts\":[{\"name\":\"uploaded\"}]}\r\n--" + boundary + "--\r\n")
+                .getBytes(StandardCharsets.UTF_8);
+        Api.Reply upload = api.post("definitions", "multipart/form-data; boundary=" + boundary, form);
+        assertEquals(204, upload.status(), upload.body());
+        assertNotNull(node.node().broker().state().vhost("uploaded"), "a form upload's file part is imported, as the UI's import form sends it");
+
         assertEquals("Ping succeeded", ctl("ping").out().trim());
         assertEquals(0, ctl("check_running").exit());
         assertEquals("{\"result\":\"ok\"}", ctl("--formatter", "json", "check_local_alarms").out().trim());

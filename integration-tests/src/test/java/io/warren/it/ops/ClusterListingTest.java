@@ -101,6 +101,19 @@ class ClusterListingTest {
         assertTrue(stats.get("publish_details") instanceof Map<?, ?>, stats.toString());
         Map<String, Object> totals = (Map<String, Object>) overview.get("queue_totals");
         assertTrue(((Number) totals.get("messages")).longValue() >= 15, totals.toString());
+        try (Connection c = cluster.node(1).connect(); Channel ch = c.createChannel()) {
+            var got = ch.basicGet("stats-q", false);
+            ch.basicAck(got.getEnvelope().getDeliveryTag(), false);
+        }
+        for (int i = 0; i < 3; i++) { // each queue's message_stats: every node's channels added up, asked of any node
+            Map<String, Object> q = (Map<String, Object>) api(i).get("queues/%2F/stats-q").json();
+            Map<String, Object> qs = (Map<String, Object>) q.get("message_stats");
+            assertNotNull(qs, q.toString());
+            assertEquals(15, ((Number) qs.get("publish")).intValue(), "5 publishes through each node: " + qs);
+            assertEquals(1, ((Number) qs.get("get")).intValue(), qs.toString());
+            assertEquals(1, ((Number) qs.get("ack")).intValue(), qs.toString());
+            assertTrue(qs.get("publish_details") instanceof Map<?, ?>, qs.toString());
+        }
         List<Map<String, Object>> listeners = (List<Map<String, Object>>) overview.get("listeners");
         assertEquals(3, listeners.stream().filter(l -> l.get("protocol").equals("amqp")).count(), listeners.toString());
     }

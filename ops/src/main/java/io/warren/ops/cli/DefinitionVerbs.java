@@ -35,8 +35,11 @@ final class DefinitionVerbs {
     static final class ImportDefinitions implements Callable<Integer> {
         @CommandLine.ParentCommand Ctl ctl;
         @Parameters(index = "0", arity = "0..1") String path;
+        @picocli.CommandLine.Option(names = "--objects-per-request", defaultValue = "1000",
+                description = "a larger file goes in parts of this many objects, with its progress printed") int part;
 
         @Override public Integer call() throws Exception {
+            if (part < 1) throw new Ctl.Failure(64, "--objects-per-request must be at least 1");
             byte[] body;
             if (path == null || path.equals("-")) {
                 ctl.banner("Importing definitions in JSON from standard input ...");
@@ -46,9 +49,47 @@ final class DefinitionVerbs {
                 ctl.banner("Importing definitions in JSON from a file at \"" + path + "\" ...");
                 body = Files.readAllBytes(Path.of(path));
             }
-            ctl.api("POST", body, "definitions");
+            importInParts(ctl, body, part);
             ctl.banner("Successfully imported definitions");
             return 0;
+        }
+    }
+
+    /** Sections in the order an import needs them (what a binding names exists before it). */
+    static final java.util.List<String> SECTIONS = java.util.List.of("users", "vhosts", "permissions", "topic_permissions", "parameters",
+            "global_parameters", "policies", "operator_policies", "queues", "exchanges", "bindings");
+    /**
+     * A large file goes to the node in parts of {@code part} objects, section by section in dependency order, and the CLI
+     * prints how far it got after each ("Imported 3000 of 12000 objects: queues"); an import merges, so a part that
+     * fails can be imported again with the whole file. A small file is one request.
+     */
+    @SuppressWarnings("unchecked")
+    static void importInParts(Ctl ctl, byte[] body, int part) throws Exception {
+        java.util.Map<String, Object> defs;
+        try {
+            defs = new ObjectMapper().readValue(body, java.util.Map.class);
+        } catch (java.io.IOException e) {
+            throw new Ctl.Failure(65, "the definitions are not a JSON object: " + e.getMessage());
+        }
+        int total = 0;
+        for (String k : SECTIONS) if (defs.get(k) instanceof java.util.List<?> l) total += l.size();
+        if (total <= part) {
+            ctl.api("POST", body, "definitions");
+            return;
+        }
+        java.util.Map<String, Object> header = new java.util.LinkedHashMap<>(defs);
+        SECTIONS.forEach(header::remove);
+        int done = 0;
+        for (String k : SECTIONS) {
+            if (!(defs.get(k) instanceof java.util.List<?> l)) continue;
+            for (int from = 0; from < l.size(); from += part) {
+                java.util.Map<String, Object> piece = new java.util.LinkedHashMap<>(header);
+                java.util.List<?> slice = l.subList(from, Math.min(l.size(), from + part));
+                piece.put(k, slice);
+                ctl.api("POST", new ObjectMapper().writeValueAsBytes(piece), "definitions");
+                done += slice.size();
+                ctl.banner("Imported " + done + " of " + total + " objects: " + k);
+            }
         }
     }
 

@@ -25,8 +25,12 @@ final class BrokerResources {
     private final ApiContext ctx;
     private final Definitions definitions;
 
-    BrokerResources(ApiContext ctx) {
+    /** Every node's per-queue message counters added up, by queue id. */
+    private final java.util.function.Supplier<CompletableFuture<Map<Long, Map<String, Object>>>> messageStats;
+
+    BrokerResources(ApiContext ctx, java.util.function.Supplier<CompletableFuture<Map<Long, Map<String, Object>>>> messageStats) {
         this.ctx = ctx;
+        this.messageStats = messageStats;
         this.definitions = ctx.broker().definitions();
     }
 
@@ -36,8 +40,9 @@ final class BrokerResources {
         r.async("GET", "queues/{vhost}", Needs.MANAGEMENT, (q, p) -> queues(q, vhost(q, p)).thenApply(l -> Listing.respond(q, l)));
         r.async("GET", "queues/{vhost}/{name}", Needs.MANAGEMENT, (q, p) -> {
             QueueRecord qr = queue(q, p);
-            return ctx.broker().admin().queues(qr.vhost()).thenApply(l -> ApiResponse.ok(l.stream()
-                    .filter(i -> i.queue().name().equals(qr.name())).findFirst().map(i -> Render.queue(i, ctx.state().vhost(qr.vhost())))
+            return ctx.broker().admin().queues(qr.vhost()).thenCombine(messageStats.get(), (l, stats) -> ApiResponse.ok(l.stream()
+                    .filter(i -> i.queue().name().equals(qr.name())).findFirst()
+                    .map(i -> Render.queue(i, ctx.state().vhost(qr.vhost()), stats.get(qr.id())))
                     .orElseThrow(ApiException::notFound)));
         });
         r.async("PUT", "queues/{vhost}/{name}", Needs.MANAGEMENT, (q, p) -> {
@@ -173,9 +178,11 @@ final class BrokerResources {
         for (VhostState v : sortedVhosts()) {
             if ((only == null || v.name().equals(only)) && ctx.visible(q, v.name())) parts.add(ctx.broker().admin().queues(v.name()));
         }
-        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(x -> {
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenCombine(messageStats.get(), (x, stats) -> {
             List<Map<String, Object>> out = new ArrayList<>();
-            for (var part : parts) for (Admin.QueueInfo i : part.join()) out.add(Render.queue(i, ctx.state().vhost(i.queue().vhost())));
+            for (var part : parts) {
+                for (Admin.QueueInfo i : part.join()) out.add(Render.queue(i, ctx.state().vhost(i.queue().vhost()), stats.get(i.queue().id())));
+            }
             return out;
         });
     }

@@ -46,11 +46,17 @@ final class DefinitionsResource {
             if (ctx.state().vhost(p.get("vhost")) == null) throw new ApiException(404, "not_found", "vhost_not_found");
             return ApiResponse.ok(export(p.get("vhost")));
         });
-        r.async("POST", "definitions", Needs.ADMINISTRATOR, (q, p) -> load(Json.object(q.body()), null).thenApply(x -> ApiResponse.noContent()));
+        r.async("POST", "definitions", Needs.ADMINISTRATOR, (q, p) -> load(Json.object(body(q)), null).thenApply(x -> ApiResponse.noContent()));
         r.async("POST", "definitions/{vhost}", Needs.ADMINISTRATOR, (q, p) -> {
             if (ctx.state().vhost(p.get("vhost")) == null) throw new ApiException(404, "not_found", "vhost_not_found");
-            return load(Json.object(q.body()), p.get("vhost")).thenApply(x -> ApiResponse.noContent());
+            return load(Json.object(body(q)), p.get("vhost")).thenApply(x -> ApiResponse.noContent());
         });
+    }
+
+    /** The definitions posted: the body, or a form upload's {@code file} part (the management UI's import, curl -F file=@f). */
+    private static byte[] body(ApiRequest q) {
+        String type = q.headers().getOrDefault("content-type", "");
+        return type.regionMatches(true, 0, "multipart/form-data", 0, 19) ? Multipart.file(type, q.body()) : q.body();
     }
 
     // ---- export ----

@@ -31,9 +31,10 @@ public final class ManagementApi implements AutoCloseable {
         this.access = context.access();
         this.loopbackExempt = context.loopbackExempt();
         this.figures = new NodeFigures(context);
-        new NodeResources(context, figures).register(routes);
+        NodeResources nodes = new NodeResources(context, figures);
+        nodes.register(routes);
         new AccessResources(context).register(routes);
-        new BrokerResources(context).register(routes);
+        new BrokerResources(context, nodes::queueMessageStats).register(routes);
         new ClusterResources(context).register(routes);
         new DefinitionsResource(context).register(routes);
         new ParameterResources(context).register(routes);

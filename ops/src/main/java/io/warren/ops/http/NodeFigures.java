@@ -28,6 +28,8 @@ final class NodeFigures implements AutoCloseable {
     private final ApiContext ctx;
     private volatile long[] previous = new long[KEYS.length];
     private volatile long[] latest = new long[KEYS.length];
+    private volatile Map<Long, long[]> queuesPrevious = Map.of();
+    private volatile Map<Long, long[]> queuesLatest = Map.of();
     private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "warren-message-rates");
         t.setDaemon(true);
@@ -40,10 +42,46 @@ final class NodeFigures implements AutoCloseable {
     NodeFigures(ApiContext ctx) {
         this.ctx = ctx;
         listeners.put("amqp", ctx.amqpPort());
-        sampler.scheduleAtFixedRate(() -> {
+        sampler.scheduleAtFixedRate(this::sample, 0, SAMPLE_S, TimeUnit.SECONDS);
+    }
+
+    private void sample() {
+        try {
             previous = latest;
             latest = counts();
-        }, 0, SAMPLE_S, TimeUnit.SECONDS);
+            var perQueue = ctx.connections().messages().queues;
+            java.util.Set<Long> live = new java.util.HashSet<>();
+            for (QueueRecord q : ctx.state().allQueues()) live.add(q.id());
+            perQueue.retain(live); // a deleted queue's counts go
+            queuesPrevious = queuesLatest;
+            queuesLatest = perQueue.snapshot();
+        } catch (RuntimeException e) {
+            // the next sample may do better; a failed one must not end the schedule
+        }
+    }
+
+    /**
+     * What this node's channels did with each queue's messages, by queue id: each count of
+     * {@link io.warren.amqp.channel.QueueCounters#KEYS} and its rate over the last sampling interval.
+     */
+    Map<String, Map<String, Object>> queueStats() {
+        Map<Long, long[]> now = ctx.connections().messages().queues.snapshot();
+        Map<Long, long[]> a = queuesPrevious;
+        Map<Long, long[]> b = queuesLatest;
+        String[] keys = io.warren.amqp.channel.QueueCounters.KEYS;
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        now.forEach((id, v) -> {
+            long[] pa = a.get(id);
+            long[] pb = b.get(id);
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (int i = 0; i < keys.length; i++) {
+                m.put(keys[i], v[i]);
+                double rate = pb == null ? 0 : Math.max(0, pb[i] - (pa == null ? 0 : pa[i])) / (double) SAMPLE_S;
+                m.put(keys[i] + "_details", Map.of("rate", rate));
+            }
+            out.put(String.valueOf(id), m);
+        });
+        return out;
     }
 
     private long[] counts() {

@@ -33,6 +33,7 @@ final class NodeResources {
 
     void register(Routes r) {
         r.sync("GET", "warren/node", Needs.MONITORING, (q, p) -> ApiResponse.ok(figures.all()));
+        r.sync("GET", "warren/queue-stats", Needs.MONITORING, (q, p) -> ApiResponse.ok(figures.queueStats()));
         r.sync("PUT", "warren/vm-memory-high-watermark", Needs.ADMINISTRATOR, (q, p) -> {
             Map<String, Object> b = Json.object(q.body());
             double fraction = b.containsKey("absolute") // bytes of the maximum heap
@@ -101,6 +102,45 @@ final class NodeResources {
             return CompletableFuture.allOf(asked.values().toArray(CompletableFuture[]::new)).thenApply(x -> {
                 Map<String, Answer> out = new TreeMap<>();
                 asked.forEach((name, f) -> out.put(name, f.join()));
+                return out;
+            });
+        });
+    }
+
+    /**
+     * Every running node's per-queue counters added up, by queue id (publishers and consumers of a queue may use any
+     * node): each queue's {@code message_stats}, counts and rates, as RabbitMQ shows them.
+     */
+    @SuppressWarnings("unchecked")
+    CompletableFuture<Map<Long, Map<String, Object>>> queueMessageStats() {
+        return admin.clusterStatus().thenCompose(st -> {
+            List<CompletableFuture<Map<String, Object>>> asked = new ArrayList<>();
+            for (Admin.Member m : st.members()) {
+                if (m.name().equals(ctx.nodeName())) {
+                    asked.add(CompletableFuture.completedFuture((Map<String, Object>) (Map<String, ?>) figures.queueStats()));
+                } else if (m.running()) {
+                    asked.add(ctx.broker().askNode(m.name(), "GET", List.of("warren", "queue-stats"), NODE_WAIT_MS)
+                            .thenApply(a -> a.status() == 200 ? Json.object(a.body()) : Map.<String, Object>of())
+                            .exceptionally(e -> Map.of()));
+                }
+            }
+            return CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new)).thenApply(x -> {
+                Map<Long, Map<String, Object>> out = new java.util.HashMap<>();
+                for (var f : asked) {
+                    f.join().forEach((id, stats) -> {
+                        Map<String, Object> sum = out.computeIfAbsent(Long.parseLong(id), k -> new LinkedHashMap<>());
+                        ((Map<String, Object>) stats).forEach((k, v) -> {
+                            if (v instanceof Number n) {
+                                sum.merge(k, n.longValue(), (p, q) -> ((Number) p).longValue() + ((Number) q).longValue());
+                            } else {
+                                double rate = ((Number) ((Map<String, Object>) v).get("rate")).doubleValue();
+                                Object before = sum.get(k);
+                                double was = before == null ? 0 : ((Number) ((Map<String, Object>) before).get("rate")).doubleValue();
+                                sum.put(k, Map.of("rate", was + rate));
+                            }
+                        });
+                    });
+                }
                 return out;
             });
         });

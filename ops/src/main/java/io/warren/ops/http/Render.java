@@ -20,8 +20,11 @@ import java.util.Map;
 final class Render {
     private Render() { }
 
-    /** A queue with its policies ({@code v}: its vhost as this node has applied it) and live figures. */
-    static Map<String, Object> queue(Admin.QueueInfo i, io.warren.metadata.state.VhostState v) {
+    /**
+     * A queue with its policies ({@code v}: its vhost as this node has applied it), live figures and {@code messageStats}
+     * (what the channels of every node did with its messages; null when none has yet).
+     */
+    static Map<String, Object> queue(Admin.QueueInfo i, io.warren.metadata.state.VhostState v, Map<String, Object> messageStats) {
         QueueRecord q = i.queue();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", q.name());
@@ -52,6 +55,7 @@ final class Render {
             m.put("messages_ready", i.stats().messagesReady());
             m.put("messages_unacknowledged", i.stats().messagesUnacked());
         }
+        if (messageStats != null) m.put("message_stats", messageStats);
         return m;
     }
 
