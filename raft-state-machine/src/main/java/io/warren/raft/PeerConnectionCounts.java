@@ -16,11 +16,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The client connections the other nodes hold, by vhost and user, so that {@code max-connections} counts the whole
- * cluster as RabbitMQ's does. Asked of every other node once a second, and only while some vhost or user has a
- * {@code max-connections} limit (nothing is asked otherwise). A node that does not answer within the second counts as
- * holding none; between two rounds, connections opened at the same time on different nodes can pass a limit by
- * what they opened in that second (RabbitMQ's own tracking is asynchronous too).
+ * The client connections (and each user's channels) the other nodes hold, by vhost and user, so that
+ * {@code max-connections} and a user's {@code max-channels} count the whole cluster as RabbitMQ's do. Asked of every
+ * other node once a second, and only while some vhost or user has such a limit (nothing is asked otherwise). A node
+ * that does not answer within the second counts as holding none; between two rounds, connections opened at the same
+ * time on different nodes can pass a limit by what they opened in that second (RabbitMQ's own tracking is
+ * asynchronous too).
  */
 final class PeerConnectionCounts {
     static final long PERIOD_MS = 1_000;
@@ -47,7 +48,7 @@ final class PeerConnectionCounts {
     private boolean limited() {
         MetadataState s = state.get();
         for (VhostState v : s.vhosts()) if (v.limit("max-connections") >= 0) return true;
-        return s.access().anyUserLimit("max-connections");
+        return s.access().anyUserLimit("max-connections") || s.access().anyUserLimit("max-channels");
     }
 
     private void refresh() {

@@ -154,7 +154,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
                     + ") has reached the negotiated channel_max (" + channelMax + ")").during(20, 10);
         }
         long max = broker.metadata().state().access().userLimits(user()).getOrDefault("max-channels", -1L);
-        String refused = counts.admitChannel(user(), max);
+        String refused = counts.admitChannel(user(), max, broker.connectionsElsewhere());
         if (refused != null) throw AmqpException.of(ReplyCode.NOT_ALLOWED, refused).during(20, 10);
         channels.put(channel, new AmqpChannel(channel, this));
         counts.channelsOpened(1);

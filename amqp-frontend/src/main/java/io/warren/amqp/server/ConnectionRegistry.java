@@ -73,7 +73,7 @@ public final class ConnectionRegistry implements Sessions {
         return null;
     }
 
-    @Override public synchronized Counts counts() { return new Counts(byVhost, byUser); }
+    @Override public synchronized Counts counts() { return new Counts(byVhost, byUser, channelsByUser); }
 
     /** An admitted connection closed. */
     public synchronized void release(String vhost, String user) {
@@ -81,13 +81,16 @@ public final class ConnectionRegistry implements Sessions {
         byUser.computeIfPresent(user, (k, n) -> n > 1 ? n - 1 : null);
     }
 
-    /** Counts a channel of {@code user} unless that passes its max-channels: null when admitted, else the refusal. */
-    public synchronized String admitChannel(String user, long max) {
-        int n = channelsByUser.getOrDefault(user, 0);
+    /**
+     * Counts a channel of {@code user} unless that passes its max-channels, with the channels the other nodes hold
+     * ({@code elsewhere}): null when admitted, else the refusal.
+     */
+    public synchronized String admitChannel(String user, long max, Counts elsewhere) {
+        int n = channelsByUser.getOrDefault(user, 0) + elsewhere.channels(user);
         if (max >= 0 && n >= max) {
             return "number of channels opened for user '" + user + "' has reached the maximum allowed user limit of (" + max + ")";
         }
-        channelsByUser.put(user, n + 1);
+        channelsByUser.merge(user, 1, Integer::sum);
         return null;
     }
 

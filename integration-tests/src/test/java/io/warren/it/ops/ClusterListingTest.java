@@ -162,6 +162,36 @@ class ClusterListingTest {
             for (Connection c : open) c.abort();
             api(0).delete("vhosts/capped");
         }
+        // a user's max-channels alike: a channel on n1 and one on n2, then n3 refuses the third
+        assertEquals(201, api(0).put("users/chatty", Map.of("password", "pw", "tags", "")).status());
+        api(0).put("permissions/%2F/chatty", Map.of("configure", ".*", "write", ".*", "read", ".*"));
+        assertEquals(204, api(0).put("user-limits/chatty/max-channels", Map.of("value", 2)).status());
+        List<Connection> mine = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                var f = cluster.node(i).factory();
+                f.setUsername("chatty");
+                f.setPassword("pw");
+                mine.add(f.newConnection());
+            }
+            mine.get(0).createChannel();
+            mine.get(1).createChannel();
+            String refusal = null;
+            long deadline = System.currentTimeMillis() + 15_000;
+            while (refusal == null && System.currentTimeMillis() < deadline) {
+                try {
+                    mine.get(2).createChannel().close();
+                    Thread.sleep(200);
+                } catch (Exception e) {
+                    refusal = String.valueOf(e.getCause() != null ? e.getCause() : e);
+                }
+            }
+            assertNotNull(refusal, "node 3 refuses a third channel of a user limited to 2");
+            assertTrue(refusal.contains("530") && refusal.contains("maximum allowed user limit of (2)"), refusal);
+        } finally {
+            for (Connection c : mine) c.abort();
+            api(0).delete("users/chatty");
+        }
     }
 
     /** With a member down, every quorum queue on a 3-node cluster hangs on the remaining two: each is quorum critical. */

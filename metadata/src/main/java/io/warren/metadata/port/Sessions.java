@@ -40,14 +40,17 @@ public interface Sessions {
 
     CompletableFuture<Snapshot> snapshot();
 
-    /** How many client connections are open, by vhost and by user. */
-    record Counts(Map<String, Integer> byVhost, Map<String, Integer> byUser) {
-        public static final Counts NONE = new Counts(Map.of(), Map.of());
+    /** How many client connections are open, by vhost and by user, and how many channels each user has open. */
+    record Counts(Map<String, Integer> byVhost, Map<String, Integer> byUser, Map<String, Integer> channelsByUser) {
+        public static final Counts NONE = new Counts(Map.of(), Map.of(), Map.of());
 
         public Counts {
             byVhost = Map.copyOf(byVhost);
             byUser = Map.copyOf(byUser);
+            channelsByUser = Map.copyOf(channelsByUser);
         }
+
+        public int channels(String u) { return channelsByUser.getOrDefault(u, 0); }
 
         public int vhost(String v) { return byVhost.getOrDefault(v, 0); }
 
@@ -57,11 +60,13 @@ public interface Sessions {
         public static Counts sum(List<Counts> parts) {
             Map<String, Integer> v = new java.util.HashMap<>();
             Map<String, Integer> u = new java.util.HashMap<>();
+            Map<String, Integer> ch = new java.util.HashMap<>();
             for (Counts c : parts) {
                 c.byVhost().forEach((k, n) -> v.merge(k, n, Integer::sum));
                 c.byUser().forEach((k, n) -> u.merge(k, n, Integer::sum));
+                c.channelsByUser().forEach((k, n) -> ch.merge(k, n, Integer::sum));
             }
-            return new Counts(v, u);
+            return new Counts(v, u, ch);
         }
     }
 

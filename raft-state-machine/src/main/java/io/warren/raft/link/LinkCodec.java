@@ -167,7 +167,7 @@ public final class LinkCodec {
             case CLOSE_CONNECTION -> w.bool((Boolean) result);
             case CONNECTION_COUNTS -> {
                 Sessions.Counts c = (Sessions.Counts) result;
-                yield counts(counts(w, c.byVhost()), c.byUser());
+                yield counts(counts(counts(w, c.byVhost()), c.byUser()), c.channelsByUser());
             }
             case SERVED_QUEUES -> {
                 java.util.Map<Long, QueueStats> served = (java.util.Map<Long, QueueStats>) result;
@@ -204,7 +204,7 @@ public final class LinkCodec {
             case LOCAL_SESSIONS, LIST_SESSIONS -> SessionsCodec.read(r);
             case MANAGE -> new Managed(r.u16(), r.longBytes());
             case CLOSE_CONNECTION -> r.bool();
-            case CONNECTION_COUNTS -> new Sessions.Counts(counts(r), counts(r));
+            case CONNECTION_COUNTS -> new Sessions.Counts(counts(r), counts(r), counts(r));
             case SERVED_QUEUES -> {
                 int n = r.count(36);
                 java.util.Map<Long, QueueStats> served = new java.util.HashMap<>();

@@ -78,7 +78,7 @@ class LinkCodecTest {
                 new Sample(new LinkCall.Manage("PUT", List.of("users", "a/b"), Map.of("page", "2"), "{\"tags\":\"\"}".getBytes()),
                         new LinkCall.Managed(201, new byte[0])),
                 new Sample(new LinkCall.CloseConnection("n1/7", "maintenance"), true),
-                new Sample(new LinkCall.ConnectionCounts(), new Sessions.Counts(Map.of("/", 3, "v2", 1), Map.of("guest", 4))),
+                new Sample(new LinkCall.ConnectionCounts(), new Sessions.Counts(Map.of("/", 3, "v2", 1), Map.of("guest", 4), Map.of("guest", 9))),
                 new Sample(new LinkCall.ServedQueues("/"), Map.of(7L, new QueueStats(3, 2, 1, 4), 9L, new QueueStats(0, 0, 0, 0))));
         Map<Op, Sample> m = new EnumMap<>(Op.class);
         for (Sample s : all) m.put(s.call().op(), s);
