@@ -115,6 +115,11 @@ class ClusterListingTest {
             assertTrue(qs.get("publish_details") instanceof Map<?, ?>, qs.toString());
         }
         List<Map<String, Object>> listeners = (List<Map<String, Object>>) overview.get("listeners");
+        Map<String, Object> theirs = (Map<String, Object>) new Api(cluster.node(0).node().managementPort(), "everywhere", "pw")
+                .get("overview").json();
+        Map<String, Object> vhostStats = (Map<String, Object>) theirs.get("message_stats");
+        assertEquals(1, ((Number) vhostStats.get("publish")).intValue(), "a management user: its vhost's queues' counts only: " + vhostStats);
+        assertFalse(theirs.containsKey("listeners"), "listeners are for monitoring users");
         assertEquals(3, listeners.stream().filter(l -> l.get("protocol").equals("amqp")).count(), listeners.toString());
     }
 

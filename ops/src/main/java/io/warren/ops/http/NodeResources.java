@@ -58,7 +58,11 @@ final class NodeResources {
             }
             return ApiResponse.noContent();
         });
-        r.async("GET", "overview", Needs.MANAGEMENT, (q, p) -> admin.sessions().thenCombine(everyNode(), (s, all) -> overview(q, s, all)));
+        r.async("GET", "overview", Needs.MANAGEMENT, (q, p) -> admin.sessions().thenCombine(everyNode(), (s, all) -> overview(q, s, all))
+                .thenCombine(q.seesAll() ? CompletableFuture.completedFuture(null) : queueMessageStats(), (o, perQueue) -> {
+                    if (perQueue != null) o.put("message_stats", ofVisibleQueues(q, perQueue));
+                    return ApiResponse.ok(o);
+                }));
         r.async("GET", "nodes", Needs.MONITORING, (q, p) -> everyNode().thenApply(all -> ApiResponse.ok(new ArrayList<>(nodes(all).values()))));
         r.async("GET", "nodes/{node}", Needs.MONITORING, (q, p) -> everyNode().thenApply(all -> {
             Map<String, Object> n = nodes(all).get(p.get("node"));
@@ -127,22 +131,25 @@ final class NodeResources {
             return CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new)).thenApply(x -> {
                 Map<Long, Map<String, Object>> out = new java.util.HashMap<>();
                 for (var f : asked) {
-                    f.join().forEach((id, stats) -> {
-                        Map<String, Object> sum = out.computeIfAbsent(Long.parseLong(id), k -> new LinkedHashMap<>());
-                        ((Map<String, Object>) stats).forEach((k, v) -> {
-                            if (v instanceof Number n) {
-                                sum.merge(k, n.longValue(), (p, q) -> ((Number) p).longValue() + ((Number) q).longValue());
-                            } else {
-                                double rate = ((Number) ((Map<String, Object>) v).get("rate")).doubleValue();
-                                Object before = sum.get(k);
-                                double was = before == null ? 0 : ((Number) ((Map<String, Object>) before).get("rate")).doubleValue();
-                                sum.put(k, Map.of("rate", was + rate));
-                            }
-                        });
-                    });
+                    f.join().forEach((id, stats) -> add(out.computeIfAbsent(Long.parseLong(id), k -> new LinkedHashMap<>()),
+                            (Map<String, Object>) stats));
                 }
                 return out;
             });
+        });
+    }
+
+    /** Adds message_stats to a sum: counts to counts, {@code x_details.rate} to rates. */
+    @SuppressWarnings("unchecked")
+    static void add(Map<String, Object> sum, Map<String, Object> stats) {
+        stats.forEach((k, v) -> {
+            if (v instanceof Number n) {
+                sum.merge(k, n.longValue(), (a, b) -> ((Number) a).longValue() + ((Number) b).longValue());
+            } else {
+                Object before = sum.get(k);
+                double was = before == null ? 0 : ((Number) ((Map<String, Object>) before).get("rate")).doubleValue();
+                sum.put(k, Map.of("rate", was + ((Number) ((Map<String, Object>) v).get("rate")).doubleValue()));
+            }
         });
     }
 
@@ -178,7 +185,7 @@ final class NodeResources {
 
     /** Sums the nodes' message counters and rates, and the totals of the queues they serve in the vhosts the asker sees. */
     @SuppressWarnings("unchecked")
-    private ApiResponse overview(ApiRequest q, io.warren.metadata.port.Sessions.Snapshot s, Map<String, Answer> all) {
+    private Map<String, Object> overview(ApiRequest q, io.warren.metadata.port.Sessions.Snapshot s, Map<String, Answer> all) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("management_version", ApiContext.RABBITMQ_VERSION);
         m.put("rates_mode", "basic");
@@ -192,32 +199,17 @@ final class NodeResources {
         m.put("disable_stats", false);
         m.put("enable_queue_totals", true);
         m.put("exchange_types", List.of(Map.of("name", "direct"), Map.of("name", "fanout"), Map.of("name", "topic"), Map.of("name", "headers")));
-        double[] rates = new double[NodeFigures.KEYS.length];
-        long[] counts = new long[NodeFigures.KEYS.length];
-        long[] queued = new long[3];
-        String[] queuedKeys = {"messages", "messages_ready", "messages_unacknowledged"};
+        Map<String, Object> stats = new LinkedHashMap<>();
+        Map<String, Object> totals = new LinkedHashMap<>();
+        for (String k : List.of("messages", "messages_ready", "messages_unacknowledged")) totals.put(k, 0L);
         for (Answer a : all.values()) {
             if (a.figures() == null) continue;
-            Map<String, Object> ms = (Map<String, Object>) a.figures().get("message_stats");
-            for (int i = 0; i < NodeFigures.KEYS.length; i++) {
-                counts[i] += ((Number) ms.get(NodeFigures.KEYS[i])).longValue();
-                rates[i] += ((Number) ((Map<String, Object>) ms.get(NodeFigures.KEYS[i] + "_details")).get("rate")).doubleValue();
-            }
+            add(stats, (Map<String, Object>) a.figures().get("message_stats"));
             ((Map<String, Map<String, Object>>) a.figures().get("queue_totals")).forEach((vhost, t) -> {
-                if (!ctx.visible(q, vhost)) return;
-                for (int i = 0; i < 3; i++) queued[i] += ((Number) t.get(queuedKeys[i])).longValue();
+                if (ctx.visible(q, vhost)) add(totals, t);
             });
         }
-        if (q.seesAll()) { // the counters are the nodes', not a vhost's: shown to those who see every vhost
-            Map<String, Object> stats = new LinkedHashMap<>();
-            for (int i = 0; i < counts.length; i++) {
-                stats.put(NodeFigures.KEYS[i], counts[i]);
-                stats.put(NodeFigures.KEYS[i] + "_details", Map.of("rate", rates[i]));
-            }
-            m.put("message_stats", stats);
-        }
-        Map<String, Object> totals = new LinkedHashMap<>();
-        for (int i = 0; i < 3; i++) totals.put(queuedKeys[i], queued[i]);
+        if (q.seesAll()) m.put("message_stats", stats); // the nodes' counters: for those who see every vhost (others: their queues' sums)
         m.put("queue_totals", totals);
         int exchanges = 0;
         int queues = 0;
@@ -240,7 +232,24 @@ final class NodeResources {
             for (Answer a : all.values()) if (a.figures() != null) listeners.addAll((List<Object>) a.figures().get("listeners"));
             m.put("listeners", listeners);
         }
-        return ApiResponse.ok(m);
+        return m;
+    }
+
+    /**
+     * The message_stats of a user who sees some vhosts only: the sums of the per-queue counters of their queues
+     * (publish, deliver, get, ack, redeliver and deliver_get; confirms and unroutable publishes belong to no queue).
+     */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> ofVisibleQueues(ApiRequest q, Map<Long, Map<String, Object>> perQueue) {
+        Map<String, Object> sum = new LinkedHashMap<>();
+        for (var qr : ctx.state().allQueues()) {
+            Map<String, Object> st = perQueue.get(qr.id());
+            if (st != null && ctx.visible(q, qr.vhost())) add(sum, st);
+        }
+        long deliverGet = 0;
+        for (String k : List.of("deliver", "deliver_no_ack", "get", "get_no_ack")) deliverGet += ((Number) sum.getOrDefault(k, 0L)).longValue();
+        sum.put("deliver_get", deliverGet);
+        return sum;
     }
 
     /**
