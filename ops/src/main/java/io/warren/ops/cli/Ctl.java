@@ -1,7 +1,6 @@
 package io.warren.ops.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.warren.metadata.model.PolicyRecord;
 import io.warren.metadata.port.Admin;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -166,8 +165,12 @@ public final class Ctl implements Callable<Integer> {
             }
             if (!ctl.quiet) System.out.println("Setting " + what() + " \"" + name + "\" for pattern \"" + pattern + "\" to \"" + definition
                     + "\" with priority \"" + priority + "\" for vhost \"" + vhost + "\" ...");
-            PolicyRecord p = new PolicyRecord(vhost, name, pattern, applyTo, def, priority);
-            try (AdminClient a = ctl.admin()) { (operator() ? a.setOperatorPolicy(p) : a.setPolicy(p)).get(); }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("pattern", pattern);
+            body.put("definition", def);
+            body.put("priority", priority);
+            body.put("apply-to", applyTo);
+            ctl.api("PUT", body, operator() ? "operator-policies" : "policies", vhost, name);
             return 0;
         }
 
@@ -192,7 +195,7 @@ public final class Ctl implements Callable<Integer> {
 
         @Override public Integer call() throws Exception {
             if (!ctl.quiet) System.out.println("Clearing " + (operator() ? "operator policy" : "policy") + " \"" + name + "\" on vhost \"" + vhost + "\" ...");
-            try (AdminClient a = ctl.admin()) { (operator() ? a.clearOperatorPolicy(vhost, name) : a.clearPolicy(vhost, name)).get(); }
+            ctl.api("DELETE", null, operator() ? "operator-policies" : "policies", vhost, name);
             return 0;
         }
 
@@ -244,12 +247,10 @@ public final class Ctl implements Callable<Integer> {
             this.columns = columns;
         }
 
-        abstract List<Map<String, Object>> fetch(AdminClient a) throws Exception;
+        abstract List<Map<String, Object>> fetch() throws Exception;
 
         @Override public Integer call() throws Exception {
-            try (AdminClient a = ctl.admin()) {
-                Columns.print(ctl, "Listing " + what + " for vhost \"" + vhost + "\" ...", fetch(a), List.of(columns), List.of(columns), asked, noHeaders);
-            }
+            Columns.print(ctl, "Listing " + what + " for vhost \"" + vhost + "\" ...", fetch(), List.of(columns), List.of(columns), asked, noHeaders);
             return 0;
         }
     }
@@ -260,9 +261,9 @@ public final class Ctl implements Callable<Integer> {
 
         ListPolicies(String what) { super(what, "vhost", "name", "pattern", "apply-to", "definition", "priority"); }
 
-        @Override List<Map<String, Object>> fetch(AdminClient a) throws Exception {
-            return (operator() ? a.operatorPolicies(vhost) : a.policies(vhost)).get().stream().map(p -> row("vhost", p.vhost(), "name", p.name(),
-                    "pattern", p.pattern(), "apply-to", p.applyTo(), "definition", p.definition(), "priority", p.priority())).toList();
+        @SuppressWarnings("unchecked")
+        @Override List<Map<String, Object>> fetch() throws Exception {
+            return (List<Map<String, Object>>) ctl.api("GET", null, operator() ? "operator-policies" : "policies", vhost);
         }
 
         boolean operator() { return false; }
