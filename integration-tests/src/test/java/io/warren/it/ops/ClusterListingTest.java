@@ -115,6 +115,14 @@ class ClusterListingTest {
             assertTrue(qs.get("publish_details") instanceof Map<?, ?>, qs.toString());
         }
         List<Map<String, Object>> listeners = (List<Map<String, Object>>) overview.get("listeners");
+        long until = System.currentTimeMillis() + 20_000; // once two samples (5 s apart) have seen the queue
+        Map<String, Object> sq;
+        do {
+            sq = (Map<String, Object>) api(2).get("queues/%2F/stats-q").json();
+        } while (!sq.containsKey("messages_details") && System.currentTimeMillis() < until && sleep());
+        assertTrue(sq.get("messages_details") instanceof Map<?, ?> d && d.get("rate") instanceof Number, "the length's rate: " + sq);
+        assertTrue(((Map<String, Object>) ((Map<String, Object>) api(0).get("overview").json()).get("queue_totals"))
+                .get("messages_details") instanceof Map<?, ?>);
         Map<String, Object> theirs = (Map<String, Object>) new Api(cluster.node(0).node().managementPort(), "everywhere", "pw")
                 .get("overview").json();
         Map<String, Object> vhostStats = (Map<String, Object>) theirs.get("message_stats");
@@ -215,6 +223,15 @@ class ClusterListingTest {
         assertTrue(((List<Map<String, Object>>) body.get("queues")).stream().anyMatch(q -> q.get("name").equals("critical-q")), critical.body());
         List<Map<String, Object>> nodes = (List<Map<String, Object>>) api(0).get("nodes").json();
         assertEquals(List.of(true, true, false), nodes.stream().map(n -> n.get("running")).toList(), "the stopped node shows as not running");
+    }
+
+    static boolean sleep() {
+        try {
+            Thread.sleep(250);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return true;
     }
 
     static Connection loginTo(TestNode n) throws Exception {

@@ -30,6 +30,10 @@ final class NodeFigures implements AutoCloseable {
     private volatile long[] latest = new long[KEYS.length];
     private volatile Map<Long, long[]> queuesPrevious = Map.of();
     private volatile Map<Long, long[]> queuesLatest = Map.of();
+    /** The lengths (messages, ready, unacknowledged) of the queues this node serves, at the last two samples. */
+    private volatile Map<Long, long[]> lengthsPrevious = Map.of();
+    private volatile Map<Long, long[]> lengthsLatest = Map.of();
+    static final String[] LENGTHS = {"messages", "messages_ready", "messages_unacknowledged"};
     private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "warren-message-rates");
         t.setDaemon(true);
@@ -55,6 +59,10 @@ final class NodeFigures implements AutoCloseable {
             perQueue.retain(live); // a deleted queue's counts go
             queuesPrevious = queuesLatest;
             queuesLatest = perQueue.snapshot();
+            Map<Long, long[]> lengths = new java.util.HashMap<>();
+            ctx.broker().servedQueueStats().forEach((q, st) -> lengths.put(q.id(), new long[]{st.messages(), st.messagesReady(), st.messagesUnacked()}));
+            lengthsPrevious = lengthsLatest;
+            lengthsLatest = lengths;
         } catch (RuntimeException e) {
             // the next sample may do better; a failed one must not end the schedule
         }
@@ -80,6 +88,27 @@ final class NodeFigures implements AutoCloseable {
                 m.put(keys[i] + "_details", Map.of("rate", rate));
             }
             out.put(String.valueOf(id), m);
+        });
+        lengthRates().forEach((id, rates) -> {
+            Map<String, Object> m = out.computeIfAbsent(String.valueOf(id), k -> new LinkedHashMap<>());
+            for (int i = 0; i < LENGTHS.length; i++) m.put(LENGTHS[i] + "_details", Map.of("rate", rates[i]));
+        });
+        return out;
+    }
+
+    /**
+     * How fast each queue this node served at both of the last two samples grew (or shrank: negative), per second,
+     * in {@link #LENGTHS} order.
+     */
+    private Map<Long, double[]> lengthRates() {
+        Map<Long, long[]> a = lengthsPrevious;
+        Map<Long, double[]> out = new java.util.HashMap<>();
+        lengthsLatest.forEach((id, b) -> {
+            long[] before = a.get(id);
+            if (before == null) return;
+            double[] r = new double[LENGTHS.length];
+            for (int i = 0; i < r.length; i++) r[i] = (b[i] - before[i]) / (double) SAMPLE_S;
+            out.put(id, r);
         });
         return out;
     }
@@ -166,15 +195,18 @@ final class NodeFigures implements AutoCloseable {
         return m;
     }
 
-    /** Messages, ready and unacknowledged of the queues this node serves, by vhost. */
-    private Map<String, Map<String, Long>> queueTotals() {
-        Map<String, Map<String, Long>> out = new TreeMap<>();
+    /** Messages, ready and unacknowledged of the queues this node serves, by vhost, each with its rate. */
+    private Map<String, Map<String, Object>> queueTotals() {
+        Map<String, Map<String, Object>> out = new TreeMap<>();
+        Map<Long, double[]> rates = lengthRates();
         for (Map.Entry<QueueRecord, QueueStats> e : ctx.broker().servedQueueStats().entrySet()) {
-            Map<String, Long> t = out.computeIfAbsent(e.getKey().vhost(), v -> new LinkedHashMap<>(Map.of("messages", 0L,
-                    "messages_ready", 0L, "messages_unacknowledged", 0L)));
-            t.merge("messages", e.getValue().messages(), Long::sum);
-            t.merge("messages_ready", e.getValue().messagesReady(), Long::sum);
-            t.merge("messages_unacknowledged", e.getValue().messagesUnacked(), Long::sum);
+            QueueStats s = e.getValue();
+            long[] now = {s.messages(), s.messagesReady(), s.messagesUnacked()};
+            double[] r = rates.getOrDefault(e.getKey().id(), new double[LENGTHS.length]);
+            Map<String, Object> t = out.computeIfAbsent(e.getKey().vhost(), v -> new LinkedHashMap<>());
+            for (int i = 0; i < LENGTHS.length; i++) {
+                NodeResources.add(t, Map.of(LENGTHS[i], now[i], LENGTHS[i] + "_details", Map.of("rate", r[i])));
+            }
         }
         return out;
     }

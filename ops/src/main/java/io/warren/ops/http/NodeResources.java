@@ -201,7 +201,10 @@ final class NodeResources {
         m.put("exchange_types", List.of(Map.of("name", "direct"), Map.of("name", "fanout"), Map.of("name", "topic"), Map.of("name", "headers")));
         Map<String, Object> stats = new LinkedHashMap<>();
         Map<String, Object> totals = new LinkedHashMap<>();
-        for (String k : List.of("messages", "messages_ready", "messages_unacknowledged")) totals.put(k, 0L);
+        for (String k : NodeFigures.LENGTHS) {
+            totals.put(k, 0L);
+            totals.put(k + "_details", Map.of("rate", 0.0));
+        }
         for (Answer a : all.values()) {
             if (a.figures() == null) continue;
             add(stats, (Map<String, Object>) a.figures().get("message_stats"));
@@ -246,6 +249,7 @@ final class NodeResources {
             Map<String, Object> st = perQueue.get(qr.id());
             if (st != null && ctx.visible(q, qr.vhost())) add(sum, st);
         }
+        for (String k : NodeFigures.LENGTHS) sum.remove(k + "_details"); // queue lengths' rates are not message_stats
         long deliverGet = 0;
         for (String k : List.of("deliver", "deliver_no_ack", "get", "get_no_ack")) deliverGet += ((Number) sum.getOrDefault(k, 0L)).longValue();
         sum.put("deliver_get", deliverGet);

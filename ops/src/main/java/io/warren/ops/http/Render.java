@@ -55,7 +55,14 @@ final class Render {
             m.put("messages_ready", i.stats().messagesReady());
             m.put("messages_unacknowledged", i.stats().messagesUnacked());
         }
-        if (messageStats != null) m.put("message_stats", messageStats);
+        if (messageStats != null) { // the lengths' rates go beside the lengths, the counters under message_stats
+            Map<String, Object> counters = new LinkedHashMap<>(messageStats);
+            for (String k : NodeFigures.LENGTHS) {
+                Object rate = counters.remove(k + "_details");
+                if (rate != null && i.stats() != null) m.put(k + "_details", rate);
+            }
+            if (!counters.isEmpty()) m.put("message_stats", counters);
+        }
         return m;
     }
 
