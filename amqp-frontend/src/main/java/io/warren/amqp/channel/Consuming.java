@@ -134,11 +134,7 @@ final class Consuming {
         long tag = ++nextTag;
         if (!c.noAck) unacked.put(tag, unackedEntry(tag, d.queue(), d.offset(), c, timeouts.ofConsumer(c.tag)));
         Message m = d.message();
-        MessageCounters counters = ch.host.counters();
-        (c.noAck ? counters.deliveredConsumeAutoAck : counters.deliveredConsumeManualAck).increment();
-        if (d.redelivered()) counters.redelivered.increment();
-        counters.queues.add(d.queue().id(), c.noAck ? QueueCounters.DELIVER_NO_ACK : QueueCounters.DELIVER, 1);
-        if (d.redelivered()) counters.queues.add(d.queue().id(), QueueCounters.REDELIVER, 1);
+        ch.host.counters().delivered(d.queue().id(), true, c.noAck, d.redelivered());
         ch.sendContent(new BasicMethod.Deliver(c.tag, tag, d.redelivered(), m.exchange(), m.routingKey()), m.properties(), m.body());
     }
 
@@ -248,10 +244,7 @@ final class Consuming {
                 ch.send(new BasicMethod.GetEmpty(""));
                 return;
             }
-            (m.noAck() ? counters.deliveredGetAutoAck : counters.deliveredGetManualAck).increment();
-            if (d.redelivered()) counters.redelivered.increment();
-            counters.queues.add(q.id(), m.noAck() ? QueueCounters.GET_NO_ACK : QueueCounters.GET, 1);
-            if (d.redelivered()) counters.queues.add(q.id(), QueueCounters.REDELIVER, 1);
+            counters.delivered(q.id(), false, m.noAck(), d.redelivered());
             long tag = ++nextTag;
             if (!m.noAck()) unacked.put(tag, unackedEntry(tag, q, d.offset(), null, timeouts.ofQueue(q)));
             Message msg = d.message();
@@ -262,8 +255,7 @@ final class Consuming {
 
     void ack(long tag, boolean multiple) {
         List<Unacked> acked = take(tag, multiple);
-        ch.host.counters().acknowledged.add(acked.size());
-        for (Unacked u : acked) ch.host.counters().queues.add(u.queue().id(), QueueCounters.ACK, 1);
+        for (Unacked u : acked) ch.host.counters().acknowledged(u.queue().id());
         settle(acked, Outcome.ACK);
     }
 

@@ -23,6 +23,24 @@ public final class MessageCounters {
     /** The same, per queue. */
     public final QueueCounters queues = new QueueCounters();
 
+    /** A message delivered from queue {@code queueId} ({@code consumed}: to a consumer, else a basic.get). */
+    void delivered(long queueId, boolean consumed, boolean noAck, boolean again) {
+        if (consumed) (noAck ? deliveredConsumeAutoAck : deliveredConsumeManualAck).increment();
+        else (noAck ? deliveredGetAutoAck : deliveredGetManualAck).increment();
+        queues.add(queueId, consumed ? (noAck ? QueueCounters.DELIVER_NO_ACK : QueueCounters.DELIVER)
+                : (noAck ? QueueCounters.GET_NO_ACK : QueueCounters.GET), 1);
+        if (again) { // redelivered
+            redelivered.increment();
+            queues.add(queueId, QueueCounters.REDELIVER, 1);
+        }
+    }
+
+    /** A delivery from queue {@code queueId} acknowledged. */
+    void acknowledged(long queueId) {
+        acknowledged.increment();
+        queues.add(queueId, QueueCounters.ACK, 1);
+    }
+
     /** Every delivery: consumed and got, with either ack mode. */
     public long delivered() {
         return deliveredConsumeManualAck.sum() + deliveredConsumeAutoAck.sum() + deliveredGetManualAck.sum() + deliveredGetAutoAck.sum();
