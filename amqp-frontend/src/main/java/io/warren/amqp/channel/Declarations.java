@@ -87,7 +87,10 @@ final class Declarations {
         }
         if (m.exclusive()) ch.host.ownsExclusiveQueues();
         var declaration = new Definitions.QueueDeclaration(name, m.durable(), m.exclusive(), m.autoDelete(), m.arguments());
+        boolean isNew = name.isEmpty() || ch.vhost().queue(name) == null;
         ch.await(definitions().declareQueue(ch.caller, ch.host.broker().nodeName(), declaration), q -> {
+            ch.host.counters().churn.queuesDeclared.increment();
+            if (isNew) ch.host.counters().churn.queuesCreated.increment();
             ch.lastQueue = q.name();
             if (!m.nowait()) sendDeclareOk(q);
         });
@@ -131,6 +134,7 @@ final class Declarations {
         }
         QueueRecord q = ch.queue(name, Definitions.Access.CONFIGURE);
         ch.afterEffects(q, () -> ch.await(definitions().deleteQueue(q, m.ifUnused(), m.ifEmpty()), n -> {
+            ch.host.counters().churn.queuesDeleted.increment();
             if (!m.nowait()) ch.send(new QueueMethod.DeleteOk((int) Math.min(Integer.MAX_VALUE, n)));
         }));
     }

@@ -22,6 +22,8 @@ public final class MessageCounters {
     public final LongAdder acknowledged = new LongAdder();
     /** The same, per queue. */
     public final QueueCounters queues = new QueueCounters();
+    /** Connections, channels and queues opened, closed, declared, deleted. */
+    public final Churn churn = new Churn();
 
     /** A message delivered from queue {@code queueId} ({@code consumed}: to a consumer, else a basic.get). */
     void delivered(long queueId, boolean consumed, boolean noAck, boolean again) {

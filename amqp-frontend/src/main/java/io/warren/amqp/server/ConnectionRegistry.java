@@ -37,11 +37,21 @@ public final class ConnectionRegistry implements Sessions {
 
     public int channels() { return channels.get(); }
 
-    public void connectionOpened() { connections.incrementAndGet(); }
+    public void connectionOpened() {
+        connections.incrementAndGet();
+        messages.churn.connectionsOpened.increment();
+    }
 
-    public void connectionClosed() { connections.decrementAndGet(); }
+    public void connectionClosed() {
+        connections.decrementAndGet();
+        messages.churn.connectionsClosed.increment();
+    }
 
-    public void channelsOpened(int n) { channels.addAndGet(n); }
+    /** {@code n} channels opened (negative: closed). */
+    public void channelsOpened(int n) {
+        channels.addAndGet(n);
+        (n > 0 ? messages.churn.channelsOpened : messages.churn.channelsClosed).add(Math.abs(n));
+    }
 
     /** A connection completed its handshake: listings show it until {@link #unlisted}. */
     public void listed(Listed c) { open.add(c); }

@@ -127,6 +127,24 @@ class PrometheusTest {
         assertEquals(7.0, value(confirmed.get(0)), "and their confirms");
         await("sum(rate(rabbitmq_global_messages_received_total[60s]) * on(instance) group_left(rabbitmq_cluster, rabbitmq_node) "
                 + identity() + ") by(rabbitmq_node)", 3);
+        // the churn rows: connections, channels and queues opened and declared, per node
+        for (String churn : List.of("connections_opened", "connections_closed", "channels_opened", "channels_closed", "queues_declared",
+                "queues_created", "queues_deleted")) {
+            await("sum(rate(rabbitmq_" + churn + "_total[60s]) * on(instance) group_left(rabbitmq_cluster, rabbitmq_node) "
+                    + identity() + ") by(rabbitmq_node)", 3);
+        }
+        List<Map<String, Object>> declared = await("sum(rabbitmq_queues_declared_total * on(instance) group_left(rabbitmq_cluster) "
+                + identity() + ")", 1);
+        assertTrue(value(declared.get(0)) >= 1, "prom-q's declare: " + declared);
+        double published = 0;
+        for (TestNode n : cluster.nodes) {
+            String text = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + n.node().prometheusPort() + "/metrics/per-object"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                    "rabbitmq_queue_messages_published_total\\{queue=\"prom-q\",vhost=\"/\"\\} ([0-9.]+)").matcher(text);
+            if (m.find()) published += Double.parseDouble(m.group(1));
+        }
+        assertEquals(7.0, published, "the 7 publishes into prom-q, counted where the client published");
         await("(rabbitmq_resident_memory_limit_bytes * on(instance) group_left(rabbitmq_cluster, rabbitmq_node) " + identity()
                 + ") - (rabbitmq_process_resident_memory_bytes * on(instance) group_left(rabbitmq_cluster, rabbitmq_node) " + identity() + ")", 3);
     }

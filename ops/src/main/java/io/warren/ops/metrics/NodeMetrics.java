@@ -101,6 +101,19 @@ public final class NodeMetrics {
         }
         gauge(r, "rabbitmq_erlang_processes_used", "Threads of the node (Erlang processes in RabbitMQ)", none, Thread::activeCount);
         messages(r, ctx.connections().messages());
+        churn(r, ctx.connections().messages().churn);
+    }
+
+    /** RabbitMQ's churn counters: connections, channels and queues this node's clients opened, closed, declared, deleted. */
+    private static void churn(MeterRegistry r, io.warren.amqp.channel.Churn c) {
+        Tags none = Tags.empty();
+        counter(r, "rabbitmq_connections_opened_total", "Total number of connections opened", none, c.connectionsOpened::sum);
+        counter(r, "rabbitmq_connections_closed_total", "Total number of connections closed or terminated", none, c.connectionsClosed::sum);
+        counter(r, "rabbitmq_channels_opened_total", "Total number of channels opened", none, c.channelsOpened::sum);
+        counter(r, "rabbitmq_channels_closed_total", "Total number of channels closed", none, c.channelsClosed::sum);
+        counter(r, "rabbitmq_queues_declared_total", "Total number of queues declared", none, c.queuesDeclared::sum);
+        counter(r, "rabbitmq_queues_created_total", "Total number of queues created", none, c.queuesCreated::sum);
+        counter(r, "rabbitmq_queues_deleted_total", "Total number of queues deleted", none, c.queuesDeleted::sum);
     }
 
     /** RabbitMQ's global counters of what this node's AMQP channels did with messages. */
@@ -133,7 +146,7 @@ public final class NodeMetrics {
         FunctionCounter.builder(name, value, v -> v.get().doubleValue()).description(help).tags(tags).register(r);
     }
 
-    private static void queues(MeterRegistry r, Map<QueueRecord, QueueStats> served, boolean perObject) {
+    private void queues(MeterRegistry r, Map<QueueRecord, QueueStats> served, boolean perObject) {
         if (!perObject) {
             long ready = 0, unacked = 0, messages = 0, consumers = 0;
             for (QueueStats s : served.values()) {
@@ -149,6 +162,13 @@ public final class NodeMetrics {
             gauge(r, "rabbitmq_consumers", "Consumers currently connected", Tags.empty(), () -> v[3]);
             gauge(r, "rabbitmq_queues", "Queues available", Tags.empty(), () -> v[4]);
             return;
+        }
+        Map<Long, long[]> counted = ctx.connections().messages().queues.snapshot();
+        for (QueueRecord q : ctx.state().allQueues()) { // what this node's clients published into each queue
+            long[] c = counted.get(q.id());
+            if (c == null) continue;
+            counter(r, "rabbitmq_queue_messages_published_total", "Total number of messages published to queues",
+                    Tags.of("vhost", q.vhost(), "queue", q.name()), () -> c[0]);
         }
         for (var e : served.entrySet()) {
             Tags t = Tags.of("vhost", e.getKey().vhost(), "queue", e.getKey().name());
