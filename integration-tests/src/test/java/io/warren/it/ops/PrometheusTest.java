@@ -133,6 +133,7 @@ class PrometheusTest {
             await("sum(rate(rabbitmq_" + churn + "_total[60s]) * on(instance) group_left(rabbitmq_cluster, rabbitmq_node) "
                     + identity() + ") by(rabbitmq_node)", 3);
         }
+        await("sum(rabbitmq_global_consumers * on(instance) group_left(rabbitmq_cluster, rabbitmq_node) " + identity() + ") by(rabbitmq_node)", 3);
         List<Map<String, Object>> declared = await("sum(rabbitmq_queues_declared_total * on(instance) group_left(rabbitmq_cluster) "
                 + identity() + ")", 1);
         assertTrue(value(declared.get(0)) >= 1, "prom-q's declare: " + declared);

@@ -85,6 +85,9 @@ public final class NodeMetrics {
         Tags none = Tags.empty();
         gauge(r, "rabbitmq_connections", "Connections currently open", none, () -> ctx.connections().connections());
         gauge(r, "rabbitmq_channels", "Channels currently open", none, () -> ctx.connections().channels());
+        int consumers = ctx.connections().snapshot().orTimeout(2, java.util.concurrent.TimeUnit.SECONDS)
+                .exceptionally(e -> io.warren.metadata.port.Sessions.Snapshot.EMPTY).join().consumers().size();
+        gauge(r, "rabbitmq_global_consumers", "Current number of consumers", Tags.of("protocol", "amqp091"), () -> consumers);
         gauge(r, "rabbitmq_process_resident_memory_bytes", "Memory used in bytes", none, NodeMetrics::residentBytes);
         gauge(r, "rabbitmq_resident_memory_limit_bytes", "Memory high watermark in bytes", none, alarms::memoryLimitBytes);
         gauge(r, "rabbitmq_disk_space_available_bytes", "Disk space available in bytes", none, alarms::diskFreeBytes);
