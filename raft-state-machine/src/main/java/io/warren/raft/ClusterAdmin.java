@@ -74,7 +74,8 @@ final class ClusterAdmin implements Admin {
     /**
      * Each node is asked once for the counts of the queues it serves (so a listing of 10,000 queues costs a call per
      * node, not per queue): a node that answers is online, and the one that serves a queue is its leader. A queue no
-     * node claims (an election under way, its node down) is looked up alone, as before, within {@link #LIVE_WAIT_MS}.
+     * member answers is down; one that members answer for but none serves (an election under way) is looked up alone,
+     * within {@link #LIVE_WAIT_MS}.
      */
     @Override
     public CompletableFuture<List<QueueInfo>> queues(String vhost) {
@@ -108,7 +109,11 @@ final class ClusterAdmin implements Admin {
                         stats = s;
                     }
                 }
-                rows.add(stats != null ? CompletableFuture.completedFuture(new QueueInfo(q, leader, online, stats)) : alone(q, online));
+                if (stats != null || online.isEmpty()) { // served, or none of its members answers: down, nothing more to ask
+                    rows.add(CompletableFuture.completedFuture(new QueueInfo(q, leader, online, stats)));
+                } else {
+                    rows.add(alone(q, online));
+                }
             }
             return CompletableFuture.allOf(rows.toArray(CompletableFuture<?>[]::new))
                     .thenApply(y -> rows.stream().map(CompletableFuture::join).toList());
