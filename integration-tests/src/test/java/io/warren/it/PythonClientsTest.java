@@ -53,7 +53,9 @@ class PythonClientsTest {
         }
     }
 
+    /** Slow: the quorum run is on one node too and the cluster run covers classic queues; -Pslow runs this as well. */
     @Test
+    @org.junit.jupiter.api.Tag("slow")
     void osloFunctionalTestsOnOneNode() throws Exception {
         try (NodeProcess node = new NodeProcess("py-oslo@127.0.0.1")) {
             node.start();
