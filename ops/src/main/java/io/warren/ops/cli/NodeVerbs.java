@@ -158,21 +158,14 @@ final class NodeVerbs {
         @Parameters(index = "1", arity = "0..1") String second;
 
         @Override public Integer call() throws Exception {
-            double fraction;
             if (first.equals("absolute")) {
-                if (second == null) throw new Ctl.Failure(64, "set_vm_memory_high_watermark absolute needs a value, e.g. 1GB");
-                long bytes = bytes(second);
+                long bytes = bytes(given(second, "set_vm_memory_high_watermark absolute needs a value, e.g. 1GB"));
                 ctl.banner("Setting memory threshold on " + ctl.node + " to " + bytes + " bytes ...");
                 ctl.api("PUT", Map.of("absolute", bytes), "warren", "vm-memory-high-watermark");
                 return 0;
-            } else {
-                try {
-                    fraction = Double.parseDouble(first);
-                } catch (NumberFormatException e) {
-                    throw new Ctl.Failure(64, "the watermark is a fraction (0.4) or 'absolute <value>', not '" + first + "'");
-                }
             }
-            if (!(fraction >= 0 && fraction <= 1)) throw new Ctl.Failure(64, "the watermark must be a fraction from 0 to 1, not " + fraction);
+            double fraction = fraction(first);
+            if (fraction > 1) throw new Ctl.Failure(64, "the watermark must be a fraction from 0 to 1, not " + fraction);
             ctl.banner("Setting memory threshold on " + ctl.node + " to " + fraction + " ...");
             ctl.api("PUT", Map.of("fraction", fraction), "warren", "vm-memory-high-watermark");
             return 0;
@@ -188,13 +181,7 @@ final class NodeVerbs {
 
         @Override public Integer call() throws Exception {
             if (first.equals("mem_relative")) {
-                if (second == null) throw new Ctl.Failure(64, "set_disk_free_limit mem_relative needs a fraction, e.g. 1.0");
-                double f;
-                try {
-                    f = Double.parseDouble(second);
-                } catch (NumberFormatException e) {
-                    throw new Ctl.Failure(64, "not a fraction: '" + second + "'");
-                }
+                double f = fraction(given(second, "set_disk_free_limit mem_relative needs a fraction, e.g. 1.0"));
                 ctl.banner("Setting disk free limit on " + ctl.node + " to " + f + " times the total RAM ...");
                 ctl.api("PUT", Map.of("mem_relative", f), "warren", "disk-free-limit");
                 return 0;
@@ -204,6 +191,23 @@ final class NodeVerbs {
             ctl.api("PUT", Map.of("bytes", limit), "warren", "disk-free-limit");
             return 0;
         }
+    }
+
+    /** The second word of a two-word form ("absolute 1GB"), or a usage error saying what is missing. */
+    static String given(String value, String missing) {
+        if (value == null) throw new Ctl.Failure(64, missing);
+        return value;
+    }
+
+    /** A non-negative fraction, or a usage error. */
+    static double fraction(String v) {
+        try {
+            double f = Double.parseDouble(v);
+            if (f >= 0) return f;
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new Ctl.Failure(64, "not a fraction: '" + v + "' (say 0.4, or 'absolute 1GB' / 'mem_relative 1.0')");
     }
 
     /** A size as RabbitMQ writes it: 50000000, 50MB (10^6), 50MiB or 50M (2^20), and k/K, G alike. */
